@@ -1,0 +1,45 @@
+"""One catalogue of user-facing errors.
+
+Library code raises :class:`WarlogError` with a code from :class:`E`; the CLI
+prints ``Error: [E101] ...`` on one line and exits non-zero. Messages name the
+fix where there is one.
+"""
+
+from __future__ import annotations
+
+
+class E:
+    E101 = "No pages in {path}: expected text, HTML, WARC, RSS/Atom, JSONL or CSV files"
+    E102 = "Cannot read {path}: {reason}"
+    E103 = "Empty file"
+    E104 = "Binary file ({what}), not a page: nothing ingested"
+    E105 = "File is {size} over the {limit} limit for a single page; raise it with --max-bytes"
+    E106 = "No article text found in the HTML page"
+    E107 = "Truncated or corrupt {what}: {reason}"
+    E108 = "Malformed JSON line: {reason}"
+    E109 = "Row has no text in column {column!r}; map the text column with --map text=COLUMN"
+    E110 = "Bad --map value {value!r}: expected KEY=COLUMN pairs separated by commas, keys among {keys}"
+    E111 = "Cannot open database {url}: {reason}"
+    E112 = "Database {url} has schema version {found}, newer than this warlog ({known}); upgrade warlog"
+    E113 = "Unknown article {id!r}"
+    E114 = "Feed has no entries"
+    E115 = "Malformed CSV: {reason}"
+    E116 = "Dataset has no column for the text; columns are {columns}; use --map text=COLUMN"
+
+
+class WarlogError(Exception):
+    """An error the user can act on; shown without a traceback."""
+
+    def __init__(self, template: str, **kwargs: object) -> None:
+        code = next((k for k, v in vars(E).items() if v == template), "E000")
+        self.code = code
+        self.message = template.format(**kwargs)
+        super().__init__(f"[{code}] {self.message}")
+
+
+class InputError(WarlogError):
+    """A problem with one input; ingestion reports it and goes on with the rest."""
+
+    def __init__(self, template: str, line: int | None = None, **kwargs: object) -> None:
+        super().__init__(template, **kwargs)
+        self.line = line
