@@ -42,6 +42,7 @@ class RawPage:
     published: date | None = None
     published_how: str | None = None
     outlet: str | None = None
+    outlet_how: str | None = None
     external_id: str | None = None
     warnings: tuple[str, ...] = ()
 
@@ -71,6 +72,9 @@ class Article:
     source: str
     external_id: str | None = None
     removed: tuple[str, ...] = field(default=())  # debris kinds cleaning removed, for audit
+    # Set by near-duplicate detection: the article this one is a copy of, and how it was found.
+    duplicate_of: str | None = None
+    duplicate_how: str | None = None
 
     @property
     def content_hash(self) -> str:

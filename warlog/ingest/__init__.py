@@ -1,0 +1,150 @@
+"""Read inputs of any supported format into raw pages.
+
+:func:`expand` turns command-line paths into inputs (directories are walked
+recursively, ``-`` is standard input); :func:`read` yields the raw pages of one
+input, or :class:`~warlog.records.Problem` records for what could not be read.
+Nothing here writes: problems are reported by the caller, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from warlog.errors import E, InputError
+from warlog.ingest import detect as det
+from warlog.ingest.feed import read_feed
+from warlog.ingest.html import read_html
+from warlog.ingest.tabular import read_csv, read_jsonl
+from warlog.ingest.text import read_text
+from warlog.ingest.warc import read_warc
+from warlog.records import PageFormat, Problem, RawPage
+from warlog.settings import IngestOptions
+
+STDIN = "-"
+_HEAD = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    name: str  # what messages call it: the path as given, or "<stdin>"
+    path: Path | None  # None for standard input
+
+    def open(self) -> BinaryIO:
+        if self.path is None:
+            return sys.stdin.buffer
+        return self.path.open("rb")
+
+
+def expand(paths: list[str]) -> Iterator[Input | Problem]:
+    """Inputs named on the command line, directories walked in a stable order."""
+    for raw in paths:
+        if raw == STDIN:
+            yield Input("<stdin>", None)
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            found = False
+            for f in _walk(p):
+                found = True
+                yield Input(str(f), f)
+            if not found:
+                yield Problem(raw, InputError(E.E101, path=raw).message)
+        elif p.is_file():
+            yield Input(raw, p)
+        elif not p.exists():
+            yield Problem(
+                raw, InputError(E.E102, path=raw, reason="no such file or directory").message
+            )
+        else:
+            yield Problem(raw, InputError(E.E102, path=raw, reason="not a regular file").message)
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def read(inp: Input, options: IngestOptions) -> Iterator[RawPage | Problem]:
+    """Raw pages of one input. Raises InputError when the whole input is unusable."""
+    try:
+        stream = inp.open()
+    except OSError as exc:
+        raise InputError(E.E102, path=inp.name, reason=exc.strerror or str(exc)) from exc
+    try:
+        yield from _read_stream(stream, inp, options)
+    except OSError as exc:
+        raise InputError(E.E102, path=inp.name, reason=exc.strerror or str(exc)) from exc
+    finally:
+        if inp.path is not None:
+            stream.close()
+
+
+def _read_stream(
+    stream: BinaryIO, inp: Input, options: IngestOptions
+) -> Iterator[RawPage | Problem]:
+    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
+    head = buffered.peek(_HEAD)[:_HEAD]  # type: ignore[attr-defined]
+    if not head.strip():
+        raise InputError(E.E103)
+    if det.is_gzip(head):
+        inner = det.gunzip_head(head)
+        if det.detect(inner, inp.name) is PageFormat.WARC:
+            yield from read_warc(buffered, inp.name, options.max_bytes)
+            return
+        if not inner:
+            raise InputError(E.E107, what="gzip file", reason="cannot decompress the first block")
+        yield from _dispatch(gzip.GzipFile(fileobj=buffered), inner, inp, options, gz=True)
+        return
+    yield from _dispatch(buffered, head, inp, options, gz=False)
+
+
+def _dispatch(
+    stream: BinaryIO, head: bytes, inp: Input, options: IngestOptions, gz: bool
+) -> Iterator[RawPage | Problem]:
+    fmt = det.detect(head, inp.name)
+    if fmt is PageFormat.WARC:
+        yield from read_warc(stream, inp.name, options.max_bytes)
+        return
+    if fmt in (PageFormat.JSONL, PageFormat.CSV):
+        stream = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
+        reader = read_jsonl if fmt is PageFormat.JSONL else read_csv
+        try:
+            yield from reader(stream, inp.name, options)
+        except (EOFError, gzip.BadGzipFile) as exc:
+            raise InputError(E.E107, what="gzip file", reason=str(exc) or "unexpected end") from exc
+        return
+    body = _read_limited(stream, options.max_bytes, gz)
+    readers: dict[PageFormat, Callable[[bytes, str], Iterator[RawPage | Problem]]] = {
+        PageFormat.TEXT: lambda b, s: read_text(b, s),
+        PageFormat.HTML: lambda b, s: iter([read_html(b, s)]),
+        PageFormat.FEED: read_feed,
+    }
+    yield from readers[fmt](body, inp.name)
+
+
+def _read_limited(stream: BinaryIO, limit: int, gz: bool) -> bytes:
+    try:
+        body = stream.read(limit + 1)
+    except (EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(E.E107, what="gzip file", reason=str(exc) or "unexpected end") from exc
+    if len(body) > limit:
+        size = "over the limit once decompressed" if gz else f"{_size(stream):.1f} MB"
+        raise InputError(E.E105, size=size, limit=f"{limit / 1_048_576:.1f} MB")
+    return body
+
+
+def _size(stream: BinaryIO) -> float:
+    try:
+        return os.fstat(stream.fileno()).st_size / 1_048_576
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        return 0.0

@@ -1,0 +1,313 @@
+"""The store: every read and write of warlog's database goes through here.
+
+SQLite by default (one file), any SQLAlchemy URL otherwise. Writes happen in
+explicit transactions (:meth:`Store.transaction`), one per input file during
+ingestion, so a killed process leaves either all of a file or none of it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from warlog.errors import E, WarlogError
+from warlog.records import Article, RawPage
+from warlog.store import migrations, schema
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    command: str
+    inputs: int
+    pages_new: int
+    articles_new: int
+    problems: int
+
+
+class Writer:
+    """Writes inside one open transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def has_page(self, sha256: str) -> bool:
+        q = select(schema.pages.c.sha256).where(schema.pages.c.sha256 == sha256)
+        return self.conn.execute(q).first() is not None
+
+    def add_page(self, page: RawPage, run_id: int | None) -> None:
+        self.conn.execute(
+            insert(schema.pages).values(
+                sha256=page.sha256,
+                source=page.source,
+                url=page.url,
+                format=page.format.value,
+                encoding=page.encoding,
+                fetched_at=page.fetched_at,
+                ingested_at=_now(),
+                size=len(page.body),
+                body=page.body,
+                run_id=run_id,
+            )
+        )
+
+    def article_with_content(self, content_hash: str) -> str | None:
+        """The original (non-duplicate) article with exactly this text, if any."""
+        a = schema.articles.c
+        q = select(a.id, a.duplicate_of).where(a.content_hash == content_hash).limit(1)
+        row = self.conn.execute(q).first()
+        return None if row is None else (row.duplicate_of or row.id)
+
+    def near_duplicate_candidates(
+        self, buckets: Sequence[str]
+    ) -> list[tuple[str, str | None, bytes]]:
+        """(id, duplicate_of, minhash) of stored articles sharing an LSH bucket."""
+        lsh, a = schema.article_lsh.c, schema.articles.c
+        if not buckets:
+            return []
+        ids = (
+            select(lsh.article_id).where(lsh.bucket.in_(list(buckets))).distinct().scalar_subquery()
+        )
+        q = (
+            select(a.id, a.duplicate_of, a.minhash)
+            .where(a.id.in_(ids))
+            .order_by(a.ingested_at, a.id)
+        )
+        return [(r.id, r.duplicate_of, r.minhash) for r in self.conn.execute(q)]
+
+    def add_article(self, art: Article, minhash: bytes | None, buckets: Sequence[str]) -> None:
+        self.conn.execute(
+            insert(schema.articles).values(
+                id=art.id,
+                page_sha256=art.page_sha256,
+                idx=art.index,
+                title=art.title,
+                text=art.text,
+                outlet=art.outlet,
+                outlet_how=art.outlet_how,
+                url=art.url,
+                published=art.published,
+                published_how=art.published_how,
+                content_hash=art.content_hash,
+                duplicate_of=art.duplicate_of,
+                duplicate_how=art.duplicate_how,
+                external_id=art.external_id,
+                source=art.source,
+                removed=json.dumps(list(art.removed)),
+                minhash=minhash,
+                ingested_at=_now(),
+            )
+        )
+        if buckets:
+            self.conn.execute(
+                insert(schema.article_lsh),
+                [{"bucket": b, "article_id": art.id} for b in buckets],
+            )
+
+    def log(
+        self,
+        run_id: int,
+        source: str,
+        status: str,
+        message: str | None = None,
+        line: int | None = None,
+        pages_new: int = 0,
+        articles_new: int = 0,
+    ) -> None:
+        self.conn.execute(
+            insert(schema.ingest_log).values(
+                run_id=run_id,
+                source=source,
+                line=line,
+                status=status,
+                message=message,
+                pages_new=pages_new,
+                articles_new=articles_new,
+                at=_now(),
+            )
+        )
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            self.engine = _engine(url)
+            with self.engine.begin() as conn:
+                found = migrations.current_version(conn)
+                if found > migrations.LATEST:
+                    raise WarlogError(E.E112, url=url, found=found, known=migrations.LATEST)
+                migrations.migrate(conn)
+        except WarlogError:
+            raise
+        except (SQLAlchemyError, OSError) as exc:
+            raise WarlogError(E.E111, url=_safe(url), reason=_reason(exc)) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        with self.engine.begin() as conn:
+            yield Writer(conn)
+
+    # --- ingestion runs -------------------------------------------------
+    def start_run(self, command: str) -> int:
+        with self.engine.begin() as conn:
+            res = conn.execute(
+                insert(schema.ingest_runs).values(started_at=_now(), command=command, inputs=0)
+            )
+            return int(res.inserted_primary_key[0])
+
+    def finish_run(
+        self, run_id: int, inputs: int, pages_new: int, articles_new: int, problems: int
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(schema.ingest_runs)
+                .where(schema.ingest_runs.c.id == run_id)
+                .values(
+                    finished_at=_now(),
+                    inputs=inputs,
+                    pages_new=pages_new,
+                    articles_new=articles_new,
+                    problems=problems,
+                )
+            )
+
+    def runs(self) -> list[RunSummary]:
+        r = schema.ingest_runs
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(r).order_by(r.c.id)).all()
+        return [RunSummary(**row._mapping) for row in rows]
+
+    def log_entries(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        lg = schema.ingest_log
+        q = select(lg).order_by(lg.c.id)
+        if run_id is not None:
+            q = q.where(lg.c.run_id == run_id)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(q)]
+
+    # --- reads ----------------------------------------------------------
+    def count(self, table: str) -> int:
+        t = schema.metadata.tables[table]
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+
+    def articles(
+        self,
+        *,
+        ids: Sequence[str] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        include_duplicates: bool = True,
+        limit: int | None = None,
+    ) -> list[Article]:
+        a = schema.articles.c
+        q = select(schema.articles).order_by(a.ingested_at, a.page_sha256, a.idx)
+        if ids is not None:
+            q = q.where(a.id.in_(list(ids)))
+        if since:
+            q = q.where(a.published >= since)
+        if until:
+            q = q.where(a.published <= until)
+        if not include_duplicates:
+            q = q.where(a.duplicate_of.is_(None))
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [_article(row._mapping) for row in conn.execute(q)]
+
+    def article(self, article_id: str) -> Article:
+        found = self.articles(ids=[article_id])
+        if not found:
+            raise WarlogError(E.E113, id=article_id)
+        return found[0]
+
+    def page_body(self, sha256: str) -> bytes | None:
+        p = schema.pages.c
+        with self.engine.connect() as conn:
+            return conn.execute(select(p.body).where(p.sha256 == sha256)).scalar_one_or_none()
+
+
+def _article(m: Any) -> Article:
+    return Article(
+        id=m["id"],
+        page_sha256=m["page_sha256"],
+        index=m["idx"],
+        title=m["title"],
+        text=m["text"],
+        outlet=m["outlet"],
+        outlet_how=m["outlet_how"],
+        url=m["url"],
+        published=m["published"],
+        published_how=m["published_how"],
+        source=m["source"],
+        external_id=m["external_id"],
+        removed=tuple(json.loads(m["removed"])),
+        duplicate_of=m["duplicate_of"],
+        duplicate_how=m["duplicate_how"],
+    )
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        engine = create_engine(
+            url,
+            poolclass=StaticPool if memory else None,
+            connect_args={"check_same_thread": False, "timeout": 60},
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling defers BEGIN; issue it ourselves so
+        # a transaction holds the write lock from its first statement.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=60000")
+    cur.close()
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OperationalError):
+        return str(exc.orig).splitlines()[0]
+    return str(exc).splitlines()[0]

@@ -1,0 +1,114 @@
+"""Line-level rules that tell page furniture from article text.
+
+Every rule is a compiled pattern here, in one place, as trafilatura keeps its
+XPaths in one module: adding a site's quirk means adding a pattern, not code.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from warlog.clean.pubdate import is_relative_dateline, parse_dateline_line
+
+
+class Kind(StrEnum):
+    BLANK = "blank"
+    JUNK = "serialized junk"
+    SITE_HEADER = "site header"
+    BREADCRUMB = "breadcrumb"
+    DATELINE = "dateline"
+    RELATIVE_DATELINE = "relative dateline"
+    SLIDE_COUNTER = "slide counter"
+    CAPTION = "photo caption"
+    BYLINE = "byline"
+    COPYRIGHT = "copyright"
+    TRAILER = "related links"
+    SOCIAL = "social/share"
+    BULLET = "bullet"
+    TEXT = "text"
+
+
+# PHP var_dump of a JSON string, and raw JSON/PHP-serialized blobs that leak from templates.
+JUNK = re.compile(
+    r"""^\s*(?:string\(\d+\)\s*"|\[\s*\{\s*"|\{\s*"[\w-]+"\s*:|a:\d+:\{|array\(\d+\)\s*\{|object\(\w+\))"""
+)
+SITE_HEADER = re.compile(
+    r"^\s*(?:latest\s+news|breaking\s+news|top\s+stories|trending(?:\s+now)?|most\s+read|"
+    r"skip\s+to\s+(?:main\s+)?content|menu|search|subscribe|sign\s+in|log\s*in|home)\s*:?\s*$",
+    re.I,
+)
+BREADCRUMB = re.compile(r"^\s*(?:main|home|news)\s*(?:[»›>/|]|&raquo;)\s*\S", re.I)
+SLIDE_COUNTER = re.compile(r"^\s*\d{1,3}\s*(?:/|of)\s*\d{1,3}\s*$", re.I)
+# A photo credit closing the line: "(AFP / LOUAI BESHARA)", "(Screenshot)", "(Reuters/File Photo)".
+CREDIT = re.compile(
+    r"\(\s*(?:AFP|AP|Reuters|Getty(?:\s+Images)?|EPA|Anadolu(?:\s+Agency)?|SANA|"
+    r"Screenshot|Screen\s*grab|File(?:\s+photo)?|Photo|Photos|Archive|Handout|Courtesy|"
+    r"Twitter|Facebook|Social\s+media|Video\s+grab)\b[^()]{0,80}\)\s*$",
+    re.I,
+)
+BYLINE = re.compile(
+    r"^\s*(?:(?i:photo\s+of\s+(?:the\s+)?author|by\s+(?:admin|staff|editor|the\s+editorial\s+team))"
+    r"|(?i:by)\s+[A-Z][\w.'-]+(?:\s+(?:and\s+)?[A-Z][\w.'-]+){0,4}"
+    r"|(?i:written\s+by|author:|reporting\s+by|editing\s+by)\b.*)\s*$",
+)
+COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)|copyright\b|all\s+rights\s+reserved)", re.I)
+TRAILER = re.compile(
+    r"^\s*(?:you\s+may\s+also\s+like|you\s+might\s+also\s+like|related(?:\s+(?:articles|news|stories|posts))?|"
+    r"read\s+(?:more|also)|more\s+from\b.*|recommended(?:\s+for\s+you)?|also\s+read|see\s+also|"
+    r"more\s+stories|tags?\s*:.*|keywords?\s*:.*|comments?|leave\s+a\s+(?:comment|reply)|advertisement)"
+    r"\s*:?\s*$",
+    re.I,
+)
+SOCIAL = re.compile(
+    r"^\s*(?:share(?:\s+(?:this|on)\b.*)?|tweet|facebook|twitter|whatsapp|telegram|email|print|"
+    r"follow\s+us\b.*|click\s+here\b.*)\s*$",
+    re.I,
+)
+BULLET = re.compile(r"^\s*[•·▪●◦‣∙]\s*")
+
+
+def classify(line: str) -> Kind:
+    """What a single line of a scraped page is, judged on the line alone."""
+    s = line.strip()
+    if not s:
+        return Kind.BLANK
+    if JUNK.match(s):
+        return Kind.JUNK
+    if SITE_HEADER.match(s):
+        return Kind.SITE_HEADER
+    if BREADCRUMB.match(s):
+        return Kind.BREADCRUMB
+    if SLIDE_COUNTER.match(s):
+        return Kind.SLIDE_COUNTER
+    if len(s) <= 80 and parse_dateline_line(s):
+        return Kind.DATELINE
+    if is_relative_dateline(s):
+        return Kind.RELATIVE_DATELINE
+    if COPYRIGHT.match(s):
+        return Kind.COPYRIGHT
+    if TRAILER.match(s):
+        return Kind.TRAILER
+    if SOCIAL.match(s):
+        return Kind.SOCIAL
+    if len(s) <= 60 and BYLINE.match(s):
+        return Kind.BYLINE
+    if CREDIT.search(s):
+        return Kind.CAPTION
+    if BULLET.match(s):
+        return Kind.BULLET
+    return Kind.TEXT
+
+
+def looks_like_title(line: str) -> bool:
+    """A headline: short, and not closed like a sentence."""
+    s = line.strip()
+    words = s.split()
+    if not 2 <= len(words) <= 30 or len(s) > 220:
+        return False
+    return not s.endswith((".", ",", ";", ":")) or s.endswith("...")
+
+
+def is_terminated(line: str) -> bool:
+    """Ends like prose (a sentence, or a closing quote after one)."""
+    return line.rstrip().endswith((".", "!", "?", '"', "”", "’", "'", ")", ":", ";"))

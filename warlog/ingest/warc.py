@@ -1,0 +1,89 @@
+"""WARC / WARC.gz archives (web archives, Common Crawl News): one page per response record."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from datetime import datetime
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from warlog.errors import E, InputError
+from warlog.ingest.html import read_html
+from warlog.ingest.text import read_text
+from warlog.records import Problem, RawPage
+
+_PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+
+def read_warc(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[RawPage | Problem]:
+    n = 0
+    try:
+        for record in ArchiveIterator(stream):
+            if record.rec_type not in ("response", "resource", "conversion"):
+                continue
+            n += 1
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            where = f"{source}#{n} {url or ''}".rstrip()
+            ctype = _content_type(record)
+            if ctype and not ctype.startswith(_PAGE_TYPES):
+                continue
+            body = record.content_stream().read(max_bytes + 1)
+            if len(body) > max_bytes:
+                yield Problem(
+                    where,
+                    InputError(E.E105, size=f"over {_mb(max_bytes)}", limit=_mb(max_bytes)).message,
+                )
+                continue
+            if not body.strip():
+                continue
+            try:
+                if ctype.startswith("text/plain"):
+                    yield from read_text(body, where, url=url, fetched_at=_warc_date(record))
+                else:
+                    yield read_html(
+                        body,
+                        where,
+                        url=url,
+                        fetched_at=_warc_date(record),
+                        declared=_charset(ctype),
+                    )
+            except InputError as exc:
+                yield Problem(where, exc.message)
+    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if n:
+            reason += f" (the {n} record(s) before the damage were read)"
+        yield Problem(source, InputError(E.E107, what="WARC archive", reason=reason).message)
+
+
+def _content_type(record: object) -> str:
+    headers = getattr(record, "http_headers", None)
+    raw = headers.get_header("Content-Type") if headers is not None else None
+    if raw is None:
+        raw = record.rec_headers.get_header("Content-Type")  # type: ignore[attr-defined]
+    return (raw or "").lower()
+
+
+def _charset(ctype: str) -> str | None:
+    for part in ctype.split(";"):
+        k, _, v = part.strip().partition("=")
+        if k == "charset" and v:
+            return v.strip("\"'")
+    return None
+
+
+def _warc_date(record: object) -> datetime | None:
+    raw = record.rec_headers.get_header("WARC-Date")  # type: ignore[attr-defined]
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB"

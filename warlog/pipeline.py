@@ -1,0 +1,185 @@
+"""The main job, stage by stage: inputs -> raw pages -> articles -> store.
+
+Each input file is one transaction: a killed run leaves every file either
+fully stored or not at all, and a re-run skips what is already there (pages
+are keyed by the SHA-256 of their bytes), so re-running finishes the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from warlog import ingest
+from warlog.clean import dedup
+from warlog.clean.page import clean_page
+from warlog.errors import InputError
+from warlog.records import Article, Problem, RawPage
+from warlog.settings import IngestOptions
+from warlog.store import Store, Writer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class IngestReport:
+    run_id: int = 0
+    inputs: int = 0
+    pages_new: int = 0
+    pages_unchanged: int = 0
+    articles_new: list[str] = field(default_factory=list)
+    duplicates: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for p in self.problems if p.fatal)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if not p.fatal)
+
+
+@dataclass(slots=True)
+class _FileTally:
+    pages_new: int = 0
+    articles_new: int = 0
+    problems: int = 0
+
+
+def ingest_paths(
+    store: Store,
+    paths: list[str],
+    options: IngestOptions | None = None,
+    *,
+    command: str = "ingest",
+    on_input: Callable[[str], None] | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+) -> IngestReport:
+    """Ingest every input under ``paths`` into ``store``; problems are reported, not raised."""
+    options = options or IngestOptions()
+    report = IngestReport(run_id=store.start_run(command))
+
+    def problem(p: Problem) -> None:
+        report.problems.append(p)
+        if on_problem:
+            on_problem(p)
+
+    for item in ingest.expand(paths):
+        if isinstance(item, Problem):
+            problem(item)
+            with store.transaction() as tx:
+                tx.log(report.run_id, item.source, "error", item.message)
+            continue
+        report.inputs += 1
+        if on_input:
+            on_input(item.name)
+        _ingest_one(store, item, options, report, problem)
+    store.finish_run(
+        report.run_id,
+        report.inputs,
+        report.pages_new,
+        len(report.articles_new),
+        len(report.problems),
+    )
+    return report
+
+
+def _ingest_one(
+    store: Store,
+    inp: ingest.Input,
+    options: IngestOptions,
+    report: IngestReport,
+    problem: Callable[[Problem], None],
+) -> None:
+    tally = _FileTally()
+    new_ids: list[str] = []
+    with store.transaction() as tx:
+        try:
+            for item in ingest.read(inp, options):
+                if isinstance(item, Problem):
+                    tally.problems += item.fatal
+                    problem(item)
+                    tx.log(report.run_id, item.source, _status(item), item.message, item.line)
+                    continue
+                new_ids.extend(_store_page(tx, item, report, tally, options, problem))
+        except InputError as exc:
+            p = Problem(inp.name, exc.message, exc.line)
+            tally.problems += 1
+            problem(p)
+            tx.log(report.run_id, inp.name, "error", exc.message, exc.line)
+        status = "error" if tally.problems else ("ok" if tally.pages_new else "unchanged")
+        tx.log(report.run_id, inp.name, status, None, None, tally.pages_new, tally.articles_new)
+    # Counted only once the file's transaction has committed.
+    report.pages_new += tally.pages_new
+    report.articles_new.extend(new_ids)
+
+
+def _store_page(
+    tx: Writer,
+    page: RawPage,
+    report: IngestReport,
+    tally: _FileTally,
+    options: IngestOptions,
+    problem: Callable[[Problem], None],
+) -> list[str]:
+    for w in page.warnings:
+        p = Problem(page.source, w, fatal=False)
+        problem(p)
+        tx.log(report.run_id, page.source, "warning", w)
+    if tx.has_page(page.sha256):
+        report.pages_unchanged += 1
+        return []
+    try:
+        articles = clean_page(page)
+    except InputError as exc:
+        tally.problems += 1
+        problem(Problem(page.source, exc.message))
+        tx.log(report.run_id, page.source, "error", exc.message)
+        return []
+    except Exception as exc:  # a bug on one page must not stop the batch
+        log.exception("cleaning failed on %s", page.source)
+        msg = f"Internal error while cleaning ({type(exc).__name__}: {exc}); please report it"
+        tally.problems += 1
+        problem(Problem(page.source, msg))
+        tx.log(report.run_id, page.source, "error", msg)
+        return []
+    tx.add_page(page, report.run_id)
+    tally.pages_new += 1
+    ids = []
+    for art in articles:
+        art, sig = _mark_duplicate(tx, art, options.near_duplicate_threshold)
+        report.duplicates += art.duplicate_of is not None
+        tx.add_article(art, sig.to_bytes() if sig else None, sig.buckets() if sig else [])
+        ids.append(art.id)
+    tally.articles_new += len(ids)
+    return ids
+
+
+def _mark_duplicate(
+    tx: Writer, art: Article, threshold: float
+) -> tuple[Article, dedup.Signature | None]:
+    """Record copies as copies (never drop them): exact text first, then MinHash LSH."""
+    sig = dedup.signature(art.text)
+    original = tx.article_with_content(art.content_hash)
+    if original:
+        return replace(art, duplicate_of=original, duplicate_how="exact: same text"), sig
+    if sig is None:
+        return art, None
+    best: tuple[float, str] | None = None
+    for cand_id, cand_dup_of, cand_sig in tx.near_duplicate_candidates(sig.buckets()):
+        if cand_sig is None:
+            continue
+        j = sig.jaccard(dedup.Signature.from_bytes(cand_sig))
+        if j >= threshold and (best is None or j > best[0]):
+            best = (j, cand_dup_of or cand_id)
+    if best:
+        return replace(
+            art, duplicate_of=best[1], duplicate_how=f"near: est. Jaccard {best[0]:.2f}"
+        ), sig
+    return art, sig
+
+
+def _status(p: Problem) -> str:
+    return "error" if p.fatal else "warning"

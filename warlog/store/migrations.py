@@ -1,0 +1,66 @@
+"""Named, numbered schema migrations, each run in a transaction and recorded.
+
+A migration that adds a column to an existing table must add it only when it
+is missing: a fresh database gets every table from :mod:`schema` in its
+current shape, an old one is brought there step by step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, inspect, select
+
+from warlog.store import schema
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+def _create(*names: str) -> Callable[[Connection], None]:
+    def apply(conn: Connection) -> None:
+        schema.metadata.create_all(conn, tables=[schema.metadata.tables[n] for n in names])
+
+    return apply
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "pages, articles, near-duplicate index, ingestion log",
+        _create("ingest_runs", "pages", "articles", "article_lsh", "ingest_log"),
+    ),
+)
+
+LATEST = MIGRATIONS[-1].version
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table(schema.migrations.name):
+        return 0
+    found = conn.execute(select(schema.migrations.c.version)).scalars().all()
+    return max(found, default=0)
+
+
+def migrate(conn: Connection) -> list[Migration]:
+    """Apply pending migrations on ``conn`` (inside the caller's transaction)."""
+    schema.migrations.create(conn, checkfirst=True)
+    done = current_version(conn)
+    applied = []
+    for m in MIGRATIONS:
+        if m.version <= done:
+            continue
+        m.apply(conn)
+        conn.execute(
+            schema.migrations.insert().values(
+                version=m.version, name=m.name, applied_at=datetime.now(UTC)
+            )
+        )
+        applied.append(m)
+    return applied

@@ -1,0 +1,111 @@
+"""Table definitions: the only description of the database's shape.
+
+Migrations in :mod:`warlog.store.migrations` create these tables version by
+version; the metadata here is what queries are written against. Types are
+portable (SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+migrations = Table(
+    "_warlog_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+pages = Table(
+    "pages",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("url", Text),
+    Column("format", String(16), nullable=False),
+    Column("encoding", String(40), nullable=False),
+    Column("fetched_at", DateTime(timezone=True)),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("run_id", Integer, ForeignKey("ingest_runs.id")),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("page_sha256", String(64), ForeignKey("pages.sha256"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("title", Text),
+    Column("text", Text, nullable=False),
+    Column("outlet", String(200)),
+    Column("outlet_how", Text),
+    Column("url", Text),
+    Column("published", Date),
+    Column("published_how", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("duplicate_of", String(16), ForeignKey("articles.id")),
+    Column("duplicate_how", String(80)),
+    Column("external_id", Text),
+    Column("source", Text, nullable=False),
+    Column("removed", Text, nullable=False),  # JSON list of debris kinds, for audit
+    Column("minhash", LargeBinary),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Index("ix_articles_content_hash", "content_hash"),
+    Index("ix_articles_published", "published"),
+    Index("ix_articles_page", "page_sha256"),
+)
+
+# MinHash LSH band keys: candidate near-duplicates are found with an indexed
+# look-up instead of an in-memory index that would have to be rebuilt per run.
+article_lsh = Table(
+    "article_lsh",
+    metadata,
+    Column("bucket", String(40), nullable=False),  # "<band>:<hash of the band's rows>"
+    Column("article_id", String(16), ForeignKey("articles.id"), nullable=False),
+    Index("ix_article_lsh_bucket", "bucket"),
+)
+
+ingest_runs = Table(
+    "ingest_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("command", Text, nullable=False),
+    Column("inputs", Integer, nullable=False, default=0),
+    Column("pages_new", Integer, nullable=False, default=0),
+    Column("articles_new", Integer, nullable=False, default=0),
+    Column("problems", Integer, nullable=False, default=0),
+)
+
+ingest_log = Table(
+    "ingest_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("ingest_runs.id"), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("line", Integer),
+    Column("status", String(16), nullable=False),  # ok | unchanged | warning | error
+    Column("message", Text),
+    Column("pages_new", Integer, nullable=False, default=0),
+    Column("articles_new", Integer, nullable=False, default=0),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_ingest_log_run", "run_id"),
+)
