@@ -27,6 +27,13 @@ from warlog.store import Store
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+# Tables sent to a file or a pipe are not wrapped to a phantom 80-column terminal.
+PIPE_WIDTH = 200
+
+
+def _print_table(table: Table) -> None:
+    console = out if out.is_terminal else Console(width=PIPE_WIDTH)
+    console.print(table)
 
 
 def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -247,7 +254,7 @@ def runs_cmd(db: str | None, as_json: bool) -> None:
             str(r.id), r.started_at.isoformat(timespec="seconds"), r.command, str(r.inputs),
             str(r.pages_new), str(r.articles_new), str(r.problems),
         )  # fmt: skip
-    out.print(table)
+    _print_table(table)
 
 
 def _article_json(a: Article, text: bool) -> dict[str, Any]:
@@ -288,7 +295,7 @@ def _print_articles(arts: list[Article], title: str) -> None:
             str(len(a.text)),
             a.duplicate_of or "",
         )
-    out.print(table)
+    _print_table(table)
 
 
 if __name__ == "__main__":

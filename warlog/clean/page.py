@@ -46,6 +46,8 @@ _REMOVED_KINDS = {
 }
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Fewer words than this is navigation or a bare headline, not an article.
+_MIN_WORDS = 5
 # Long lines are paragraphs, whatever they end with.
 _MAX_FURNITURE_CHARS = 400
 _RELATIVE_AGO = re.compile(r"(\d+)\s*(sec|min|hour|hr|day|week)", re.I)
@@ -258,7 +260,7 @@ def _build_article(
         body.append((text, kind is Kind.BULLET))
         seen_body = True
     paras = _drop_uncredited_captions(_drop_duplicate_bullets(body, removed), removed)
-    if not paras:
+    if sum(len(p.split()) for p in paras) < _MIN_WORDS:
         return None
     return _article(page, seg, index, paras, removed, dateline, relative, copyright_lines)
 

@@ -37,6 +37,9 @@ def read_warc(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[RawPage
                     InputError(E.E105, size=f"over {_mb(max_bytes)}", limit=_mb(max_bytes)).message,
                 )
                 continue
+            if getattr(record.raw_stream, "limit", 0) > 0:
+                # The record promised more bytes than the file holds: the archive was cut here.
+                raise EOFError(f"record {n} ({url or 'no URL'}) is cut short")
             if not body.strip():
                 continue
             try:
@@ -55,7 +58,7 @@ def read_warc(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[RawPage
     except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if n:
-            reason += f" (the {n} record(s) before the damage were read)"
+            reason += f"; the {n - 1} record(s) before it were read"
         yield Problem(source, InputError(E.E107, what="WARC archive", reason=reason).message)
 
 

@@ -1,0 +1,53 @@
+"""Fixture builders shared by tests: small pages, archives and feeds made on the fly."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+PARAS = [
+    "Government air strikes killed at least 14 people in the rebel-held town of Saraqeb on Tuesday, a monitor said.",
+    "The Syrian Observatory for Human Rights said four children were among the dead and dozens were wounded.",
+    "Rescue workers pulled survivors from the rubble of a three-storey building hit in the raid, activists said.",
+    "The town has been bombed repeatedly since the start of the government offensive in the province last month.",
+]
+
+
+def html_page(
+    title: str = "Air strikes kill 14 in Saraqeb", when: str = "2016-02-09", extra: str = ""
+) -> str:
+    body = "".join(f"<p>{p}</p>" for p in PARAS)
+    return (
+        f"<!DOCTYPE html><html><head><title>{title} | Example News</title>"
+        f'<meta property="og:site_name" content="Example News">'
+        f'<meta property="article:published_time" content="{when}T10:00:00Z">'
+        f"</head><body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        f"<article><h1>{title}</h1>{body}{extra}</article>"
+        f"<footer>© 2016 Example News. All rights reserved.</footer></body></html>"
+    )
+
+
+def make_warc(path: Path, pages: list[tuple[str, str]], gz: bool = True) -> None:
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=gz)
+        for url, html in pages:
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
+            rec = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(html.encode()), http_headers=headers,
+                warc_headers_dict={"WARC-Date": "2016-02-10T08:00:00Z"},
+            )  # fmt: skip
+            writer.write_record(rec)
+        img = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(
+                "https://x.example/a.png",
+                "response",
+                payload=io.BytesIO(b"\x89PNG"),
+                http_headers=img,
+            )
+        )
