@@ -104,3 +104,111 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source
         return f"{where}: {self.message}"
+
+
+# --- claims (extraction stage) ----------------------------------------------------
+
+OUTCOMES = ("killed", "wounded", "arrested", "kidnapped", "missing")
+VICTIM_KINDS = ("civilians", "combatants", "mixed", "unknown")
+SCOPES = ("incident", "cumulative")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The sentence a claim was read from, as offsets into the article's cleaned text."""
+
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A stated part of a count: "including at least nine Russians", "five children"."""
+
+    low: int | None
+    high: int | None
+    text: str
+    victims: str
+    kind: str  # children | women | nationality | affiliation | civilians | combatants | other
+
+
+@dataclass(frozen=True, slots=True)
+class Victims:
+    text: str
+    kind: str  # one of VICTIM_KINDS
+    affiliation: str | None = None  # "pro-government forces", "Islamic State"
+    nationality: str | None = None  # "Russian"
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    """A perpetrator: the words and the canonical actor they name."""
+
+    text: str
+    id: str | None
+    name: str | None
+    kind: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimantRef:
+    """Who the article says reports the claim; ``chain`` keeps relays (Syromolotov, via TASS)."""
+
+    text: str
+    id: str | None
+    name: str | None
+    kind: str | None
+    partisan: bool | None
+    chain: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement that people were killed, wounded, arrested, kidnapped or are missing."""
+
+    article_id: str
+    outcome: str  # one of OUTCOMES
+    low: int | None
+    high: int | None
+    count_text: str
+    approx: bool
+    vague: bool
+    victims: Victims
+    perpetrator: ActorRef | None
+    event_type: str
+    place_text: str | None
+    date_text: str | None
+    scope: str  # one of SCOPES
+    claimant: ClaimantRef | None
+    evidence: Evidence
+    confidence: float
+    parts: tuple[Part, ...] = ()
+    children: int | None = None
+    women: int | None = None
+    in_headline: bool = False
+    index: int = 0  # position among the article's claims
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """The article's main (headline) incident and its totals."""
+
+    claims: tuple[int, ...]  # indices into the article's claims
+    killed: int | None
+    killed_civilians: int | None
+    killed_combatants: int | None
+    killed_children: int | None
+    killed_women: int | None
+    wounded: int | None
+    perpetrator: ActorRef | None
+    event_type: str | None
+    place_text: str | None
+    date_text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleClaims:
+    article: Article
+    claims: tuple[Claim, ...]
+    lead: Lead | None

@@ -108,3 +108,24 @@ def _to_date(m: re.Match[str]) -> date | None:
         return date(year, month, day)
     except (ValueError, KeyError, TypeError):
         return None
+
+
+_TIME_AFTER = re.compile(r"\s*(?:\d{1,2}[:.]\d{2}(?:[:.]\d{2})?|\d{3,6})(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*(?:GMT|UTC)(?:[+-]\d{1,2})?)?(?!\d)")
+
+
+def date_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of complete calendar dates in ``text``, each with a time written right after it.
+
+    Counting must never read "06-08-2013" as 2013 dead or "Sat Feb 28 2015 190703" as 190,703.
+    """
+    spans: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if _to_date(m) is None:
+                continue
+            end = m.end()
+            t = _TIME_AFTER.match(text, end)
+            if t:
+                end = t.end()
+            spans.append((m.start(), end))
+    return sorted(spans)

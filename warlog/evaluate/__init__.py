@@ -1,0 +1,1 @@
+"""Evaluation against gold files: quality is measured, not asserted."""

@@ -1,0 +1,157 @@
+"""Score the extractor's ``lead`` against FA-KES gold annotations.
+
+FA-KES (Abu Salem et al., 2019) annotates each article's main incident: the
+date, governorate, actor class, cause of death and the numbers of civilians,
+non-civilians, children and women killed. We score what warlog says the
+article's lead incident is, field by field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from warlog.clean.page import clean_page
+from warlog.extract import Extractor
+from warlog.extract.actors import ActorDictionary
+from warlog.extract.lexicon import lexicon
+from warlog.records import ArticleClaims, PageFormat, RawPage
+
+
+@dataclass(frozen=True, slots=True)
+class GoldIncident:
+    date: str | None
+    governorate: str | None
+    actor: str
+    cause: str
+    civilians: int
+    noncivilians: int
+    children: int
+    women: int
+
+    @property
+    def toll(self) -> int:
+        return self.civilians + self.noncivilians
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    id: str
+    outlet: str | None
+    title: str | None
+    text: str
+    gold: GoldIncident
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    toll: int
+    civilians: int
+    children: int
+    women: int
+    actor: str
+    cause: str
+
+
+@dataclass(slots=True)
+class FieldScore:
+    name: str
+    correct: int = 0
+    total: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+
+@dataclass(slots=True)
+class Report:
+    n: int = 0
+    fields: dict[str, FieldScore] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, name: str, ok: bool) -> None:
+        f = self.fields.setdefault(name, FieldScore(name))
+        f.total += 1
+        f.correct += int(ok)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.n,
+            "fields": {k: {"accuracy": round(v.accuracy, 4), "correct": v.correct, "total": v.total} for k, v in self.fields.items()},
+        }
+
+
+def read_rows(path: Path) -> Iterator[Row]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            g = r["gold"]
+            yield Row(
+                id=r["id"],
+                outlet=r.get("outlet"),
+                title=r.get("title"),
+                text=r["text"],
+                gold=GoldIncident(
+                    date=g.get("date"),
+                    governorate=g.get("governorate"),
+                    actor=g.get("actor") or "unknown",
+                    cause=g.get("cause_of_death") or "unknown",
+                    civilians=int(g.get("killed_civilians") or 0),
+                    noncivilians=int(g.get("killed_noncivilians") or 0),
+                    children=int(g.get("killed_children") or 0),
+                    women=int(g.get("killed_women") or 0),
+                ),
+            )
+
+
+def predict(result: ArticleClaims, actors: ActorDictionary) -> Prediction:
+    lead = result.lead
+    fakes_cause = lexicon().fakes_cause
+    if lead is None:
+        return Prediction(0, 0, 0, 0, "unknown", "unknown")
+    actor = "unknown"
+    if lead.perpetrator is not None and lead.perpetrator.id:
+        actor = actors.actor(lead.perpetrator.id).fakes_class
+    return Prediction(
+        toll=lead.killed or 0,
+        civilians=lead.killed_civilians or 0,
+        children=lead.killed_children or 0,
+        women=lead.killed_women or 0,
+        actor=actor,
+        cause=fakes_cause.get(lead.event_type or "other", "unknown"),
+    )
+
+
+def evaluate(path: Path, extractor: Extractor | None = None, keep_errors: bool = True) -> Report:
+    extractor = extractor or Extractor()
+    actors = ActorDictionary.load()
+    rows = list(read_rows(path))
+    articles = []
+    for r in rows:
+        body = json.dumps({"id": r.id, "text": r.text}).encode()
+        page = RawPage(body=body, text=r.text, format=PageFormat.JSONL, source=f"{path}:{r.id}", title=r.title, external_id=r.id, outlet=r.outlet)
+        articles.append(clean_page(page)[0])
+    report = Report()
+    for row, result in zip(rows, extractor.extract_many(articles), strict=True):
+        p = predict(result, actors)
+        g = row.gold
+        report.n += 1
+        checks = {
+            "toll": p.toll == g.toll,
+            "civilians": p.civilians == g.civilians,
+            "children": p.children == g.children,
+            "women": p.women == g.women,
+            "actor": p.actor == g.actor,
+            "cause": p.cause == g.cause,
+        }
+        for name, ok in checks.items():
+            report.add(name, ok)
+        if keep_errors and not all(checks.values()):
+            report.errors.append({"id": row.id, "title": row.title, "gold": g, "pred": p, "wrong": [k for k, v in checks.items() if not v]})
+    return report

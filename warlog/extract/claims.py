@@ -1,0 +1,645 @@
+"""Casualty claims in one parsed sentence.
+
+``find`` attaches each count expression to an outcome word through the
+dependency parse ("35 pro-government forces were killed", "a strike that killed
+14 civilians", "the death toll rose to 112", "22 dead", "kills 18"), falling
+back to word order when the parse is broken, and reads around the attachment
+for the victims, the perpetrator, the event type, the place and the date.
+Counts of things that are not people (targets, strikes, sorties) never become
+claims. Sub-counts ("including at least nine Russians") become parts of the
+claim they qualify, not claims of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from warlog.clean.pubdate import date_spans
+from warlog.extract.actors import ActorDictionary
+from warlog.extract.lexicon import Lexicon
+from warlog.extract.numbers import Count, find_counts, is_pronoun_one
+from warlog.records import ActorRef, Part, Victims
+from warlog.resolve.dates import find_date_expressions
+
+_SUBJ_OBJ = {"nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "appos", "pobj", "conj", "dep", "ROOT"}
+_NUM_DEPS = {"nummod", "quantmod", "amod", "compound", "det", "advmod", "npadvmod", "nmod"}
+_PART_WORDS = {"including", "among", "include", "includes", "included", "incl"}
+_CHILD_WORDS = {"child", "children", "kid", "kids", "boy", "boys", "girl", "girls", "baby", "babies", "infant", "infants", "minors", "minor", "toddler", "toddlers", "teenagers", "teenager", "schoolchildren"}
+_WOMEN_WORDS = {"woman", "women", "mother", "mothers", "girl", "girls", "wives", "wife", "sisters", "daughters"}
+_PLACE_PREPS = {"in", "near", "at", "on", "outside", "around", "across", "inside", "from", "to", "into", "of", "between", "through", "throughout", "towards", "toward", "along", "east", "west", "north", "south"}
+_PLACE_LABELS = {"GPE", "LOC", "FAC", "PLACE"}
+_AFFILIATION_BEFORE = re.compile(r"(?:fighting|fight|fought|serving|joined|join|members?)\s+(?:for|with|alongside|in|of)\s+(?:the\s+)?(?:ranks\s+of\s+(?:the\s+)?)?(?:\w+\s+){0,2}$")
+_EVENT_NOUNS = {"strikes", "strike", "raids", "raid", "airstrikes", "airstrike", "attack", "attacks", "shelling", "bombardment", "bombing", "bombings", "assault", "assaults", "offensive", "ambush", "fire", "shells", "rockets", "rocket", "missiles", "missile", "mortars", "mortar", "warplanes", "jets", "aircraft", "helicopters", "drones", "drone", "artillery", "operation", "operations", "bombs", "bomb", "barrel", "gunfire", "snipers", "sniper", "massacre", "car", "suicide", "forces", "troops", "fighters", "militants", "gunmen"}
+_EVENT_IN_MENTION = re.compile(r"\b(?:strikes?|raids?|warplanes|jets|aircraft|attacks?|shelling|bombing|air\s*force|helicopters?|drones?|artillery|barrel)\b", re.I)
+_TARGET_NOUNS = {"targets", "target", "positions", "position", "hideouts", "headquarters", "bases", "depots", "convoy", "convoys", "vehicles", "checkpoints", "facilities", "camps", "strongholds", "stronghold", "territory", "areas", "sites"}
+_EVENT_HEADS = {"strikes", "strike", "raids", "raid", "forces", "troops", "army", "jets", "warplanes", "attack", "attacks", "shelling", "government", "regime", "officials", "ministry", "media", "authorities"}
+_SINGLE_ROLES = {"commander", "imam", "leader", "officer", "journalist", "doctor", "child", "woman", "man", "soldier", "civilian", "activist", "photographer", "cameraman", "pilot", "priest", "sheikh", "cleric", "mayor", "governor", "general", "colonel", "emir", "chief", "official", "reporter", "boy", "girl", "policeman", "nurse", "teacher", "student", "brigadier", "judge", "mufti", "member", "fighter", "militant", "jihadist", "rebel", "worker", "engineer", "lawmaker", "deputy", "minister"}
+_SINGULAR_ONE = re.compile(r"^(?:a|an|one)$", re.I)
+_NON_TRIGGER_NEXT = {"claimed": {"responsibility", "that", "to"}, "claim": {"responsibility", "to", "that"}, "claims": {"responsibility", "that"}, "left": {"the", "for", "behind"}, "leave": {"the", "for"}, "fell": {"to", "into", "under", "on", "in", "silent"}}
+_NOT_KILLED_WOUNDS = {"wounds", "injuries"}
+_VICTIM_PREPS = {"of", "from", "with", "loyal", "belonging", "among"}
+_VICTIM_ACL = {"fighting", "loyal", "belonging", "affiliated", "serving", "working", "allied", "backed"}
+_BE = {"be", "is", "are", "was", "were", "been"}
+_COUNT_WORDS = {"at", "least", "more", "than", "over", "up", "to", "some", "about", "around", "nearly", "almost", "another", "a", "further", "and", "hundred", "thousand", "dozen", "dozens", "as", "many", "between", "least", "approximately", "roughly", "estimated", "an", "total", "of"}
+# Verbs through which a count reaches an outcome noun: "the toll rose to 112", "brings to 76 the number of ... killed".
+_LIGHT_VERBS = {"rise", "rose", "risen", "rises", "rising", "climb", "climbed", "climbs", "reach", "reached", "reaches", "bring", "brings", "brought", "bringing", "raise", "raised", "raises", "raising", "jump", "jumped", "increase", "increased", "stand", "stands", "stood", "hit", "hits", "top", "topped", "exceed", "exceeded", "surpassed", "be", "is", "are", "was", "were", "been", "include", "included", "includes", "including", "number", "numbered", "totalled", "totaled", "put", "puts", "putting"}
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    token: Token
+    outcome: str
+    weak: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A claim as read from one sentence, before article-level context is added."""
+
+    outcome: str
+    count: Count | None
+    victims: Victims
+    perpetrator: ActorRef | None
+    event_type: str
+    place_text: str | None
+    date_text: str | None
+    parts: tuple[Part, ...]
+    children: int | None
+    women: int | None
+    attach: str  # "parse" | "order" | "vague"
+    weak_trigger: bool
+    trigger_text: str
+    trigger_i: int  # token index of the outcome word in the sentence's doc
+    victim_span: tuple[int, int]  # char offsets in the sentence
+
+
+def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
+    triggers = _triggers(doc, lex)
+    if not triggers:
+        return []
+    masked = date_spans(doc.text)
+    counts = [
+        c for c in find_counts(doc.text)
+        if not is_pronoun_one(c, doc.text) and not any(s <= c.start < e for s, e in masked)
+    ]  # fmt: skip
+    anchored = [(c, _anchor(doc, c)) for c in counts]
+    anchored = [(c, a) for c, a in anchored if a is not None]
+    claims: list[Found] = []
+    used_as_part: set[int] = set()
+    parts_of: dict[int, list[Part]] = {}
+    # Sub-counts first: a count under "including"/"among" qualifies another one.
+    for i, (c, anchor) in enumerate(anchored):
+        owner = _part_owner(anchor, [a for _, a in anchored], i)
+        if owner is not None:
+            used_as_part.add(i)
+            parts_of.setdefault(owner, []).append(_part(doc, c, anchor, lex))
+        else:
+            owner = _among_owner(anchor, [a for _, a in anchored], i, lex)
+            if owner is not None:
+                used_as_part.add(i)
+                parts_of.setdefault(owner, []).append(_part(doc, c, anchor, lex))
+    for i, (c, anchor) in enumerate(anchored):
+        if i in used_as_part:
+            continue
+        victim = _victim_head(anchor, lex)
+        if victim is anchor:
+            victim = _number_of(anchor) or anchor
+        if victim is anchor and c.value is None and c.vague:
+            continue  # "some estimate ...": a pronoun, not a count of people
+        if victim.lower_ in lex.not_persons or (victim is not anchor and _is_non_person_noun(victim, lex)):
+            continue
+        trig, how = _attach(anchor, victim, triggers, lex)
+        if trig is None:
+            continue
+        if trig.weak and not _weak_ok(trig, victim, anchor, lex):
+            continue
+        claims.append(_build(doc, c, anchor, victim, trig, how, parts_of.get(i, []), lex, actors))
+    # "Several people were killed": an outcome with a number-less victim phrase.
+    if not claims:
+        claims.extend(_numberless(doc, triggers, lex, actors))
+    return claims
+
+
+def _triggers(doc: Doc, lex: Lexicon) -> list[Trigger]:
+    out: list[Trigger] = []
+    for t in doc:
+        w = t.lower_
+        outcome = lex.trigger_outcome.get(w)
+        if outcome is None:
+            continue
+        nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
+        if nxt in _NON_TRIGGER_NEXT.get(w, ()):
+            continue
+        if w in _NOT_KILLED_WOUNDS and t.head.lower_ in {"of", "from"} and t.head.head.lower_ in {"died", "succumbed", "die"}:
+            continue
+        if outcome == "missing" and t.pos_ == "VERB":
+            continue
+        if w == "dead" and t.i > 0 and doc[t.i - 1].lower_ in {"the", "of"} and t.dep_ == "pobj":
+            pass
+        if w in {"fall", "fell", "fallen"} and not any(x.lower_ in {"martyrs", "dead", "victim", "victims"} for x in t.subtree):
+            continue
+        if w in {"shot"} and nxt == "down":
+            continue
+        if w in {"destroyed", "eliminated", "eliminate", "liquidated", "neutralised", "neutralized"} and not any(
+            lex.is_person(x.lower_) for x in t.children
+        ):
+            continue
+        out.append(Trigger(t, outcome, w in lex.weak_triggers))
+    return out
+
+
+def _anchor(doc: Doc, c: Count) -> Token | None:
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    # The count's syntactic head inside its own span ("sixty" in "One hundred and sixty").
+    heads = [t for t in span if t.head not in span or t.head == t]
+    return heads[-1] if heads else span[-1]
+
+
+def _victim_head(anchor: Token, lex: Lexicon) -> Token:
+    """The noun a count counts: "22 people", "dozens of militants", "160 of them"."""
+    if anchor.dep_ in _NUM_DEPS and anchor.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ") and anchor.head.i > anchor.i:
+        return anchor.head
+    of = _partitive_of(anchor)
+    if of is not None:
+        objs = [g for g in of.children if g.dep_ == "pobj"]
+        if objs:
+            return objs[0]
+        for t in anchor.doc[of.i + 1 : of.i + 4]:
+            if t.pos_ in ("NOUN", "PROPN", "PRON") and t.lower_ not in {"its", "their", "his", "her"}:
+                return t
+    nxt = anchor.nbor(1) if anchor.i + 1 < len(anchor.doc) else None
+    if nxt is not None and nxt.lower_ in lex.trigger_outcome:
+        return anchor  # "35 Dead", "88 Killed & Injured": no noun, the outcome follows
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.head == anchor:
+        return nxt
+    # Stripped feeds break parses: "killing 14 civilians" may hang the noun elsewhere.
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "ADJ"):
+        for t in anchor.doc[anchor.i + 1 : anchor.i + 4]:
+            if t.lower_ in lex.trigger_outcome:
+                break
+            if t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("compound", "amod"):
+                return t
+    return anchor
+
+
+def _number_of(anchor: Token) -> Token | None:
+    """ "brings to 76 the number of Syrian troops ... killed": the people behind "the number of"."""
+    gov = _governing_verb(anchor)
+    if gov is None:
+        return None
+    for t in gov.subtree:
+        if t.lower_ in {"number", "toll", "tally", "count"}:
+            for prep in t.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    objs = [g for g in prep.children if g.dep_ == "pobj"]
+                    if objs:
+                        return objs[0]
+    return None
+
+
+def _is_non_person_noun(victim: Token, lex: Lexicon) -> bool:
+    w = victim.lower_
+    if lex.is_person(w) or w in lex.nationalities or victim.text in lex.nationalities:
+        return False
+    return victim.pos_ == "NOUN" and w in lex.not_persons
+
+
+def _path(a: Token, b: Token) -> int:
+    """Edges between two tokens in the dependency tree."""
+    if a == b:
+        return 0
+    up_a = [a, *a.ancestors]
+    up_b = [b, *b.ancestors]
+    pos_b = {t.i: n for n, t in enumerate(up_b)}
+    for n, t in enumerate(up_a):
+        if t.i in pos_b:
+            return n + pos_b[t.i]
+    return 99
+
+
+def _attach(anchor: Token, victim: Token, triggers: list[Trigger], lex: Lexicon) -> tuple[Trigger | None, str]:
+    # "Seven dead 20 wounded", "At Least 3 Killed 30 Wounded": the outcome word right after the count.
+    after = victim if victim.i > anchor.i else anchor
+    for trig in triggers:
+        between = anchor.doc[after.i + 1 : trig.token.i]
+        if 1 <= trig.token.i - after.i <= 2 and all(t.pos_ in ("NOUN", "PROPN", "ADJ") and not t.like_num for t in between):
+            if trig.token.lower_ in lex.trigger_is_noun or trig.token.tag_ in ("VBN", "VBD", "JJ") or trig.token.is_title:
+                return trig, "parse"
+    best: tuple[int, Trigger] | None = None
+    for trig in triggers:
+        t = trig.token
+        if t == anchor or t == victim:
+            # "22 dead": the number itself may be parsed as the head of "dead".
+            if t.lower_ in lex.trigger_is_noun and t != anchor:
+                d = 0
+            else:
+                continue
+        else:
+            d = min(_path(victim, t), _path(anchor, t))
+        if d <= 4 and (best is None or d < best[0] or (d == best[0] and abs(t.i - anchor.i) < abs(best[1].token.i - anchor.i))):
+            best = (d, trig)
+    if best is not None and _governed_by(victim, anchor, best[1].token):
+        return best[1], "parse"
+    gov = _governing_verb(victim) or _governing_verb(anchor)
+    if gov is not None and gov.lower_ in _LIGHT_VERBS and gov.lower_ not in _BE:
+        # "brings to 76 the number of troops killed", "the death toll rose to 112"
+        for trig in triggers:
+            if trig.token in gov.subtree and _path(gov, trig.token) <= 5:
+                return trig, "parse"
+    if gov is not None and _owned_by(gov, victim, anchor) and not any(gov == tr.token for tr in triggers):
+        return None, ""  # the count belongs to another verb ("73 of them have returned")
+    # Word order: "35 pro-government forces were killed", "killing 14 civilians".
+    for trig in sorted(triggers, key=lambda tr: abs(tr.token.i - anchor.i)):
+        gap = trig.token.i - anchor.i
+        if 0 < gap <= 6 and not _crosses_clause(anchor, trig.token):
+            return trig, "order"
+        if -4 <= gap < 0 and not _crosses_clause(trig.token, anchor):
+            return trig, "order"
+    return None, ""
+
+
+def _governing_verb(tok: Token) -> Token | None:
+    for up in tok.ancestors:
+        if up.pos_ in ("VERB", "AUX"):
+            return up
+    return None
+
+
+def _owned_by(gov: Token, victim: Token, anchor: Token) -> bool:
+    """The count is a core argument (subject/object) of ``gov``, a verb that is no light verb."""
+    if gov.lower_ in _LIGHT_VERBS or gov.sent.start == 0 and gov.sent[0].is_title and gov.i < 12:
+        return False  # headlines in title case parse badly: trust word order there
+    for t in (victim, anchor):
+        if t.head == gov and t.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            return True
+    return False
+
+
+def _governed_by(victim: Token, anchor: Token, trig: Token) -> bool:
+    """Is the trigger the count's own predicate (or reached through a light verb)?
+
+    Keeps "73 of them have returned" and "displaced millions of people" from
+    borrowing a "killed" elsewhere in the sentence.
+    """
+    if trig in victim.subtree or trig in anchor.subtree or trig == victim:
+        return True  # "fighters killed", "22 dead"
+    gov = _governing_verb(victim) or _governing_verb(anchor)
+    if gov is None or gov == trig:
+        return True
+    if trig in gov.subtree and (gov.lower_ in _LIGHT_VERBS or gov.lemma_ in _LIGHT_VERBS):
+        return True
+    # The trigger is an ancestor of the count's verb through a chain of auxiliaries/xcomps.
+    up = gov
+    while up.dep_ in ("xcomp", "aux", "auxpass") and up.head != up:
+        up = up.head
+        if up == trig:
+            return True
+    return False
+
+
+def _crosses_clause(a: Token, b: Token) -> bool:
+    lo, hi = sorted((a.i, b.i))
+    return any(t.text in {";", ":"} or (t.lower_ in {"but", "while", "whereas", "after", "before"}) for t in a.doc[lo + 1 : hi])
+
+
+def _weak_ok(trig: Trigger, victim: Token, anchor: Token, lex: Lexicon) -> bool:
+    """Ambiguous words ("claimed", "left", "casualties") count only with people in a core slot."""
+    w = victim.lower_
+    person = lex.is_person(w) or victim.text in lex.nationalities or w in {"martyrs", "victims", "dead"}
+    t = trig.token
+    if t.lower_ in {"claim", "claims", "claimed", "claiming"}:
+        return person and any(x in (victim, anchor) for x in t.subtree) and "lives" in t.doc.text.lower() or w in {"martyrs", "lives", "victims"} or person and victim.dep_ == "dobj"
+    if t.lower_ in {"leave", "leaves", "left", "leaving"}:
+        return any(x.lower_ in {"dead", "killed", "wounded", "injured"} for x in t.subtree)
+    return person or anchor == victim
+
+
+def _part_owner(anchor: Token, anchors: list[Token], me: int) -> int | None:
+    """Index of the count this one qualifies, if it sits under "including"/"among"."""
+    for up in [anchor, *anchor.ancestors][:5]:
+        if up.lower_ in _PART_WORDS and up is not anchor:
+            for j, other in enumerate(anchors):
+                if j != me and other.i < anchor.i and (other in up.ancestors or up.head == other or up.head in other.subtree or _path(other, up) <= 3):
+                    return j
+            return None
+    # "Six civilians ... were among at least 22 people killed": the subject is part of the object.
+    for child in anchor.head.children if anchor.dep_ in _NUM_DEPS else anchor.children:
+        pass
+    return None
+
+
+def _among_owner(anchor: Token, anchors: list[Token], me: int, lex: Lexicon) -> int | None:
+    """ "11 children among 18 dead", "Six civilians ... were among at least 22 people killed"."""
+    victim = _victim_head(anchor, lex)
+    holders = [victim, anchor]
+    if victim.head.pos_ in ("AUX", "VERB") and victim.dep_ in ("nsubj", "nsubjpass"):
+        holders.append(victim.head)
+    for h in holders:
+        for prep in h.children:
+            if prep.dep_ == "prep" and prep.lower_ == "among":
+                inside = set(prep.subtree)
+                for j, other in enumerate(anchors):
+                    if j != me and other in inside:
+                        return j
+    return None
+
+
+def _part(doc: Doc, c: Count, anchor: Token, lex: Lexicon) -> Part:
+    victim = _victim_head(anchor, lex)
+    words = victim.text if victim is not anchor else ""
+    w = victim.lower_
+    if w in _CHILD_WORDS:
+        kind = "children"
+    elif w in _WOMEN_WORDS:
+        kind = "women"
+    elif victim.text in lex.nationalities or w.capitalize() in lex.nationalities:
+        kind = "nationality"
+    elif w in lex.civilian_nouns:
+        kind = "civilians"
+    elif w in lex.combatant_nouns:
+        kind = "combatants"
+    else:
+        kind = "other"
+    return Part(low=c.low, high=c.high, text=c.text + (f" {words}" if words else ""), victims=words, kind=kind)
+
+
+def _victim_phrase(victim: Token, anchor: Token, trig: Token) -> tuple[str, int, int]:
+    """Words naming the victims, without the count or the outcome word."""
+    count_toks = _count_tokens(anchor)
+    if victim is anchor:
+        # "160 of them": the partitive object names them.
+        of = _partitive_of(anchor)
+        if of is not None:
+            toks = list(of.subtree)
+            return " ".join(t.text for t in toks), toks[0].idx, toks[-1].idx + len(toks[-1])
+        return "", anchor.idx, anchor.idx
+    below_trigger = set(trig.subtree) if trig in victim.subtree and trig != victim else set()
+    keep: list[Token] = [victim]
+    for t in victim.lefts:
+        if t.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod") and t not in count_toks:
+            keep.extend(x for x in t.subtree if x not in count_toks)
+    for t in victim.rights:
+        attach = (t.dep_ == "prep" and t.lower_ in _VICTIM_PREPS) or (
+            t.dep_ == "acl" and t != trig and t.lower_ in _VICTIM_ACL
+        )
+        if attach or (t.dep_ == "appos" and t not in below_trigger):
+            keep.extend(x for x in t.subtree if x not in below_trigger and x != trig)
+    keep = [t for t in keep if t.i != trig.i]
+    if not keep:
+        return "", victim.idx, victim.idx
+    first, last = min(t.i for t in keep), max(t.i for t in keep)
+    toks = [t for t in victim.doc[first : last + 1] if t not in count_toks and t != trig]
+    if below_trigger:
+        cut = next((n for n, t in enumerate(toks) if t in below_trigger and t.i > victim.i), None)
+        toks = toks[:cut] if cut is not None else toks
+    while toks and (toks[0].is_punct or toks[0].dep_ in ("det", "cc")):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct or toks[-1].dep_ in ("cc",)):
+        toks = toks[:-1]
+    if not toks:
+        return victim.text, victim.idx, victim.idx + len(victim)
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
+    return victim.doc.text[start:end], start, end
+
+
+def _count_tokens(anchor: Token) -> set[Token]:
+    """The tokens of the count expression itself ("at least nine", "One hundred and sixty")."""
+    out = {anchor}
+    for t in anchor.subtree:
+        if t.dep_ in ("advmod", "quantmod", "compound", "nummod", "cc", "conj", "det") and (t.like_num or t.lower_ in _COUNT_WORDS):
+            out.add(t)
+    return out
+
+
+def _partitive_of(anchor: Token) -> Token | None:
+    """The "of" of "160 of them", "four of its servicemen", wherever the parse hung it."""
+    for t in _count_tokens(anchor):
+        for child in t.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                return child
+    nxt = anchor.doc[anchor.i + 1] if anchor.i + 1 < len(anchor.doc) else None
+    if nxt is not None and nxt.lower_ == "of":
+        return nxt
+    return None
+
+
+def _victims(text: str, victim: Token, lex: Lexicon, actors: ActorDictionary) -> Victims:
+    words = {w.lower().strip(",.") for w in text.split()}
+    civ = bool(words & lex.civilian_nouns - {"people", "persons", "individuals", "citizens", "nationals", "men", "man"})
+    com = bool(words & lex.combatant_nouns) or any(
+        w.startswith(("pro-", "regime", "government")) for w in words
+    )
+    if civ and com:
+        kind = "mixed"
+    elif civ:
+        kind = "civilians"
+    elif com:
+        kind = "combatants"
+    else:
+        kind = "unknown"
+    nationality = next((w for w in text.replace("-", " ").split() if w in lex.nationalities and w not in {"foreign", "foreigners"}), None)
+    if nationality and nationality.endswith("s") and nationality[:-1] in lex.nationalities:
+        nationality = nationality[:-1]
+    mentions = sorted(
+        actors.find_actors(text),
+        key=lambda m: (getattr(actors.actor(m.id), "generic", False), actors.actor(m.id).kind == "unknown", m.start - m.end),
+    )
+    affiliation = None
+    if mentions:
+        affiliation = actors.actor(mentions[0].id).name
+        if kind == "unknown" and actors.actor(mentions[0].id).kind != "unknown":
+            kind = "combatants"
+    m = re.search(r"\bpro-[\w-]+(?:\s+(?:forces|fighters|militias?|militiamen|troops))?", text, re.I)
+    if m:
+        affiliation = affiliation or m.group(0)
+    if nationality and kind == "unknown" and victim.lower_ in {"soldiers", "troops", "servicemen"}:
+        kind = "combatants"
+    return Victims(text=text, kind=kind, affiliation=affiliation, nationality=nationality)
+
+
+def _perpetrator(doc: Doc, trig: Token, victim_span: tuple[int, int], actors: ActorDictionary) -> ActorRef | None:
+    best: tuple[float, ActorRef] | None = None
+    vs, ve = victim_span
+    for m in actors.find_actors(doc.text):
+        if vs <= m.start < ve or vs < m.end <= ve:
+            continue  # the victims' own affiliation
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        head = span.root
+        before = doc.text[max(0, m.start - 30) : m.start].lower()
+        after = doc.text[m.end : m.end + 15].lower()
+        if _AFFILIATION_BEFORE.search(before):
+            continue  # "fighting for the Takfiri ISIS group": whose side the victims were on
+        agent = bool(re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+)?$", before[-20:]))
+        modifier = head.dep_ in ("compound", "amod", "poss", "nmod") and head.head.lower_ in _EVENT_NOUNS
+        event_in_mention = bool(_EVENT_IN_MENTION.search(m.text))
+        if m.start >= ve > vs and not (agent or modifier or event_in_mention):
+            continue  # after the victims only "by X" and "X raids" name an attacker
+        score = abs(head.i - trig.i)
+        if agent:
+            score -= 6
+        if head.dep_ == "nsubj" and head.head == trig:
+            score -= 6  # active subject of "killed"
+        if modifier or event_in_mention:
+            score -= 3  # "Russian raids", "Daesh attack"
+        if re.search(r"\b(?:said|says|told|according|reported|claimed)\b", after):
+            score += 8  # a speaker, not an attacker
+        if head.head.lower_ in _TARGET_NOUNS:
+            score += 8  # "terrorist targets", "IS positions": what was hit
+        actor = actors.actor(m.id)
+        ref = ActorRef(text=m.text, id=actor.id, name=actor.name, kind=actor.kind)
+        if best is None or score < best[0]:
+            best = (score, ref)
+    return best[1] if best else None
+
+
+def event_type(text: str, near: int, lex: Lexicon) -> str:
+    """The event family whose keyword stands nearest ``near`` (a char offset); more specific families win ties.
+
+    A keyword inside a longer one of another family does not count ("bomb" in "barrel bomb").
+    """
+    hits: list[tuple[int, int, int, str]] = []
+    for rank, (etype, pattern) in enumerate(lex.event_keywords):
+        hits.extend((m.start(), m.end(), rank, etype) for m in pattern.finditer(text))
+    hits = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0]) for o in hits)]
+    best: tuple[int, int, str] | None = None
+    for start, end, rank, etype in hits:
+        dist = min(abs(start - near), abs(end - near))
+        key = (dist // 80, rank, etype)  # within ~80 characters, the more specific family wins
+        if best is None or key < best:
+            best = key
+    return best[2] if best else "other"
+
+
+def _place_text(doc: Doc, trig: Token) -> str | None:
+    ents = [e for e in doc.ents if e.label_ in _PLACE_LABELS and not _adjectival(e)]
+    if not ents:
+        return None
+    ent = min(ents, key=lambda e: (abs(e.root.i - trig.i) + (0 if _after_preposition(e) else 4)))
+    start = ent.start
+    # Widen to the preposition and descriptors: "near the town of Mayadeen".
+    for j in range(ent.start - 1, max(ent.start - 7, -1), -1):
+        t = doc[j]
+        if t.lower_ in _PLACE_PREPS and t.lower_ != "of":
+            start = j
+            break
+        if t.is_punct or t.pos_ not in ("DET", "ADJ", "NOUN", "PROPN", "ADP", "NUM"):
+            break
+    return doc[start : ent.end].text
+
+
+def _adjectival(ent: Span) -> bool:
+    """ "Russian Federation strikes", "pro-Damascus", "Britain-based": a place word used as a modifier."""
+    before = ent.doc.text[max(0, ent.start_char - 4) : ent.start_char].lower()
+    after = ent.doc.text[ent.end_char : ent.end_char + 1]
+    if before.endswith("pro-") or after == "-" or ent.root.dep_ == "poss" or ent.text.endswith(("’s", "'s")):
+        return True
+    return ent.root.dep_ in ("compound", "amod") and ent.root.head.lower_ in _EVENT_HEADS
+
+
+def _after_preposition(ent: Span) -> bool:
+    return any(t.lower_ in _PLACE_PREPS for t in ent.doc[max(0, ent.start - 5) : ent.start])
+
+
+def _date_text(doc: Doc, trig: Token) -> str | None:
+    found = find_date_expressions(doc.text)
+    if not found:
+        return None
+    pos = trig.idx
+    s, e, text = min(found, key=lambda f: min(abs(f[0] - pos), abs(f[1] - pos)))
+    return text
+
+
+def _build(
+    doc: Doc,
+    c: Count,
+    anchor: Token,
+    victim: Token,
+    trig: Trigger,
+    how: str,
+    parts: list[Part],
+    lex: Lexicon,
+    actors: ActorDictionary,
+) -> Found:
+    text, vs, ve = _victim_phrase(victim, anchor, trig.token)
+    victims = _victims(text, victim, lex, actors)
+    outcome = trig.outcome
+    children = sum((p.low or p.high or 0) for p in parts if p.kind == "children") or None
+    women = sum((p.low or p.high or 0) for p in parts if p.kind == "women") or None
+    if victim.lower_ in _CHILD_WORDS:
+        children = c.low or c.high
+    if victim.lower_ in {"women", "woman"}:
+        women = c.low or c.high
+    return Found(
+        outcome=outcome,
+        count=c,
+        victims=victims,
+        perpetrator=_perpetrator(doc, trig.token, (vs - 0, ve), actors),
+        event_type=event_type(doc.text, trig.token.idx, lex),
+        place_text=_place_text(doc, trig.token),
+        date_text=_date_text(doc, trig.token),
+        parts=tuple(parts),
+        children=children,
+        women=women,
+        attach=how,
+        weak_trigger=trig.weak,
+        trigger_text=trig.token.text,
+        trigger_i=trig.token.i,
+        victim_span=(vs, ve),
+    )
+
+
+def _numberless(doc: Doc, triggers: list[Trigger], lex: Lexicon, actors: ActorDictionary) -> list[Found]:
+    """A claim without a number: "several civilians were killed", "killing a child"."""
+    out: list[Found] = []
+    for trig in triggers:
+        if trig.weak:
+            continue
+        t = trig.token
+        for child in t.children:
+            if child.dep_ not in ("nsubjpass", "dobj", "nsubj") or not lex.is_person(child.lower_):
+                continue
+            quant = [g for g in child.children if g.dep_ in ("amod", "det", "nummod") and g.lower_ in {"several", "many", "a", "an", "some", "numerous", "scores"}]
+            if quant:
+                q = quant[0]
+            elif child.tag_ in ("NN", "NNP") and child.lower_ in _SINGLE_ROLES:
+                q = child  # "Blast Kills Grand Mosque Imam": one named victim
+            else:
+                continue
+            one = _SINGULAR_ONE.match(q.text) is not None or q is child
+            count = Count(low=1 if one else None, high=1 if one else None, approx=False, vague=not one, text=q.text, start=q.idx, end=q.idx + len(q.text), value=1 if one else None)
+            text, vs, ve = _victim_phrase(child, q, t)
+            out.append(
+                Found(
+                    outcome=trig.outcome,
+                    count=count,
+                    victims=_victims(text, child, lex, actors),
+                    perpetrator=_perpetrator(doc, t, (vs, ve), actors),
+                    event_type=event_type(doc.text, t.idx, lex),
+                    place_text=_place_text(doc, t),
+                    date_text=_date_text(doc, t),
+                    parts=(),
+                    children=1 if one and child.lower_ in _CHILD_WORDS else None,
+                    women=1 if one and child.lower_ in {"woman"} else None,
+                    attach="vague",
+                    weak_trigger=False,
+                    trigger_text=t.text,
+                    trigger_i=t.i,
+                    victim_span=(vs, ve),
+                )
+            )
+    return out
+
+
+def span_of(doc: Doc, start: int, end: int) -> Span | None:
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+def path_between(doc: Doc, i: int, j: int) -> int:
+    return _path(doc[i], doc[j])
