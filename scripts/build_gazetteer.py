@@ -33,25 +33,73 @@ DEFAULT_UCDP = REPO.parent / "shared" / "data" / "ucdp_ged191_syria.csv"
 DEFAULT_OUT = DATA_DIR / "ucdp_places.tsv"
 VERSION = 1
 GZIP_ABOVE = 1_000_000
-COLUMNS = ("name", "aliases", "lat", "lon", "country", "admin1", "admin2", "kind", "precision",
-           "events")
+COLUMNS = (
+    "name",
+    "aliases",
+    "lat",
+    "lon",
+    "country",
+    "admin1",
+    "admin2",
+    "kind",
+    "precision",
+    "events",
+)
 
 # UCDP where_prec: 1 exact, 2 within ~25 km, 3 district, 4 province, 5 wider region, 6 country.
 PRECISION = {1: "town", 2: "town", 3: "district", 5: "region"}
 # Settlement and admin descriptors are not part of the name ("Teir Maaleh village").
 STRIP = frozenset(
     {
-        "village", "town", "city", "suburb", "district", "subdistrict", "governorate",
-        "locality", "neighbourhood", "neighborhood",
+        "village",
+        "town",
+        "city",
+        "suburb",
+        "district",
+        "subdistrict",
+        "governorate",
+        "locality",
+        "neighbourhood",
+        "neighborhood",
     }
 )
 # Feature words are part of the name ("Tishreen oil field") but still say what it is.
 FEATURES = frozenset(
     {
-        "camp", "airport", "airbase", "base", "mountain", "hill", "hills", "field", "fields",
-        "oilfield", "farm", "farms", "dam", "plain", "plains", "checkpoint", "island", "castle",
-        "spring", "springs", "ruin", "factory", "area", "enclave", "pocket", "range", "border",
-        "complex", "prison", "station", "reservoir", "junction", "plant", "brigade",
+        "camp",
+        "airport",
+        "airbase",
+        "base",
+        "mountain",
+        "hill",
+        "hills",
+        "field",
+        "fields",
+        "oilfield",
+        "farm",
+        "farms",
+        "dam",
+        "plain",
+        "plains",
+        "checkpoint",
+        "island",
+        "castle",
+        "spring",
+        "springs",
+        "ruin",
+        "factory",
+        "area",
+        "enclave",
+        "pocket",
+        "range",
+        "border",
+        "complex",
+        "prison",
+        "station",
+        "reservoir",
+        "junction",
+        "plant",
+        "brigade",
     }
 )
 LINEAR = re.compile(r"\b(road|highway|axis|between)\b", re.IGNORECASE)
@@ -155,8 +203,15 @@ def build(ucdp: Path) -> tuple[list[list[str]], str]:
         ]
         rows.append(
             [
-                name, "|".join(dict.fromkeys(aliases)), f"{place.lat:.6f}", f"{place.lon:.6f}",
-                "SY", top(place.admin1), top(place.admin2), top(place.kinds), place.precision,
+                name,
+                "|".join(dict.fromkeys(aliases)),
+                f"{place.lat:.6f}",
+                f"{place.lon:.6f}",
+                "SY",
+                top(place.admin1),
+                top(place.admin2),
+                top(place.kinds),
+                place.precision,
                 str(place.events),
             ]
         )
@@ -172,8 +227,16 @@ def build(ucdp: Path) -> tuple[list[list[str]], str]:
         name, aliases = district_name(adm2)
         rows.append(
             [
-                name, "|".join(aliases), f"{lat:.6f}", f"{lon:.6f}", "SY",
-                top(district_admin1[adm2]), name, "district", "district", "0",
+                name,
+                "|".join(aliases),
+                f"{lat:.6f}",
+                f"{lon:.6f}",
+                "SY",
+                top(district_admin1[adm2]),
+                name,
+                "district",
+                "district",
+                "0",
             ]
         )
     rows.sort(key=lambda r: (r[5], r[8], normalise(r[0]), r[0], r[2], r[3]))
@@ -194,8 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ucdp", type=Path, default=DEFAULT_UCDP)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 if the output file is not up to date")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if the output file is not up to date"
+    )
     args = parser.parse_args(argv)
     if not args.ucdp.exists():
         print(f"UCDP file not found: {args.ucdp}", file=sys.stderr)

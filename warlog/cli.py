@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -19,9 +20,10 @@ from rich.table import Table
 
 from warlog import __version__
 from warlog.errors import WarlogError
+from warlog.extract.jsonout import claim_json
 from warlog.ingest.tabular import parse_map
 from warlog.pipeline import IngestReport, ingest_paths
-from warlog.records import Article, Problem
+from warlog.records import OUTCOMES, SCOPES, Article, Claim, Problem
 from warlog.settings import DEFAULT_MAX_BYTES, IngestOptions, database_url
 from warlog.store import Store
 
@@ -141,6 +143,8 @@ def _summary(report: IngestReport) -> str:
         f"{report.pages_new} new page(s)",
         f"{len(report.articles_new)} new article(s)",
     ]
+    if report.claims_new:
+        parts.append(f"{report.claims_new} claim(s) extracted")
     if report.pages_unchanged:
         parts.append(f"{report.pages_unchanged} page(s) already stored")
     if report.duplicates:
@@ -178,6 +182,8 @@ def run(db: str | None, paths: tuple[str, ...], column_map: str | None, max_byte
         err.print(_summary(report), highlight=False)
         arts = [a for a in store.articles() if _under(a.source, paths)]
         _print_articles(arts, title=f"Articles from {', '.join(paths)}")
+        claims = store.claims(article_ids=[a.id for a in arts])
+        _print_claims(arts, claims)
     if report.failed:
         sys.exit(1)
 
@@ -255,6 +261,166 @@ def runs_cmd(db: str | None, as_json: bool) -> None:
             str(r.pages_new), str(r.articles_new), str(r.problems),
         )  # fmt: skip
     _print_table(table)
+
+
+def _print_claims(arts: list[Article], claims: list[Claim]) -> None:
+    by_article: dict[str, list[Claim]] = {}
+    for c in claims:
+        by_article.setdefault(c.article_id, []).append(c)
+    for a in arts:
+        mine = by_article.get(a.id, [])
+        if not mine:
+            continue
+        table = Table(
+            title=escape(
+                f"{a.title or a.id} ({a.outlet or 'unknown outlet'}, {a.published or 'no date'})"
+            ),
+            title_justify="left",
+        )
+        for col in (
+            "outcome",
+            "count",
+            "low",
+            "high",
+            "victims",
+            "perpetrator",
+            "type",
+            "scope",
+            "claimant",
+            "conf.",
+        ):
+            table.add_column(col)
+        for c in mine:
+            table.add_row(
+                c.outcome, escape(c.count_text), _n(c.low), _n(c.high), escape(c.victims.text or c.victims.kind),
+                escape(c.perpetrator.name or "") if c.perpetrator else "", c.event_type, c.scope,
+                escape(_claimant(c)), f"{c.confidence:.2f}",
+            )  # fmt: skip
+        _print_table(table)
+
+
+def _n(v: int | None) -> str:
+    return "" if v is None else str(v)
+
+
+def _claimant(c: Claim) -> str:
+    if c.claimant is None:
+        return ""
+    name = c.claimant.name or c.claimant.text
+    return name + (f" via {', '.join(c.claimant.chain)}" if c.claimant.chain else "")
+
+
+@main.command("claims")
+@db_option
+@json_option
+@click.option("--outcome", type=click.Choice(OUTCOMES), help="Only this outcome.")
+@click.option("--scope", type=click.Choice(SCOPES), help="Incidents or cumulative tallies.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
+def claims_cmd(
+    db: str | None, as_json: bool, outcome: str | None, scope: str | None, limit: int | None
+) -> None:
+    """List stored claims (one JSON object per claim with --json)."""
+    with _store(db) as store:
+        claims = store.claims(outcome=outcome, scope=scope, limit=limit)
+        arts = store.articles(ids=sorted({c.article_id for c in claims}))
+    if as_json:
+        for c in claims:
+            click.echo(
+                json.dumps({"article_id": c.article_id, **claim_json(c)}, ensure_ascii=False)
+            )
+        return
+    _print_claims(arts, claims)
+
+
+@main.command("extract")
+@click.argument("path", default="-", metavar="[PATH|-]")
+@json_option
+@click.option(
+    "--map", "column_map", metavar="FIELD=COLUMN,...", help="Dataset columns, as for ingest."
+)
+def extract_cmd(path: str, as_json: bool, column_map: str | None) -> None:
+    """Extract claims without a database: anything `ingest` reads in, one JSON object per article out.
+
+    JSONL input may carry text, title, outlet, published and id. Exits 1 when some inputs failed.
+    """
+    from warlog.extract import Extractor
+    from warlog.extract.jsonout import article_json
+    from warlog.pipeline import read_articles
+
+    options = IngestOptions(column_map=parse_map(column_map))
+    problems: list[Problem] = []
+    articles = read_articles(
+        [path], options, on_problem=lambda p: (problems.append(p), _print_problem(p))
+    )
+    extractor = Extractor()
+    for result in extractor.extract_many(articles):
+        if as_json:
+            click.echo(json.dumps(article_json(result), ensure_ascii=False))
+        else:
+            _print_claims([result.article], list(result.claims))
+    if any(p.fatal for p in problems):
+        sys.exit(1)
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Score extraction against gold files."""
+
+
+@eval_group.command("fakes")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+@click.option("--errors", is_flag=True, help="Also list the articles where a field is wrong.")
+def eval_fakes(path: Path, as_json: bool, errors: bool) -> None:
+    """Score each article's lead against FA-KES gold (toll, civilians, children, women, actor, cause).
+
+    Also prints the calibration table of claim confidence (lead claims, right when their figure
+    equals the gold death toll).
+    """
+    from warlog.evaluate.calibration import expected_calibration_error, table
+    from warlog.evaluate.fakes import evaluate
+
+    report = evaluate(path)
+    bins = table(report.samples)
+    ece = expected_calibration_error(report.samples)
+    if as_json:
+        out_d = report.as_dict()
+        out_d["calibration"] = {
+            "bins": [
+                {
+                    "low": b.low,
+                    "high": b.high,
+                    "claims": b.n,
+                    "mean_confidence": round(b.mean_confidence, 3),
+                    "share_right": round(b.share_right, 3),
+                }
+                for b in bins
+            ],
+            "expected_calibration_error": round(ece, 4),
+        }
+        click.echo(json.dumps(out_d, indent=2))
+        return
+    t = Table(title=f"FA-KES: {report.n} articles ({path.name})")
+    t.add_column("field")
+    t.add_column("accuracy", justify="right")
+    t.add_column("correct", justify="right")
+    for f in report.fields.values():
+        t.add_row(f.name, f"{f.accuracy:.3f}", f"{f.correct}/{f.total}")
+    _print_table(t)
+    c = Table(title=f"Calibration of claim confidence (ECE {ece:.3f})")
+    for col in ("confidence", "claims", "mean confidence", "share right"):
+        c.add_column(col, justify="right")
+    for b in bins:
+        c.add_row(
+            f"{b.low:.1f}–{b.high:.1f}",
+            str(b.n),
+            f"{b.mean_confidence:.2f}" if b.n else "",
+            f"{b.share_right:.2f}" if b.n else "",
+        )
+    _print_table(c)
+    if errors:
+        for e in report.errors:
+            click.echo(f"{e['id']}\t{','.join(e['wrong'])}\t{e['title']}")
 
 
 def _article_json(a: Article, text: bool) -> dict[str, Any]:

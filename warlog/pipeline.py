@@ -8,8 +8,9 @@ are keyed by the SHA-256 of their bytes), so re-running finishes the rest.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from warlog import ingest
 from warlog.clean import dedup
@@ -18,6 +19,9 @@ from warlog.errors import InputError
 from warlog.records import Article, Problem, RawPage
 from warlog.settings import IngestOptions
 from warlog.store import Store, Writer
+
+if TYPE_CHECKING:
+    from warlog.extract import Extractor
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,7 @@ class IngestReport:
     pages_unchanged: int = 0
     articles_new: list[str] = field(default_factory=list)
     duplicates: int = 0
+    claims_new: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -45,7 +50,22 @@ class IngestReport:
 class _FileTally:
     pages_new: int = 0
     articles_new: int = 0
+    claims_new: int = 0
     problems: int = 0
+
+
+class _LazyExtractor:
+    """Loads the NLP models only when a run has new articles to read."""
+
+    def __init__(self, extractor: Extractor | None) -> None:
+        self._extractor = extractor
+
+    def get(self) -> Extractor:
+        if self._extractor is None:
+            from warlog.extract import Extractor
+
+            self._extractor = Extractor()
+        return self._extractor
 
 
 def ingest_paths(
@@ -53,6 +73,8 @@ def ingest_paths(
     paths: list[str],
     options: IngestOptions | None = None,
     *,
+    extract: bool = True,
+    extractor: Extractor | None = None,
     command: str = "ingest",
     on_input: Callable[[str], None] | None = None,
     on_problem: Callable[[Problem], None] | None = None,
@@ -60,6 +82,7 @@ def ingest_paths(
     """Ingest every input under ``paths`` into ``store``; problems are reported, not raised."""
     options = options or IngestOptions()
     report = IngestReport(run_id=store.start_run(command))
+    lazy = _LazyExtractor(extractor) if extract else None
 
     def problem(p: Problem) -> None:
         report.problems.append(p)
@@ -75,7 +98,7 @@ def ingest_paths(
         report.inputs += 1
         if on_input:
             on_input(item.name)
-        _ingest_one(store, item, options, report, problem)
+        _ingest_one(store, item, options, report, problem, lazy)
     store.finish_run(
         report.run_id,
         report.inputs,
@@ -92,9 +115,11 @@ def _ingest_one(
     options: IngestOptions,
     report: IngestReport,
     problem: Callable[[Problem], None],
+    lazy: _LazyExtractor | None,
 ) -> None:
     tally = _FileTally()
     new_ids: list[str] = []
+    new_articles: list[Article] = []
     with store.transaction() as tx:
         try:
             for item in ingest.read(inp, options):
@@ -103,17 +128,25 @@ def _ingest_one(
                     problem(item)
                     tx.log(report.run_id, item.source, _status(item), item.message, item.line)
                     continue
-                new_ids.extend(_store_page(tx, item, report, tally, options, problem))
+                stored = _store_page(tx, item, report, tally, options, problem)
+                new_ids.extend(a.id for a in stored)
+                new_articles.extend(stored)
         except InputError as exc:
             p = Problem(inp.name, exc.message, exc.line)
             tally.problems += 1
             problem(p)
             tx.log(report.run_id, inp.name, "error", exc.message, exc.line)
+        if lazy is not None and new_articles:
+            extractor = lazy.get()
+            for result in extractor.extract_many(new_articles):
+                tx.replace_claims(result, extractor.version)
+                tally.claims_new += len(result.claims)
         status = "error" if tally.problems else ("ok" if tally.pages_new else "unchanged")
         tx.log(report.run_id, inp.name, status, None, None, tally.pages_new, tally.articles_new)
     # Counted only once the file's transaction has committed.
     report.pages_new += tally.pages_new
     report.articles_new.extend(new_ids)
+    report.claims_new += tally.claims_new
 
 
 def _store_page(
@@ -123,7 +156,7 @@ def _store_page(
     tally: _FileTally,
     options: IngestOptions,
     problem: Callable[[Problem], None],
-) -> list[str]:
+) -> list[Article]:
     for w in page.warnings:
         p = Problem(page.source, w, fatal=False)
         problem(p)
@@ -147,14 +180,14 @@ def _store_page(
         return []
     tx.add_page(page, report.run_id)
     tally.pages_new += 1
-    ids = []
+    stored = []
     for art in articles:
         art, sig = _mark_duplicate(tx, art, options.near_duplicate_threshold)
         report.duplicates += art.duplicate_of is not None
         tx.add_article(art, sig.to_bytes() if sig else None, sig.buckets() if sig else [])
-        ids.append(art.id)
-    tally.articles_new += len(ids)
-    return ids
+        stored.append(art)
+    tally.articles_new += len(stored)
+    return stored
 
 
 def _mark_duplicate(
@@ -183,3 +216,30 @@ def _mark_duplicate(
 
 def _status(p: Problem) -> str:
     return "error" if p.fatal else "warning"
+
+
+def read_articles(
+    paths: list[str],
+    options: IngestOptions | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+) -> Iterator[Article]:
+    """Clean articles straight from inputs, without a store (``warlog extract``)."""
+    options = options or IngestOptions()
+    report = on_problem or (lambda p: None)
+    for item in ingest.expand(paths):
+        if isinstance(item, Problem):
+            report(item)
+            continue
+        try:
+            for page in ingest.read(item, options):
+                if isinstance(page, Problem):
+                    report(page)
+                    continue
+                for w in page.warnings:
+                    report(Problem(page.source, w, fatal=False))
+                try:
+                    yield from clean_page(page)
+                except InputError as exc:
+                    report(Problem(page.source, exc.message))
+        except InputError as exc:
+            report(Problem(item.name, exc.message, exc.line))

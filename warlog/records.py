@@ -188,6 +188,8 @@ class Claim:
     women: int | None = None
     in_headline: bool = False
     index: int = 0  # position among the article's claims
+    attach: str = "parse"  # how the count was tied to its outcome word: parse | order | vague
+    weak_trigger: bool = False  # the outcome word was an ambiguous one ("claimed", "left")
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,7 @@ class Lead:
     event_type: str | None
     place_text: str | None
     date_text: str | None
+    scope: str = "incident"  # "cumulative" when the headline states a tally, not an incident
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,9 +71,7 @@ SAME_PLACE = [
     ["Yarmouk", "Yarmuk"],
     ["Jisr al-Shughur", "Jisr ash-Shughour"],
 ]
-SAME_PAIRS = [
-    (group[0], other) for group in SAME_PLACE for other in group[1:]
-]
+SAME_PAIRS = [(group[0], other) for group in SAME_PLACE for other in group[1:]]
 
 
 @pytest.mark.parametrize(("a", "b"), SAME_PAIRS)
@@ -149,12 +147,20 @@ def test_parse_phrase(text: str, full: str, core: str, cue: str | None) -> None:
 # Shipped data files
 
 VERSION_LINE = re.compile(r"^# warlog gazetteer [a-zA-Z ]+, version \d+$")
-ENTRY_COLUMNS = ["name", "aliases", "lat", "lon", "country", "admin1", "admin2", "kind",
-                 "precision"]
+ENTRY_COLUMNS = [
+    "name",
+    "aliases",
+    "lat",
+    "lon",
+    "country",
+    "admin1",
+    "admin2",
+    "kind",
+    "precision",
+]
 SHIPPED = {
     "curated.tsv": ENTRY_COLUMNS,
-    "admin.tsv": ["country", "level", "code", "name", "aliases", "lat", "lon", "kind",
-                  "precision"],
+    "admin.tsv": ["country", "level", "code", "name", "aliases", "lat", "lon", "kind", "precision"],
     "ucdp_places.tsv": [*ENTRY_COLUMNS, "events"],
     "stopwords.txt": ["word", "kind"],
 }
@@ -295,13 +301,25 @@ def test_build_keeps_homonyms_apart(ucdp_csv: Path) -> None:
 @pytest.mark.parametrize(
     ("admin1", "label"),
     [
-        ("Aleppo Governorate", "aleppo"), ("Damascus", "damascus"), ("Rif Dimashq", "damascus"),
-        ("Rural Damascus", "damascus"), ("Damascus countryside", "damascus"),
-        ("Idleb", "idlib"), ("Deir ez-Zor Governorate", "deir ezzor"),
-        ("Dayr az Zawr", "deir ezzor"), ("Ar Raqqah", "raqqa"), ("Hims", "homs"),
-        ("Al-Hasakah", "hasakeh"), ("Hamah Governorate", "hama"), ("Dar'a", "daraa"),
-        ("Latakia", "lattakia"), ("Quneitra", "quneitra"), ("Tartus", "tartous"),
-        ("As Suwayda Governorate", "as-suwayda"), ("Paris", None), ("Nineveh", None),
+        ("Aleppo Governorate", "aleppo"),
+        ("Damascus", "damascus"),
+        ("Rif Dimashq", "damascus"),
+        ("Rural Damascus", "damascus"),
+        ("Damascus countryside", "damascus"),
+        ("Idleb", "idlib"),
+        ("Deir ez-Zor Governorate", "deir ezzor"),
+        ("Dayr az Zawr", "deir ezzor"),
+        ("Ar Raqqah", "raqqa"),
+        ("Hims", "homs"),
+        ("Al-Hasakah", "hasakeh"),
+        ("Hamah Governorate", "hama"),
+        ("Dar'a", "daraa"),
+        ("Latakia", "lattakia"),
+        ("Quneitra", "quneitra"),
+        ("Tartus", "tartous"),
+        ("As Suwayda Governorate", "as-suwayda"),
+        ("Paris", None),
+        ("Nineveh", None),
         (None, None),
     ],
 )
@@ -490,11 +508,48 @@ def test_find_places_lowercase_text(gazetteer: Gazetteer) -> None:
 
 GEONAMES_LINES = [
     # geonameid name asciiname alternates lat lon class code cc cc2 a1 a2 a3 a4 pop elev dem tz
-    ["99000001", "Qaryat Warlogiyya", "Qaryat Warlogiyya", "Warlogiya al-Gharbiya,Ouarlogiya",
-     "35.1234", "40.5678", "P", "PPL", "SY", "", "07", "", "", "", "812", "", "210",
-     "Asia/Damascus", "2024-01-01"],
-    ["99000002", "Tall Wahmi", "Tall Wahmi", "", "35.2", "40.6", "T", "HLL", "SY", "", "07",
-     "", "", "", "0", "", "250", "Asia/Damascus", "2024-01-01"],
+    [
+        "99000001",
+        "Qaryat Warlogiyya",
+        "Qaryat Warlogiyya",
+        "Warlogiya al-Gharbiya,Ouarlogiya",
+        "35.1234",
+        "40.5678",
+        "P",
+        "PPL",
+        "SY",
+        "",
+        "07",
+        "",
+        "",
+        "",
+        "812",
+        "",
+        "210",
+        "Asia/Damascus",
+        "2024-01-01",
+    ],
+    [
+        "99000002",
+        "Tall Wahmi",
+        "Tall Wahmi",
+        "",
+        "35.2",
+        "40.6",
+        "T",
+        "HLL",
+        "SY",
+        "",
+        "07",
+        "",
+        "",
+        "",
+        "0",
+        "",
+        "250",
+        "Asia/Damascus",
+        "2024-01-01",
+    ],
 ]
 
 
@@ -512,7 +567,10 @@ def test_add_user_geonames_file(tmp_path: Path) -> None:
     place = gazetteer.resolve("Warlogiya al-Gharbiya")
     assert place is not None
     assert (place.name, place.source, place.admin1, place.precision) == (
-        "Qaryat Warlogiyya", "user", "Deir Ezzor", "town"
+        "Qaryat Warlogiyya",
+        "user",
+        "Deir Ezzor",
+        "town",
     )
     assert gazetteer.resolve("Ouarlogiya") == dataclasses.replace(place, text="Ouarlogiya")
     assert place.lat == pytest.approx(35.1234)
@@ -536,7 +594,7 @@ def test_add_user_csv_file(tmp_path: Path) -> None:
     source.write_text(
         "name,lat,lon,admin1,admin2,country\n"
         "Khirbet Invented,34.5,37.25,Homs Governorate,Tadmur,sy\n"
-        "\"Ain Fictive, upper\",35.9,36.6,Idleb,,SY\n",
+        '"Ain Fictive, upper",35.9,36.6,Idleb,,SY\n',
         encoding="utf-8",
     )
     user_dir = tmp_path / "user"
@@ -545,7 +603,10 @@ def test_add_user_csv_file(tmp_path: Path) -> None:
     place = gazetteer.resolve("Khirbet Invented")
     assert place is not None
     assert (place.admin1, place.admin2, place.country, place.source) == (
-        "Homs", "Tadmur", "SY", "user"
+        "Homs",
+        "Tadmur",
+        "SY",
+        "user",
     )
     assert gazetteer.lookup("Ain Fictive upper")[0].admin1 == "Idlib"
     # The shipped gazetteer without user_dir does not know it.

@@ -110,7 +110,9 @@ def _to_date(m: re.Match[str]) -> date | None:
         return None
 
 
-_TIME_AFTER = re.compile(r"\s*(?:\d{1,2}[:.]\d{2}(?:[:.]\d{2})?|\d{3,6})(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*(?:GMT|UTC)(?:[+-]\d{1,2})?)?(?!\d)")
+_TIME_AFTER = re.compile(
+    r"\s*(?:\d{1,2}[:.]\d{2}(?:[:.]\d{2})?|\d{3,6})(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*(?:GMT|UTC)(?:[+-]\d{1,2})?)?(?!\d)"
+)
 
 
 def date_spans(text: str) -> list[tuple[int, int]]:

@@ -18,7 +18,7 @@ from warlog.clean.page import clean_page
 from warlog.extract import Extractor
 from warlog.extract.actors import ActorDictionary
 from warlog.extract.lexicon import lexicon
-from warlog.records import ArticleClaims, PageFormat, RawPage
+from warlog.records import ArticleClaims, Claim, PageFormat, RawPage
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,8 @@ class Report:
     n: int = 0
     fields: dict[str, FieldScore] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # (lead claim, its figure equals the gold toll): the labelled set for calibration
+    samples: list[tuple[Claim, bool]] = field(default_factory=list)
 
     def add(self, name: str, ok: bool) -> None:
         f = self.fields.setdefault(name, FieldScore(name))
@@ -81,7 +83,10 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         return {
             "articles": self.n,
-            "fields": {k: {"accuracy": round(v.accuracy, 4), "correct": v.correct, "total": v.total} for k, v in self.fields.items()},
+            "fields": {
+                k: {"accuracy": round(v.accuracy, 4), "correct": v.correct, "total": v.total}
+                for k, v in self.fields.items()
+            },
         }
 
 
@@ -118,9 +123,13 @@ def predict(result: ArticleClaims, actors: ActorDictionary) -> Prediction:
     actor = "unknown"
     if lead.perpetrator is not None and lead.perpetrator.id:
         actor = actors.actor(lead.perpetrator.id).fakes_class
+    civilians = lead.killed_civilians
+    if civilians is None and lead.killed_combatants is None:
+        # FA-KES annotators count unspecified "people" as civilians; warlog keeps them "unknown".
+        civilians = lead.killed
     return Prediction(
         toll=lead.killed or 0,
-        civilians=lead.killed_civilians or 0,
+        civilians=civilians or 0,
         children=lead.killed_children or 0,
         women=lead.killed_women or 0,
         actor=actor,
@@ -135,7 +144,15 @@ def evaluate(path: Path, extractor: Extractor | None = None, keep_errors: bool =
     articles = []
     for r in rows:
         body = json.dumps({"id": r.id, "text": r.text}).encode()
-        page = RawPage(body=body, text=r.text, format=PageFormat.JSONL, source=f"{path}:{r.id}", title=r.title, external_id=r.id, outlet=r.outlet)
+        page = RawPage(
+            body=body,
+            text=r.text,
+            format=PageFormat.JSONL,
+            source=f"{path}:{r.id}",
+            title=r.title,
+            external_id=r.id,
+            outlet=r.outlet,
+        )
         articles.append(clean_page(page)[0])
     report = Report()
     for row, result in zip(rows, extractor.extract_many(articles), strict=True):
@@ -152,6 +169,17 @@ def evaluate(path: Path, extractor: Extractor | None = None, keep_errors: bool =
         }
         for name, ok in checks.items():
             report.add(name, ok)
+        if result.lead is not None and result.lead.claims:
+            main = result.claims[result.lead.claims[0]]
+            report.samples.append((main, checks["toll"]))
         if keep_errors and not all(checks.values()):
-            report.errors.append({"id": row.id, "title": row.title, "gold": g, "pred": p, "wrong": [k for k, v in checks.items() if not v]})
+            report.errors.append(
+                {
+                    "id": row.id,
+                    "title": row.title,
+                    "gold": g,
+                    "pred": p,
+                    "wrong": [k for k, v in checks.items() if not v],
+                }
+            )
     return report

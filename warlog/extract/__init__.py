@@ -26,14 +26,31 @@ from warlog.records import Article, ArticleClaims, Claim, Evidence
 _KEY = re.compile(r"\W+")
 # Only the first sentences of a long article can carry its headline incident.
 _HEADLINE_WINDOW = 400
-_COUNTRY_ONLY = re.compile(r"^\s*(?:in|inside|across|throughout)?\s*(?:the\s+)?(?:Syria|Syrias|Syria's|Iraq|the country)\s*$", re.I)
-_RECENT = re.compile(r"\s+(?:(?:late|early)\s+)?(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun|yesterday|last\s+night|this\s+morning|dawn|daybreak|the\s+(?:morning|evening|weekend|day\s+before)|early\s+morning|midnight|noon)", re.I)
-_OF_THEM_PERFECT = re.compile(r"\b\d[\d,]*\s+of\s+them\s+(?:have|has)\s+(?:been|returned|died)|\bof\s+them\s+have\s+been\s+(?:killed|arrested)", re.I)
-_PERFECT = re.compile(r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:been\s+)?(?:killed|died|perished|lost)\b", re.I)
+_COUNTRY_ONLY = re.compile(
+    r"^\s*(?:in|inside|across|throughout)?\s*(?:the\s+)?(?:Syria|Syrias|Syria's|Iraq|the country)\s*$",
+    re.I,
+)
+_RECENT = re.compile(
+    r"\s+(?:(?:late|early)\s+)?(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun|yesterday|last\s+night|this\s+morning|dawn|daybreak|the\s+(?:morning|evening|weekend|day\s+before)|early\s+morning|midnight|noon)",
+    re.I,
+)
+_OF_THEM_PERFECT = re.compile(
+    r"\b\d[\d,]*\s+of\s+them\s+(?:have|has)\s+(?:been|returned|died)|\bof\s+them\s+have\s+been\s+(?:killed|arrested)",
+    re.I,
+)
+_PERFECT = re.compile(
+    r"\b(?:have|has)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:been\s+)?(?:killed|died|perished|lost)\b",
+    re.I,
+)
+
+
+VERSION = "warlog.extract.v1"
 
 
 class Extractor:
     """Holds the loaded models and dictionaries; create one per process and reuse it."""
+
+    version = VERSION
 
     def __init__(self) -> None:
         self.nlp = load_pipeline()
@@ -43,7 +60,9 @@ class Extractor:
     def extract(self, article: Article) -> ArticleClaims:
         return next(self.extract_many([article]))
 
-    def extract_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[ArticleClaims]:
+    def extract_many(
+        self, articles: Iterable[Article], batch_size: int = 32
+    ) -> Iterator[ArticleClaims]:
         batch: list[Article] = []
         for art in articles:
             batch.append(art)
@@ -66,14 +85,18 @@ class Extractor:
             parsed = {i: next(docs) for i in cand}
             yield self._article(art, sents, parsed)
 
-    def _article(self, art: Article, sents: list[Sentence], parsed: dict[int, object]) -> ArticleClaims:
+    def _article(
+        self, art: Article, sents: list[Sentence], parsed: dict[int, object]
+    ) -> ArticleClaims:
         attributions = attribute(sents, self.actors)
         headline = _headline_sentences(art, sents)
         out: list[Claim] = []
         for i, doc in parsed.items():
             s = sents[i]
             low_text = s.text.lower()
-            if any(cue in low_text for cue in self.lex.no_casualty) and not re.search(r"\d", s.text):
+            if any(cue in low_text for cue in self.lex.no_casualty) and not re.search(
+                r"\d", s.text
+            ):
                 continue
             for found in rules.find(doc, self.lex, self.actors):  # type: ignore[arg-type]
                 scope = _scope(found, doc, i in headline, self.lex)  # type: ignore[arg-type]
@@ -99,11 +122,15 @@ class Extractor:
                     women=found.women,
                     in_headline=i in headline,
                     index=len(out),
+                    attach=found.attach,
+                    weak_trigger=found.weak_trigger,
                 )
-                out.append(replace(claim, confidence=confidence(claim, found)))
+                out.append(replace(claim, confidence=confidence(claim)))
         out = _drop_repeats(out)
         claims = tuple(replace(c, index=n) for n, c in enumerate(out))
-        return ArticleClaims(article=art, claims=claims, lead=choose_lead(claims, art, self.lex))
+        return ArticleClaims(
+            article=art, claims=claims, lead=choose_lead(claims, art, self.lex, self.actors)
+        )
 
 
 def _headline_sentences(art: Article, sents: list[Sentence]) -> set[int]:
@@ -117,7 +144,11 @@ def _headline_sentences(art: Article, sents: list[Sentence]) -> set[int]:
                 break
             if key and key in _KEY.sub(" ", s.text.lower()):
                 return {i}
-    return {0} if sents[0].end <= _HEADLINE_WINDOW and "\n" in art.text[sents[0].end : sents[0].end + 2] else set()
+    return (
+        {0}
+        if sents[0].end <= _HEADLINE_WINDOW and "\n" in art.text[sents[0].end : sents[0].end + 2]
+        else set()
+    )
 
 
 def _scope(found: rules.Found, doc: Doc, in_headline: bool, lex: Lexicon) -> str:
@@ -136,7 +167,12 @@ def _scope(found: rules.Found, doc: Doc, in_headline: bool, lex: Lexicon) -> str
                 return "cumulative"
     generic_place = found.place_text is None or bool(_COUNTRY_ONLY.match(found.place_text or ""))
     no_event = found.event_type == "other"
-    if no_event and generic_place and found.perpetrator is None and (in_headline or _PERFECT.search(sentence)):
+    if (
+        no_event
+        and generic_place
+        and found.perpetrator is None
+        and (in_headline or _PERFECT.search(sentence))
+    ):
         return "cumulative"
     if found.victims.text.lower() in ("them", "those", "of them") and _PERFECT.search(sentence):
         return "cumulative"

@@ -10,7 +10,7 @@ relay, not the claimant.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from warlog.extract.actors import ActorDictionary, Mention
 from warlog.nlp import Sentence
@@ -23,10 +23,16 @@ _SPEECH = re.compile(
     r"insisted|according\s+to|alleged|alleges|showed|shows|quoting|citing|monitor(?:ing)?\s+(?:group\s+)?said)\b",
     re.I,
 )
-_RELAY = re.compile(r"\b(?:told|tells|quoted\s+by|cited\s+by|quoting|citing|reported\s+by|via|in\s+an\s+interview\s+with)\s+$", re.I)
-_PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|it|they|the\s+(?:monitor|group|ngo|observatory|ministry|source|official|spokesman|agency|britain-based\s+\w+))\s+(?:\w+\s+)?(?:said|says|added|told|stated|explained|noted|reported|reports)\b", re.I)
-_OPEN_QUOTES = "\"“"
-_CLOSE_QUOTES = "\"”"
+_RELAY = re.compile(
+    r"\b(?:told|tells|quoted\s+by|cited\s+by|quoting|citing|reported\s+by|via|in\s+an\s+interview\s+with)\s+$",
+    re.I,
+)
+_PRONOUN_SPEAKER = re.compile(
+    r"\b(?:he|she|it|they|the\s+(?:monitor|group|ngo|observatory|ministry|source|official|spokesman|agency|britain-based\s+\w+))\s+(?:\w+\s+)?(?:said|says|added|told|stated|explained|noted|reported|reports)\b",
+    re.I,
+)
+_OPEN_QUOTES = '"“'
+_CLOSE_QUOTES = '"”'
 _AGENCIES = frozenset({"afp", "reuters", "ap", "other_news_media"})
 
 
@@ -49,12 +55,26 @@ def attribute(sentences: list[Sentence], actors: ActorDictionary) -> list[Attrib
                 if _closes_quote(sentences[j].text):
                     own = _explicit(sentences[j].text, actors)
                     break
-        if own is not None:
+        if (
+            own is not None
+            and own.id in _AGENCIES
+            and last is not None
+            and _PRONOUN_SPEAKER.search(s.text)
+        ):
+            # '"Forty militants were killed," he told AFP': the speaker is the last one named; AFP relays.
+            own = replace(last, chain=tuple(dict.fromkeys((*last.chain, own.name or own.text))))
+            out.append(Attribution(own, False))
+        elif own is not None:
             out.append(Attribution(own, True))
             last = own
-        elif last is not None and (_PRONOUN_SPEAKER.search(s.text) or open_quote_from is not None):
-            out.append(Attribution(last, False))
-        elif last is not None and _SPEECH.search(s.text) is None and _continues_speaker(s.text):
+        elif (
+            last is not None
+            and (
+                _PRONOUN_SPEAKER.search(s.text)
+                or open_quote_from is not None
+                or _whole_quote(s.text)
+            )
+        ) or (last is not None and _SPEECH.search(s.text) is None and _continues_speaker(s.text)):
             out.append(Attribution(last, False))
         else:
             out.append(Attribution(None, False))
@@ -65,19 +85,29 @@ def attribute(sentences: list[Sentence], actors: ActorDictionary) -> list[Attrib
     return out
 
 
+def _whole_quote(text: str) -> bool:
+    """A sentence that is all quotation carries on the speaker just named."""
+    t = text.strip()
+    return len(t) > 2 and t[0] in '"“' and t.rstrip(".").endswith(('"', "”", '."', ".”"))
+
+
 def _opens_quote(text: str) -> bool:
-    return sum(text.count(q) for q in _OPEN_QUOTES if q != '"') > sum(text.count(q) for q in "”") or (
-        text.count('"') % 2 == 1 and text.lstrip().startswith('"')
-    )
+    return sum(text.count(q) for q in _OPEN_QUOTES if q != '"') > sum(
+        text.count(q) for q in "”"
+    ) or (text.count('"') % 2 == 1 and text.lstrip().startswith('"'))
 
 
 def _closes_quote(text: str) -> bool:
-    return ("”" in text and "“" not in text) or (text.count('"') % 2 == 1 and not text.lstrip().startswith('"'))
+    return ("”" in text and "“" not in text) or (
+        text.count('"') % 2 == 1 and not text.lstrip().startswith('"')
+    )
 
 
 def _continues_speaker(text: str) -> bool:
     """Reported speech continuing the last speaker: "He added that ...", "The monitor said ..."."""
-    return bool(re.match(r"^\s*(?:He|She|It|They)\s+(?:also\s+)?(?:added|said|says|reported|noted)\b", text))
+    return bool(
+        re.match(r"^\s*(?:He|She|It|They)\s+(?:also\s+)?(?:added|said|says|reported|noted)\b", text)
+    )
 
 
 def _explicit(text: str, actors: ActorDictionary) -> ClaimantRef | None:
@@ -94,7 +124,13 @@ def _explicit(text: str, actors: ActorDictionary) -> ClaimantRef | None:
         if actors.claimant(m.id).kind == "armed group" and not _speaks(text, m):
             continue  # "killed 120 ISIS fighters ... it said": IS is the victim, not the source
         before = text[max(0, m.start - 40) : m.start]
-        if _RELAY.search(before) and m.id in _AGENCIES | {"tass", "ria_novosti", "interfax", "syrian_state_media", "russian_state_media"}:
+        if _RELAY.search(before) and m.id in _AGENCIES | {
+            "tass",
+            "ria_novosti",
+            "interfax",
+            "syrian_state_media",
+            "russian_state_media",
+        }:
             relays.append(m)
         else:
             sources.append(m)
@@ -119,7 +155,10 @@ def _distance(m: Mention, speech: list[re.Match[str]]) -> int:
     return min(min(abs(m.start - v.end()), abs(v.start() - m.end)) for v in speech)
 
 
-_SPEAKS_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|claimed|claims|announced|reported|stated|added|posted|published|denied|accused)\b", re.I)
+_SPEAKS_AFTER = re.compile(
+    r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|claimed|claims|announced|reported|stated|added|posted|published|denied|accused)\b",
+    re.I,
+)
 
 
 def _speaks(text: str, m: Mention) -> bool:

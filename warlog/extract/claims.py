@@ -24,28 +24,364 @@ from warlog.extract.numbers import Count, find_counts, is_pronoun_one
 from warlog.records import ActorRef, Part, Victims
 from warlog.resolve.dates import find_date_expressions
 
-_SUBJ_OBJ = {"nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "appos", "pobj", "conj", "dep", "ROOT"}
+_SUBJ_OBJ = {
+    "nsubj",
+    "nsubjpass",
+    "dobj",
+    "attr",
+    "oprd",
+    "npadvmod",
+    "appos",
+    "pobj",
+    "conj",
+    "dep",
+    "ROOT",
+}
 _NUM_DEPS = {"nummod", "quantmod", "amod", "compound", "det", "advmod", "npadvmod", "nmod"}
-_PART_WORDS = {"including", "among", "include", "includes", "included", "incl"}
-_CHILD_WORDS = {"child", "children", "kid", "kids", "boy", "boys", "girl", "girls", "baby", "babies", "infant", "infants", "minors", "minor", "toddler", "toddlers", "teenagers", "teenager", "schoolchildren"}
-_WOMEN_WORDS = {"woman", "women", "mother", "mothers", "girl", "girls", "wives", "wife", "sisters", "daughters"}
-_PLACE_PREPS = {"in", "near", "at", "on", "outside", "around", "across", "inside", "from", "to", "into", "of", "between", "through", "throughout", "towards", "toward", "along", "east", "west", "north", "south"}
+_PART_WORDS = {"including", "include", "includes", "included", "incl"}
+# "killed, among them four women", "including five children": the count that follows is a part.
+_PART_BEFORE = re.compile(
+    r"(?:among\s+(?:them|whom|those)|including|of\s+whom|of\s+them|incl\.?)\W*(?:at\s+least\s+|some\s+|about\s+)?$",
+    re.I,
+)
+_CHILD_WORDS = {
+    "child",
+    "children",
+    "kid",
+    "kids",
+    "boy",
+    "boys",
+    "girl",
+    "girls",
+    "baby",
+    "babies",
+    "infant",
+    "infants",
+    "minors",
+    "minor",
+    "toddler",
+    "toddlers",
+    "teenagers",
+    "teenager",
+    "schoolchildren",
+}
+_WOMEN_WORDS = {
+    "woman",
+    "women",
+    "mother",
+    "mothers",
+    "girl",
+    "girls",
+    "wives",
+    "wife",
+    "sisters",
+    "daughters",
+}
+_PLACE_PREPS = {
+    "in",
+    "near",
+    "at",
+    "on",
+    "outside",
+    "around",
+    "across",
+    "inside",
+    "from",
+    "to",
+    "into",
+    "of",
+    "between",
+    "through",
+    "throughout",
+    "towards",
+    "toward",
+    "along",
+    "east",
+    "west",
+    "north",
+    "south",
+}
 _PLACE_LABELS = {"GPE", "LOC", "FAC", "PLACE"}
-_AFFILIATION_BEFORE = re.compile(r"(?:fighting|fight|fought|serving|joined|join|members?)\s+(?:for|with|alongside|in|of)\s+(?:the\s+)?(?:ranks\s+of\s+(?:the\s+)?)?(?:\w+\s+){0,2}$")
-_EVENT_NOUNS = {"strikes", "strike", "raids", "raid", "airstrikes", "airstrike", "attack", "attacks", "shelling", "bombardment", "bombing", "bombings", "assault", "assaults", "offensive", "ambush", "fire", "shells", "rockets", "rocket", "missiles", "missile", "mortars", "mortar", "warplanes", "jets", "aircraft", "helicopters", "drones", "drone", "artillery", "operation", "operations", "bombs", "bomb", "barrel", "gunfire", "snipers", "sniper", "massacre", "car", "suicide", "forces", "troops", "fighters", "militants", "gunmen"}
-_EVENT_IN_MENTION = re.compile(r"\b(?:strikes?|raids?|warplanes|jets|aircraft|attacks?|shelling|bombing|air\s*force|helicopters?|drones?|artillery|barrel)\b", re.I)
-_TARGET_NOUNS = {"targets", "target", "positions", "position", "hideouts", "headquarters", "bases", "depots", "convoy", "convoys", "vehicles", "checkpoints", "facilities", "camps", "strongholds", "stronghold", "territory", "areas", "sites"}
-_EVENT_HEADS = {"strikes", "strike", "raids", "raid", "forces", "troops", "army", "jets", "warplanes", "attack", "attacks", "shelling", "government", "regime", "officials", "ministry", "media", "authorities"}
-_SINGLE_ROLES = {"commander", "imam", "leader", "officer", "journalist", "doctor", "child", "woman", "man", "soldier", "civilian", "activist", "photographer", "cameraman", "pilot", "priest", "sheikh", "cleric", "mayor", "governor", "general", "colonel", "emir", "chief", "official", "reporter", "boy", "girl", "policeman", "nurse", "teacher", "student", "brigadier", "judge", "mufti", "member", "fighter", "militant", "jihadist", "rebel", "worker", "engineer", "lawmaker", "deputy", "minister"}
+_AFFILIATION_BEFORE = re.compile(
+    r"(?:fighting|fight|fought|serving|joined|join|members?)\s+(?:for|with|alongside|in|of)\s+(?:the\s+)?(?:ranks\s+of\s+(?:the\s+)?)?(?:\w+\s+){0,2}$"
+)
+_EVENT_NOUNS = {
+    "strikes",
+    "strike",
+    "raids",
+    "raid",
+    "airstrikes",
+    "airstrike",
+    "attack",
+    "attacks",
+    "shelling",
+    "bombardment",
+    "bombing",
+    "bombings",
+    "assault",
+    "assaults",
+    "offensive",
+    "ambush",
+    "fire",
+    "shells",
+    "rockets",
+    "rocket",
+    "missiles",
+    "missile",
+    "mortars",
+    "mortar",
+    "warplanes",
+    "jets",
+    "aircraft",
+    "helicopters",
+    "drones",
+    "drone",
+    "artillery",
+    "operation",
+    "operations",
+    "bombs",
+    "bomb",
+    "barrel",
+    "gunfire",
+    "snipers",
+    "sniper",
+    "massacre",
+    "car",
+    "suicide",
+    "forces",
+    "troops",
+    "fighters",
+    "militants",
+    "gunmen",
+}
+_EVENT_IN_MENTION = re.compile(
+    r"\b(?:strikes?|raids?|warplanes|jets|aircraft|attacks?|shelling|bombing|air\s*force|helicopters?|drones?|artillery|barrel)\b",
+    re.I,
+)
+_TARGET_BEFORE = re.compile(
+    r"\b(?:against|targeting|targeted|target|targets|hit|hitting|on|at|into|over)\s+(?:the\s+)?(?:\w+\s+)?$"
+)
+_TARGET_NOUNS = {
+    "targets",
+    "target",
+    "positions",
+    "position",
+    "hideouts",
+    "headquarters",
+    "bases",
+    "depots",
+    "convoy",
+    "convoys",
+    "vehicles",
+    "checkpoints",
+    "facilities",
+    "camps",
+    "strongholds",
+    "stronghold",
+    "territory",
+    "areas",
+    "sites",
+}
+_EVENT_HEADS = {
+    "strikes",
+    "strike",
+    "raids",
+    "raid",
+    "forces",
+    "troops",
+    "army",
+    "jets",
+    "warplanes",
+    "attack",
+    "attacks",
+    "shelling",
+    "government",
+    "regime",
+    "officials",
+    "ministry",
+    "media",
+    "authorities",
+}
+_SINGLE_ROLES = {
+    "commander",
+    "imam",
+    "leader",
+    "officer",
+    "journalist",
+    "doctor",
+    "child",
+    "woman",
+    "man",
+    "soldier",
+    "civilian",
+    "activist",
+    "photographer",
+    "cameraman",
+    "pilot",
+    "priest",
+    "sheikh",
+    "cleric",
+    "mayor",
+    "governor",
+    "general",
+    "colonel",
+    "emir",
+    "chief",
+    "official",
+    "reporter",
+    "boy",
+    "girl",
+    "policeman",
+    "nurse",
+    "teacher",
+    "student",
+    "brigadier",
+    "judge",
+    "mufti",
+    "member",
+    "fighter",
+    "militant",
+    "jihadist",
+    "rebel",
+    "worker",
+    "engineer",
+    "lawmaker",
+    "deputy",
+    "minister",
+}
 _SINGULAR_ONE = re.compile(r"^(?:a|an|one)$", re.I)
-_NON_TRIGGER_NEXT = {"claimed": {"responsibility", "that", "to"}, "claim": {"responsibility", "to", "that"}, "claims": {"responsibility", "that"}, "left": {"the", "for", "behind"}, "leave": {"the", "for"}, "fell": {"to", "into", "under", "on", "in", "silent"}}
+_NON_TRIGGER_NEXT = {
+    "claimed": {"responsibility", "that", "to"},
+    "claim": {"responsibility", "to", "that"},
+    "claims": {"responsibility", "that"},
+    "left": {"the", "for", "behind"},
+    "leave": {"the", "for"},
+    "fell": {"to", "into", "under", "on", "in", "silent"},
+}
 _NOT_KILLED_WOUNDS = {"wounds", "injuries"}
 _VICTIM_PREPS = {"of", "from", "with", "loyal", "belonging", "among"}
-_VICTIM_ACL = {"fighting", "loyal", "belonging", "affiliated", "serving", "working", "allied", "backed"}
+_VICTIM_ACL = {
+    "fighting",
+    "loyal",
+    "belonging",
+    "affiliated",
+    "serving",
+    "working",
+    "allied",
+    "backed",
+}
 _BE = {"be", "is", "are", "was", "were", "been"}
-_COUNT_WORDS = {"at", "least", "more", "than", "over", "up", "to", "some", "about", "around", "nearly", "almost", "another", "a", "further", "and", "hundred", "thousand", "dozen", "dozens", "as", "many", "between", "least", "approximately", "roughly", "estimated", "an", "total", "of"}
+_STATE_NOUNS = {
+    "dead",
+    "toll",
+    "death",
+    "deaths",
+    "bodies",
+    "victims",
+    "casualties",
+    "martyrs",
+    "missing",
+    "injured",
+    "wounded",
+}
+_COUNT_WORDS = {
+    "at",
+    "least",
+    "more",
+    "than",
+    "over",
+    "up",
+    "to",
+    "some",
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "another",
+    "a",
+    "further",
+    "and",
+    "hundred",
+    "thousand",
+    "dozen",
+    "dozens",
+    "as",
+    "many",
+    "between",
+    "approximately",
+    "roughly",
+    "estimated",
+    "an",
+    "total",
+    "of",
+}
 # Verbs through which a count reaches an outcome noun: "the toll rose to 112", "brings to 76 the number of ... killed".
-_LIGHT_VERBS = {"rise", "rose", "risen", "rises", "rising", "climb", "climbed", "climbs", "reach", "reached", "reaches", "bring", "brings", "brought", "bringing", "raise", "raised", "raises", "raising", "jump", "jumped", "increase", "increased", "stand", "stands", "stood", "hit", "hits", "top", "topped", "exceed", "exceeded", "surpassed", "be", "is", "are", "was", "were", "been", "include", "included", "includes", "including", "number", "numbered", "totalled", "totaled", "put", "puts", "putting"}
+_LIGHT_VERBS = {
+    "reported",
+    "listed",
+    "declared",
+    "found",
+    "confirmed",
+    "believed",
+    "feared",
+    "presumed",
+    "thought",
+    "said",
+    "estimated",
+    "remain",
+    "remained",
+    "remains",
+    "rise",
+    "rose",
+    "risen",
+    "rises",
+    "rising",
+    "climb",
+    "climbed",
+    "climbs",
+    "reach",
+    "reached",
+    "reaches",
+    "bring",
+    "brings",
+    "brought",
+    "bringing",
+    "raise",
+    "raised",
+    "raises",
+    "raising",
+    "jump",
+    "jumped",
+    "increase",
+    "increased",
+    "stand",
+    "stands",
+    "stood",
+    "hit",
+    "hits",
+    "top",
+    "topped",
+    "exceed",
+    "exceeded",
+    "surpassed",
+    "be",
+    "is",
+    "are",
+    "was",
+    "were",
+    "been",
+    "include",
+    "included",
+    "includes",
+    "including",
+    "number",
+    "numbered",
+    "totalled",
+    "totaled",
+    "put",
+    "puts",
+    "putting",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +429,16 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
     # Sub-counts first: a count under "including"/"among" qualifies another one.
     for i, (c, anchor) in enumerate(anchored):
         owner = _part_owner(anchor, [a for _, a in anchored], i)
+        if (
+            owner is None
+            and i > 0
+            and _PART_BEFORE.search(doc.text[max(0, c.start - 25) : c.start])
+        ):
+            owner = (
+                max(j for j in range(i) if j not in used_as_part)
+                if any(j not in used_as_part for j in range(i))
+                else None
+            )
         if owner is not None:
             used_as_part.add(i)
             parts_of.setdefault(owner, []).append(_part(doc, c, anchor, lex))
@@ -109,7 +455,9 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
             victim = _number_of(anchor) or anchor
         if victim is anchor and c.value is None and c.vague:
             continue  # "some estimate ...": a pronoun, not a count of people
-        if victim.lower_ in lex.not_persons or (victim is not anchor and _is_non_person_noun(victim, lex)):
+        if victim.lower_ in lex.not_persons or (
+            victim is not anchor and _is_non_person_noun(victim, lex)
+        ):
             continue
         trig, how = _attach(anchor, victim, triggers, lex)
         if trig is None:
@@ -133,19 +481,46 @@ def _triggers(doc: Doc, lex: Lexicon) -> list[Trigger]:
         nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
         if nxt in _NON_TRIGGER_NEXT.get(w, ()):
             continue
-        if w in _NOT_KILLED_WOUNDS and t.head.lower_ in {"of", "from"} and t.head.head.lower_ in {"died", "succumbed", "die"}:
+        if (
+            w in _NOT_KILLED_WOUNDS
+            and t.head.lower_ in {"of", "from"}
+            and t.head.head.lower_ in {"died", "succumbed", "die"}
+        ):
             continue
-        if outcome == "missing" and t.pos_ == "VERB":
-            continue
-        if w == "dead" and t.i > 0 and doc[t.i - 1].lower_ in {"the", "of"} and t.dep_ == "pobj":
-            pass
-        if w in {"fall", "fell", "fallen"} and not any(x.lower_ in {"martyrs", "dead", "victim", "victims"} for x in t.subtree):
+        if (
+            outcome == "missing"
+            and t.pos_ == "VERB"
+            and not any(
+                x.lower_
+                in _BE
+                | {
+                    "remain",
+                    "remained",
+                    "remains",
+                    "reported",
+                    "listed",
+                    "declared",
+                    "went",
+                    "gone",
+                }
+                for x in [*t.children, t.head]
+            )
+        ):
+            continue  # "missing the target", not "are missing"
+        if w in {"fall", "fell", "fallen"} and not any(
+            x.lower_ in {"martyrs", "dead", "victim", "victims"} for x in t.subtree
+        ):
             continue
         if w in {"shot"} and nxt == "down":
             continue
-        if w in {"destroyed", "eliminated", "eliminate", "liquidated", "neutralised", "neutralized"} and not any(
-            lex.is_person(x.lower_) for x in t.children
-        ):
+        if w in {
+            "destroyed",
+            "eliminated",
+            "eliminate",
+            "liquidated",
+            "neutralised",
+            "neutralized",
+        } and not any(lex.is_person(x.lower_) for x in t.children):
             continue
         out.append(Trigger(t, outcome, w in lex.weak_triggers))
     return out
@@ -162,7 +537,11 @@ def _anchor(doc: Doc, c: Count) -> Token | None:
 
 def _victim_head(anchor: Token, lex: Lexicon) -> Token:
     """The noun a count counts: "22 people", "dozens of militants", "160 of them"."""
-    if anchor.dep_ in _NUM_DEPS and anchor.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ") and anchor.head.i > anchor.i:
+    if (
+        anchor.dep_ in _NUM_DEPS
+        and anchor.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ")
+        and anchor.head.i > anchor.i
+    ):
         return anchor.head
     of = _partitive_of(anchor)
     if of is not None:
@@ -170,7 +549,12 @@ def _victim_head(anchor: Token, lex: Lexicon) -> Token:
         if objs:
             return objs[0]
         for t in anchor.doc[of.i + 1 : of.i + 4]:
-            if t.pos_ in ("NOUN", "PROPN", "PRON") and t.lower_ not in {"its", "their", "his", "her"}:
+            if t.pos_ in ("NOUN", "PROPN", "PRON") and t.lower_ not in {
+                "its",
+                "their",
+                "his",
+                "her",
+            }:
                 return t
     nxt = anchor.nbor(1) if anchor.i + 1 < len(anchor.doc) else None
     if nxt is not None and nxt.lower_ in lex.trigger_outcome:
@@ -222,18 +606,33 @@ def _path(a: Token, b: Token) -> int:
     return 99
 
 
-def _attach(anchor: Token, victim: Token, triggers: list[Trigger], lex: Lexicon) -> tuple[Trigger | None, str]:
+def _attach(
+    anchor: Token, victim: Token, triggers: list[Trigger], lex: Lexicon
+) -> tuple[Trigger | None, str]:
+    # "Kills 3 Wounds 20", "killing 14 civilians": an outcome verb right before the count owns it.
+    first = min(t.i for t in _count_tokens(anchor))
+    for trig in triggers:
+        w = trig.token.lower_
+        if trig.token.i == first - 1 and not w.endswith("ed") and w not in _STATE_NOUNS:
+            return trig, "parse"
     # "Seven dead 20 wounded", "At Least 3 Killed 30 Wounded": the outcome word right after the count.
     after = victim if victim.i > anchor.i else anchor
     for trig in triggers:
         between = anchor.doc[after.i + 1 : trig.token.i]
-        if 1 <= trig.token.i - after.i <= 2 and all(t.pos_ in ("NOUN", "PROPN", "ADJ") and not t.like_num for t in between):
-            if trig.token.lower_ in lex.trigger_is_noun or trig.token.tag_ in ("VBN", "VBD", "JJ") or trig.token.is_title:
-                return trig, "parse"
+        if (
+            1 <= trig.token.i - after.i <= 2
+            and all(t.pos_ in ("NOUN", "PROPN", "ADJ") and not t.like_num for t in between)
+            and (
+                trig.token.lower_ in lex.trigger_is_noun
+                or trig.token.tag_ in ("VBN", "VBD", "JJ")
+                or trig.token.is_title
+            )
+        ):
+            return trig, "parse"
     best: tuple[int, Trigger] | None = None
     for trig in triggers:
         t = trig.token
-        if t == anchor or t == victim:
+        if t in (anchor, victim):
             # "22 dead": the number itself may be parsed as the head of "dead".
             if t.lower_ in lex.trigger_is_noun and t != anchor:
                 d = 0
@@ -241,7 +640,11 @@ def _attach(anchor: Token, victim: Token, triggers: list[Trigger], lex: Lexicon)
                 continue
         else:
             d = min(_path(victim, t), _path(anchor, t))
-        if d <= 4 and (best is None or d < best[0] or (d == best[0] and abs(t.i - anchor.i) < abs(best[1].token.i - anchor.i))):
+        if d <= 4 and (
+            best is None
+            or d < best[0]
+            or (d == best[0] and abs(t.i - anchor.i) < abs(best[1].token.i - anchor.i))
+        ):
             best = (d, trig)
     if best is not None and _governed_by(victim, anchor, best[1].token):
         return best[1], "parse"
@@ -251,7 +654,11 @@ def _attach(anchor: Token, victim: Token, triggers: list[Trigger], lex: Lexicon)
         for trig in triggers:
             if trig.token in gov.subtree and _path(gov, trig.token) <= 5:
                 return trig, "parse"
-    if gov is not None and _owned_by(gov, victim, anchor) and not any(gov == tr.token for tr in triggers):
+    if (
+        gov is not None
+        and _owned_by(gov, victim, anchor)
+        and not any(gov == tr.token for tr in triggers)
+    ):
         return None, ""  # the count belongs to another verb ("73 of them have returned")
     # Word order: "35 pro-government forces were killed", "killing 14 civilians".
     for trig in sorted(triggers, key=lambda tr: abs(tr.token.i - anchor.i)):
@@ -272,12 +679,14 @@ def _governing_verb(tok: Token) -> Token | None:
 
 def _owned_by(gov: Token, victim: Token, anchor: Token) -> bool:
     """The count is a core argument (subject/object) of ``gov``, a verb that is no light verb."""
-    if gov.lower_ in _LIGHT_VERBS or gov.sent.start == 0 and gov.sent[0].is_title and gov.i < 12:
+    if gov.lower_ in _LIGHT_VERBS or _title_case(gov.doc):
         return False  # headlines in title case parse badly: trust word order there
-    for t in (victim, anchor):
-        if t.head == gov and t.dep_ in ("nsubj", "nsubjpass", "dobj"):
-            return True
-    return False
+    return any(t.head == gov and t.dep_ in ("nsubj", "nsubjpass", "dobj") for t in (victim, anchor))
+
+
+def _title_case(doc: Doc) -> bool:
+    words = [t for t in doc if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.is_title for t in words) / len(words) >= 0.6
 
 
 def _governed_by(victim: Token, anchor: Token, trig: Token) -> bool:
@@ -304,16 +713,29 @@ def _governed_by(victim: Token, anchor: Token, trig: Token) -> bool:
 
 def _crosses_clause(a: Token, b: Token) -> bool:
     lo, hi = sorted((a.i, b.i))
-    return any(t.text in {";", ":"} or (t.lower_ in {"but", "while", "whereas", "after", "before"}) for t in a.doc[lo + 1 : hi])
+    return any(
+        t.text in {";", ":"} or (t.lower_ in {"but", "while", "whereas", "after", "before"})
+        for t in a.doc[lo + 1 : hi]
+    )
 
 
 def _weak_ok(trig: Trigger, victim: Token, anchor: Token, lex: Lexicon) -> bool:
     """Ambiguous words ("claimed", "left", "casualties") count only with people in a core slot."""
     w = victim.lower_
-    person = lex.is_person(w) or victim.text in lex.nationalities or w in {"martyrs", "victims", "dead"}
+    person = (
+        lex.is_person(w) or victim.text in lex.nationalities or w in {"martyrs", "victims", "dead"}
+    )
     t = trig.token
     if t.lower_ in {"claim", "claims", "claimed", "claiming"}:
-        return person and any(x in (victim, anchor) for x in t.subtree) and "lives" in t.doc.text.lower() or w in {"martyrs", "lives", "victims"} or person and victim.dep_ == "dobj"
+        return (
+            (
+                person
+                and any(x in (victim, anchor) for x in t.subtree)
+                and "lives" in t.doc.text.lower()
+            )
+            or w in {"martyrs", "lives", "victims"}
+            or (person and victim.dep_ == "dobj")
+        )
     if t.lower_ in {"leave", "leaves", "left", "leaving"}:
         return any(x.lower_ in {"dead", "killed", "wounded", "injured"} for x in t.subtree)
     return person or anchor == victim
@@ -324,12 +746,18 @@ def _part_owner(anchor: Token, anchors: list[Token], me: int) -> int | None:
     for up in [anchor, *anchor.ancestors][:5]:
         if up.lower_ in _PART_WORDS and up is not anchor:
             for j, other in enumerate(anchors):
-                if j != me and other.i < anchor.i and (other in up.ancestors or up.head == other or up.head in other.subtree or _path(other, up) <= 3):
+                if (
+                    j != me
+                    and other.i < anchor.i
+                    and (
+                        other in up.ancestors
+                        or up.head == other
+                        or up.head in other.subtree
+                        or _path(other, up) <= 3
+                    )
+                ):
                     return j
             return None
-    # "Six civilians ... were among at least 22 people killed": the subject is part of the object.
-    for child in anchor.head.children if anchor.dep_ in _NUM_DEPS else anchor.children:
-        pass
     return None
 
 
@@ -365,7 +793,13 @@ def _part(doc: Doc, c: Count, anchor: Token, lex: Lexicon) -> Part:
         kind = "combatants"
     else:
         kind = "other"
-    return Part(low=c.low, high=c.high, text=c.text + (f" {words}" if words else ""), victims=words, kind=kind)
+    return Part(
+        low=c.low,
+        high=c.high,
+        text=c.text + (f" {words}" if words else ""),
+        victims=words,
+        kind=kind,
+    )
 
 
 def _victim_phrase(victim: Token, anchor: Token, trig: Token) -> tuple[str, int, int]:
@@ -381,8 +815,17 @@ def _victim_phrase(victim: Token, anchor: Token, trig: Token) -> tuple[str, int,
     below_trigger = set(trig.subtree) if trig in victim.subtree and trig != victim else set()
     keep: list[Token] = [victim]
     for t in victim.lefts:
-        if t.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod") and t not in count_toks:
-            keep.extend(x for x in t.subtree if x not in count_toks)
+        # Only modifiers between the count and its noun: "At least 160 [Russian Daesh] fighters".
+        if (
+            t.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod")
+            and t not in count_toks
+            and (anchor.i > victim.i or t.i > anchor.i)
+        ):
+            keep.extend(
+                x
+                for x in t.subtree
+                if x not in count_toks and (anchor.i > victim.i or x.i > anchor.i)
+            )
     for t in victim.rights:
         attach = (t.dep_ == "prep" and t.lower_ in _VICTIM_PREPS) or (
             t.dep_ == "acl" and t != trig and t.lower_ in _VICTIM_ACL
@@ -411,7 +854,9 @@ def _count_tokens(anchor: Token) -> set[Token]:
     """The tokens of the count expression itself ("at least nine", "One hundred and sixty")."""
     out = {anchor}
     for t in anchor.subtree:
-        if t.dep_ in ("advmod", "quantmod", "compound", "nummod", "cc", "conj", "det") and (t.like_num or t.lower_ in _COUNT_WORDS):
+        if t.dep_ in ("advmod", "quantmod", "compound", "nummod", "cc", "conj", "det") and (
+            t.like_num or t.lower_ in _COUNT_WORDS
+        ):
             out.add(t)
     return out
 
@@ -430,7 +875,11 @@ def _partitive_of(anchor: Token) -> Token | None:
 
 def _victims(text: str, victim: Token, lex: Lexicon, actors: ActorDictionary) -> Victims:
     words = {w.lower().strip(",.") for w in text.split()}
-    civ = bool(words & lex.civilian_nouns - {"people", "persons", "individuals", "citizens", "nationals", "men", "man"})
+    civ = bool(
+        words
+        & lex.civilian_nouns
+        - {"people", "persons", "individuals", "citizens", "nationals", "men", "man"}
+    )
     com = bool(words & lex.combatant_nouns) or any(
         w.startswith(("pro-", "regime", "government")) for w in words
     )
@@ -442,19 +891,32 @@ def _victims(text: str, victim: Token, lex: Lexicon, actors: ActorDictionary) ->
         kind = "combatants"
     else:
         kind = "unknown"
-    nationality = next((w for w in text.replace("-", " ").split() if w in lex.nationalities and w not in {"foreign", "foreigners"}), None)
+    nationality = next(
+        (
+            w
+            for w in text.replace("-", " ").split()
+            if w in lex.nationalities and w not in {"foreign", "foreigners"}
+        ),
+        None,
+    )
     if nationality and nationality.endswith("s") and nationality[:-1] in lex.nationalities:
         nationality = nationality[:-1]
     mentions = sorted(
         actors.find_actors(text),
-        key=lambda m: (getattr(actors.actor(m.id), "generic", False), actors.actor(m.id).kind == "unknown", m.start - m.end),
+        key=lambda m: (
+            getattr(actors.actor(m.id), "generic", False),
+            actors.actor(m.id).kind == "unknown",
+            m.start - m.end,
+        ),
     )
     affiliation = None
     if mentions:
         affiliation = actors.actor(mentions[0].id).name
         if kind == "unknown" and actors.actor(mentions[0].id).kind != "unknown":
             kind = "combatants"
-    m = re.search(r"\bpro-[\w-]+(?:\s+(?:forces|fighters|militias?|militiamen|troops))?", text, re.I)
+    m = re.search(
+        r"\bpro-[\w-]+(?:\s+(?:forces|fighters|militias?|militiamen|troops))?", text, re.I
+    )
     if m:
         affiliation = affiliation or m.group(0)
     if nationality and kind == "unknown" and victim.lower_ in {"soldiers", "troops", "servicemen"}:
@@ -462,9 +924,12 @@ def _victims(text: str, victim: Token, lex: Lexicon, actors: ActorDictionary) ->
     return Victims(text=text, kind=kind, affiliation=affiliation, nationality=nationality)
 
 
-def _perpetrator(doc: Doc, trig: Token, victim_span: tuple[int, int], actors: ActorDictionary) -> ActorRef | None:
+def _perpetrator(
+    doc: Doc, trig: Token, victim_span: tuple[int, int], actors: ActorDictionary
+) -> ActorRef | None:
     best: tuple[float, ActorRef] | None = None
     vs, ve = victim_span
+    subject = _subject_of(trig)
     for m in actors.find_actors(doc.text):
         if vs <= m.start < ve or vs < m.end <= ve:
             continue  # the victims' own affiliation
@@ -477,19 +942,29 @@ def _perpetrator(doc: Doc, trig: Token, victim_span: tuple[int, int], actors: Ac
         if _AFFILIATION_BEFORE.search(before):
             continue  # "fighting for the Takfiri ISIS group": whose side the victims were on
         agent = bool(re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+)?$", before[-20:]))
-        modifier = head.dep_ in ("compound", "amod", "poss", "nmod") and head.head.lower_ in _EVENT_NOUNS
+        modifier = (
+            head.dep_ in ("compound", "amod", "poss", "nmod") and head.head.lower_ in _EVENT_NOUNS
+        )
         event_in_mention = bool(_EVENT_IN_MENTION.search(m.text))
         if m.start >= ve > vs and not (agent or modifier or event_in_mention):
             continue  # after the victims only "by X" and "X raids" name an attacker
         score = abs(head.i - trig.i)
         if agent:
             score -= 6
-        if head.dep_ == "nsubj" and head.head == trig:
-            score -= 6  # active subject of "killed"
+        if subject is not None and (subject in span or head in subject.subtree):
+            score -= 8  # active subject of "killed" (or of the verb "killed" is conjoined with)
+        if actors.actor(m.id).kind == "unknown":
+            score += 3  # "terrorists", "gunmen": a label, not a group
         if modifier or event_in_mention:
             score -= 3  # "Russian raids", "Daesh attack"
         if re.search(r"\b(?:said|says|told|according|reported|claimed)\b", after):
             score += 8  # a speaker, not an attacker
+        if _TARGET_BEFORE.search(before[-25:]):
+            score += 8  # "strikes against IS", "raids on IS positions": the target
+        if re.search(
+            r"\b(?:clash(?:es)?|fighting|battles?|combat)\s+(?:with|against)\s+(?:the\s+)?$", before
+        ):
+            score -= 4  # "killed in clashes with Kurdish forces": the other side
         if head.head.lower_ in _TARGET_NOUNS:
             score += 8  # "terrorist targets", "IS positions": what was hit
         actor = actors.actor(m.id)
@@ -499,15 +974,35 @@ def _perpetrator(doc: Doc, trig: Token, victim_span: tuple[int, int], actors: Ac
     return best[1] if best else None
 
 
-def event_type(text: str, near: int, lex: Lexicon) -> str:
+def _subject_of(trig: Token) -> Token | None:
+    """The active subject of the outcome verb, or of the verb it is conjoined with ("Army Frustrates ... Kills")."""
+    for verb in (trig, trig.head if trig.dep_ == "conj" else None):
+        if verb is None:
+            continue
+        for child in verb.children:
+            if child.dep_ == "nsubj":
+                return child
+    return None
+
+
+_NOT_FOR_DEATHS = {"arrest", "abduction"}
+
+
+def event_type(text: str, near: int, lex: Lexicon, outcome: str = "killed") -> str:
     """The event family whose keyword stands nearest ``near`` (a char offset); more specific families win ties.
 
     A keyword inside a longer one of another family does not count ("bomb" in "barrel bomb").
     """
     hits: list[tuple[int, int, int, str]] = []
     for rank, (etype, pattern) in enumerate(lex.event_keywords):
+        if outcome in ("killed", "wounded", "missing") and etype in _NOT_FOR_DEATHS:
+            continue
         hits.extend((m.start(), m.end(), rank, etype) for m in pattern.finditer(text))
-    hits = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0]) for o in hits)]
+    hits = [
+        h
+        for h in hits
+        if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0]) for o in hits)
+    ]
     best: tuple[int, int, str] | None = None
     for start, end, rank, etype in hits:
         dist = min(abs(start - near), abs(end - near))
@@ -521,7 +1016,7 @@ def _place_text(doc: Doc, trig: Token) -> str | None:
     ents = [e for e in doc.ents if e.label_ in _PLACE_LABELS and not _adjectival(e)]
     if not ents:
         return None
-    ent = min(ents, key=lambda e: (abs(e.root.i - trig.i) + (0 if _after_preposition(e) else 4)))
+    ent = min(ents, key=lambda e: abs(e.root.i - trig.i) + (0 if _after_preposition(e) else 4))
     start = ent.start
     # Widen to the preposition and descriptors: "near the town of Mayadeen".
     for j in range(ent.start - 1, max(ent.start - 7, -1), -1):
@@ -538,7 +1033,12 @@ def _adjectival(ent: Span) -> bool:
     """ "Russian Federation strikes", "pro-Damascus", "Britain-based": a place word used as a modifier."""
     before = ent.doc.text[max(0, ent.start_char - 4) : ent.start_char].lower()
     after = ent.doc.text[ent.end_char : ent.end_char + 1]
-    if before.endswith("pro-") or after == "-" or ent.root.dep_ == "poss" or ent.text.endswith(("’s", "'s")):
+    if (
+        before.endswith("pro-")
+        or after == "-"
+        or ent.root.dep_ == "poss"
+        or ent.text.endswith(("’s", "'s"))
+    ):
         return True
     return ent.root.dep_ in ("compound", "amod") and ent.root.head.lower_ in _EVENT_HEADS
 
@@ -552,8 +1052,7 @@ def _date_text(doc: Doc, trig: Token) -> str | None:
     if not found:
         return None
     pos = trig.idx
-    s, e, text = min(found, key=lambda f: min(abs(f[0] - pos), abs(f[1] - pos)))
-    return text
+    return min(found, key=lambda f: min(abs(f[0] - pos), abs(f[1] - pos)))[2]
 
 
 def _build(
@@ -576,12 +1075,15 @@ def _build(
         children = c.low or c.high
     if victim.lower_ in {"women", "woman"}:
         women = c.low or c.high
+    perpetrator = _perpetrator(doc, trig.token, (vs, ve), actors)
+    if perpetrator is not None and victims.affiliation == perpetrator.name:
+        perpetrator = None  # "35 IS jihadists killed ...": IS is who died, not who killed
     return Found(
         outcome=outcome,
         count=c,
         victims=victims,
-        perpetrator=_perpetrator(doc, trig.token, (vs - 0, ve), actors),
-        event_type=event_type(doc.text, trig.token.idx, lex),
+        perpetrator=perpetrator,
+        event_type=event_type(doc.text, trig.token.idx, lex, outcome),
         place_text=_place_text(doc, trig.token),
         date_text=_date_text(doc, trig.token),
         parts=tuple(parts),
@@ -595,7 +1097,9 @@ def _build(
     )
 
 
-def _numberless(doc: Doc, triggers: list[Trigger], lex: Lexicon, actors: ActorDictionary) -> list[Found]:
+def _numberless(
+    doc: Doc, triggers: list[Trigger], lex: Lexicon, actors: ActorDictionary
+) -> list[Found]:
     """A claim without a number: "several civilians were killed", "killing a child"."""
     out: list[Found] = []
     for trig in triggers:
@@ -605,7 +1109,12 @@ def _numberless(doc: Doc, triggers: list[Trigger], lex: Lexicon, actors: ActorDi
         for child in t.children:
             if child.dep_ not in ("nsubjpass", "dobj", "nsubj") or not lex.is_person(child.lower_):
                 continue
-            quant = [g for g in child.children if g.dep_ in ("amod", "det", "nummod") and g.lower_ in {"several", "many", "a", "an", "some", "numerous", "scores"}]
+            quant = [
+                g
+                for g in child.children
+                if g.dep_ in ("amod", "det", "nummod")
+                and g.lower_ in {"several", "many", "a", "an", "some", "numerous", "scores"}
+            ]
             if quant:
                 q = quant[0]
             elif child.tag_ in ("NN", "NNP") and child.lower_ in _SINGLE_ROLES:
@@ -613,7 +1122,16 @@ def _numberless(doc: Doc, triggers: list[Trigger], lex: Lexicon, actors: ActorDi
             else:
                 continue
             one = _SINGULAR_ONE.match(q.text) is not None or q is child
-            count = Count(low=1 if one else None, high=1 if one else None, approx=False, vague=not one, text=q.text, start=q.idx, end=q.idx + len(q.text), value=1 if one else None)
+            count = Count(
+                low=1 if one else None,
+                high=1 if one else None,
+                approx=False,
+                vague=not one,
+                text=q.text,
+                start=q.idx,
+                end=q.idx + len(q.text),
+                value=1 if one else None,
+            )
             text, vs, ve = _victim_phrase(child, q, t)
             out.append(
                 Found(
@@ -621,7 +1139,7 @@ def _numberless(doc: Doc, triggers: list[Trigger], lex: Lexicon, actors: ActorDi
                     count=count,
                     victims=_victims(text, child, lex, actors),
                     perpetrator=_perpetrator(doc, t, (vs, ve), actors),
-                    event_type=event_type(doc.text, t.idx, lex),
+                    event_type=event_type(doc.text, t.idx, lex, trig.outcome),
                     place_text=_place_text(doc, t),
                     date_text=_date_text(doc, t),
                     parts=(),

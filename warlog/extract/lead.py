@@ -8,6 +8,9 @@ headline first, with its breakdown taken from claims that qualify it.
 
 from __future__ import annotations
 
+import re
+
+from warlog.extract.actors import ActorDictionary
 from warlog.extract.lexicon import Lexicon
 from warlog.records import ActorRef, Article, Claim, Lead
 
@@ -19,7 +22,9 @@ def _value(c: Claim) -> int | None:
     return c.low if c.low is not None else c.high
 
 
-def choose_lead(claims: tuple[Claim, ...], art: Article, lex: Lexicon) -> Lead | None:
+def choose_lead(
+    claims: tuple[Claim, ...], art: Article, lex: Lexicon, actors: ActorDictionary | None = None
+) -> Lead | None:
     killed = [
         c for c in claims
         if c.outcome == "killed" and c.scope == "incident" and _value(c) is not None
@@ -28,6 +33,14 @@ def choose_lead(claims: tuple[Claim, ...], art: Article, lex: Lexicon) -> Lead |
         return None
     early = [c for c in killed if c.in_headline or c.evidence.start < _LEAD_CHARS]
     main: Claim | None = None
+    tally = [
+        c for c in claims
+        if c.in_headline and c.outcome == "killed" and c.scope == "cumulative" and _value(c) is not None
+    ]  # fmt: skip
+    if tally and not any(c.in_headline for c in early):
+        # The headline states a tally ("160 Russians fighting for IS killed in Syria"): that is the
+        # article's subject, not some incident mentioned further down.
+        early, killed = tally, tally
     if early:
         headline = [c for c in early if c.in_headline]
         body = [c for c in early if not c.in_headline]
@@ -40,7 +53,11 @@ def choose_lead(claims: tuple[Claim, ...], art: Article, lex: Lexicon) -> Lead |
                 main = precise[0]
     elif killed:
         main = killed[0]
-    wounded = [c for c in claims if c.outcome == "wounded" and c.scope == "incident" and _value(c) is not None]
+    wounded = [
+        c
+        for c in claims
+        if c.outcome == "wounded" and c.scope == "incident" and _value(c) is not None
+    ]
     lead_claims = [main] if main else []
     if main is None and not wounded:
         return None
@@ -58,7 +75,11 @@ def choose_lead(claims: tuple[Claim, ...], art: Article, lex: Lexicon) -> Lead |
                 civilians = (civilians or 0) + (p.low or p.high or 0)
         # Breakdown sentences right after: "four civilians had been killed", "another five rebel fighters".
         for c in killed:
-            if c is main or c.evidence.start > main.evidence.start + 600 or (_value(c) or 0) >= (total or 0):
+            if (
+                c is main
+                or c.evidence.start > main.evidence.start + 600
+                or (_value(c) or 0) >= (total or 0)
+            ):
                 continue
             if c.victims.kind == "civilians" and civilians is None:
                 civilians = _value(c)
@@ -70,12 +91,22 @@ def choose_lead(claims: tuple[Claim, ...], art: Article, lex: Lexicon) -> Lead |
                 children = c.children
             if women is None and c.women:
                 women = c.women
-        if total is not None and civilians is not None and combatants is None and main.victims.kind != "civilians":
+        if (
+            total is not None
+            and civilians is not None
+            and combatants is None
+            and main.victims.kind != "civilians"
+        ):
             combatants = total - civilians if total >= civilians else None
-    first_wounded = next((c for c in wounded if main is None or abs(c.evidence.start - main.evidence.start) < 600), None)
+    first_wounded = next(
+        (c for c in wounded if main is None or abs(c.evidence.start - main.evidence.start) < 600),
+        None,
+    )
     if first_wounded:
         lead_claims.append(first_wounded)
     perpetrator = _lead_perpetrator(main, claims)
+    if perpetrator is None and main is not None and actors is not None:
+        perpetrator = _opening_perpetrator(art.text, main, actors)
     return Lead(
         claims=tuple(c.index for c in lead_claims),
         killed=total,
@@ -88,6 +119,7 @@ def choose_lead(claims: tuple[Claim, ...], art: Article, lex: Lexicon) -> Lead |
         event_type=_lead_event(main, claims),
         place_text=main.place_text if main else None,
         date_text=main.date_text if main else None,
+        scope=main.scope if main else "incident",
     )
 
 
@@ -107,3 +139,37 @@ def _lead_event(main: Claim | None, claims: tuple[Claim, ...]) -> str | None:
         if c.event_type != "other" and c.scope == "incident":
             return c.event_type
     return main.event_type if main else None
+
+
+_AGENT_BEFORE = re.compile(r"\b(?:by|from)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_SPEAKER_AFTER = re.compile(
+    r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|told|reported|claimed|according)\b", re.I
+)
+
+
+def _opening_perpetrator(text: str, main: Claim, actors: ActorDictionary) -> ActorRef | None:
+    """An attacker named near the lead claim when its own sentence names none.
+
+    Looks in the lead sentence's neighbourhood (the headline and the opening),
+    skipping the victims' own affiliation and speakers; "by X" agents first.
+    """
+    start = max(0, main.evidence.start - 300)
+    window = text[start : main.evidence.end + 400]
+    victims = main.victims.text.lower()
+    best: tuple[int, ActorRef] | None = None
+    for m in actors.find_actors(window):
+        if m.text.lower() in victims or actors.actor(m.id).name == main.victims.affiliation:
+            continue
+        if _SPEAKER_AFTER.match(window[m.end : m.end + 40]):
+            continue
+        actor = actors.actor(m.id)
+        pos = start + m.start
+        score = abs(pos - main.evidence.start) // 40
+        if _AGENT_BEFORE.search(window[max(0, m.start - 20) : m.start]):
+            score -= 5
+        if actor.kind == "unknown":
+            score += 3
+        ref = ActorRef(text=m.text, id=actor.id, name=actor.name, kind=actor.kind)
+        if best is None or score < best[0]:
+            best = (score, ref)
+    return best[1] if best else None

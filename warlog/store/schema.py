@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -108,4 +109,41 @@ ingest_log = Table(
     Column("articles_new", Integer, nullable=False, default=0),
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_ingest_log_run", "run_id"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(40), primary_key=True),  # "<article id>:<index>"
+    Column("article_id", String(16), ForeignKey("articles.id"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("low", Integer),
+    Column("high", Integer),
+    Column("count_text", Text, nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("event_type", String(40), nullable=False),
+    Column("victims_kind", String(16), nullable=False),
+    Column("perpetrator_id", String(60)),
+    Column("claimant_id", String(60)),
+    Column("place_text", Text),
+    Column("date_text", Text),
+    Column("evidence_start", Integer, nullable=False),
+    Column("evidence_end", Integer, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("data", Text, nullable=False),  # the claim's public JSON, whole
+    Column("extractor", String(40), nullable=False),
+    Index("ix_claims_article", "article_id"),
+    Index("ix_claims_outcome_scope", "outcome", "scope"),
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("article_id", String(16), ForeignKey("articles.id"), primary_key=True),
+    Column("killed", Integer),
+    Column("wounded", Integer),
+    Column("perpetrator_id", String(60)),
+    Column("event_type", String(40)),
+    Column("data", Text, nullable=False),
 )

@@ -1,0 +1,47 @@
+"""The evaluation gate: extraction quality on the FA-KES dev set may not drop below its floors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from warlog.evaluate.calibration import expected_calibration_error
+from warlog.evaluate.fakes import Report, evaluate
+
+BASELINE = json.loads(
+    (Path(__file__).resolve().parents[1] / "eval" / "baseline.json").read_text("utf-8")
+)["fakes_dev"]
+
+
+@pytest.fixture(scope="module")
+def report(fakes_dev: Path) -> Report:
+    digest = hashlib.sha256(fakes_dev.read_bytes()).hexdigest()
+    assert digest == BASELINE["corpus_sha256"], (
+        "the dev set changed: re-measure and reset eval/baseline.json"
+    )
+    return evaluate(fakes_dev)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("field", sorted(BASELINE["floors"]))
+def test_fakes_field_stays_above_its_floor(report: Report, field: str) -> None:
+    got = report.fields[field].accuracy
+    assert got >= BASELINE["floors"][field], (
+        f"{field}: {got:.4f} < floor {BASELINE['floors'][field]}"
+    )
+
+
+@pytest.mark.slow
+def test_issue_targets_are_met(report: Report) -> None:
+    # The claim-extraction issue asks for these on the dev set.
+    assert report.fields["toll"].accuracy >= 0.80
+    assert report.fields["actor"].accuracy >= 0.75
+
+
+@pytest.mark.slow
+def test_confidence_is_calibrated(report: Report) -> None:
+    assert len(report.samples) >= 200
+    assert expected_calibration_error(report.samples) <= BASELINE["calibration_ece_max"]

@@ -1,0 +1,145 @@
+"""The public JSON shape of claims and leads (``warlog extract``, ``warlog claims``, the API).
+
+Field names here are an interface: add freely, rename never. The README
+documents each field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from warlog.records import ActorRef, Article, ArticleClaims, Claim, ClaimantRef, Lead
+
+SCHEMA_VERSION = 1
+
+
+def actor_json(a: ActorRef | None) -> dict[str, Any] | None:
+    if a is None:
+        return None
+    return {"text": a.text, "actor": a.id, "name": a.name, "kind": a.kind}
+
+
+def claimant_json(c: ClaimantRef | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "text": c.text,
+        "id": c.id,
+        "name": c.name,
+        "kind": c.kind,
+        "partisan": c.partisan,
+        "chain": list(c.chain),
+    }
+
+
+def claim_json(c: Claim) -> dict[str, Any]:
+    return {
+        "index": c.index,
+        "outcome": c.outcome,
+        "low": c.low,
+        "high": c.high,
+        "count_text": c.count_text,
+        "approx": c.approx,
+        "vague": c.vague,
+        "parts": [
+            {"low": p.low, "high": p.high, "text": p.text, "victims": p.victims, "kind": p.kind}
+            for p in c.parts
+        ],
+        "children": c.children,
+        "women": c.women,
+        "victims": {
+            "text": c.victims.text,
+            "kind": c.victims.kind,
+            "affiliation": c.victims.affiliation,
+            "nationality": c.victims.nationality,
+        },
+        "perpetrator": actor_json(c.perpetrator),
+        "event_type": c.event_type,
+        "place_text": c.place_text,
+        "date_text": c.date_text,
+        "scope": c.scope,
+        "claimant": claimant_json(c.claimant),
+        "evidence": {
+            "sentence": c.evidence.sentence,
+            "start": c.evidence.start,
+            "end": c.evidence.end,
+        },
+        "in_headline": c.in_headline,
+        "attach": c.attach,
+        "confidence": c.confidence,
+    }
+
+
+def lead_json(lead: Lead | None) -> dict[str, Any] | None:
+    if lead is None:
+        return None
+    return {
+        "claims": list(lead.claims),
+        "killed": lead.killed,
+        "killed_civilians": lead.killed_civilians,
+        "killed_combatants": lead.killed_combatants,
+        "killed_children": lead.killed_children,
+        "killed_women": lead.killed_women,
+        "wounded": lead.wounded,
+        "perpetrator": actor_json(lead.perpetrator),
+        "event_type": lead.event_type,
+        "place_text": lead.place_text,
+        "date_text": lead.date_text,
+        "scope": lead.scope,
+    }
+
+
+def article_json(result: ArticleClaims) -> dict[str, Any]:
+    a: Article = result.article
+    return {
+        "id": a.external_id or a.id,
+        "article_id": a.id,
+        "title": a.title,
+        "outlet": a.outlet,
+        "published": a.published.isoformat() if isinstance(a.published, date) else None,
+        "claims": [claim_json(c) for c in result.claims],
+        "lead": lead_json(result.lead),
+        "schema": SCHEMA_VERSION,
+    }
+
+
+def claim_from_json(article_id: str, d: dict[str, Any]) -> Claim:
+    """The inverse of :func:`claim_json`, for claims read back from the store."""
+    from warlog.records import Evidence, Part, Victims
+
+    p = d.get("perpetrator")
+    c = d.get("claimant")
+    v = d["victims"]
+    e = d["evidence"]
+    return Claim(
+        article_id=article_id,
+        outcome=d["outcome"],
+        low=d["low"],
+        high=d["high"],
+        count_text=d["count_text"],
+        approx=d["approx"],
+        vague=d["vague"],
+        victims=Victims(v["text"], v["kind"], v.get("affiliation"), v.get("nationality")),
+        perpetrator=ActorRef(p["text"], p["actor"], p["name"], p["kind"]) if p else None,
+        event_type=d["event_type"],
+        place_text=d.get("place_text"),
+        date_text=d.get("date_text"),
+        scope=d["scope"],
+        claimant=ClaimantRef(
+            c["text"], c["id"], c["name"], c["kind"], c["partisan"], tuple(c.get("chain", ()))
+        )
+        if c
+        else None,
+        evidence=Evidence(e["sentence"], e["start"], e["end"]),
+        confidence=d["confidence"],
+        parts=tuple(
+            Part(x["low"], x["high"], x["text"], x["victims"], x["kind"])
+            for x in d.get("parts", ())
+        ),
+        children=d.get("children"),
+        women=d.get("women"),
+        in_headline=d.get("in_headline", False),
+        index=d["index"],
+        attach=d.get("attach", "parse"),
+    )
