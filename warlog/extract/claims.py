@@ -19,236 +19,39 @@ from spacy.tokens import Doc, Span, Token
 
 from warlog.clean.pubdate import date_spans
 from warlog.extract.actors import ActorDictionary
-from warlog.extract.lexicon import Lexicon
+from warlog.extract.lexicon import Lexicon, lexicon
 from warlog.extract.numbers import Count, find_counts, is_pronoun_one
+from warlog.extract.roles import (
+    count_tokens,
+    date_text_of,
+    event_type,
+    partitive_of,
+    perpetrator_of,
+    place_text_of,
+    victim_phrase,
+    victims_of,
+)
 from warlog.records import ActorRef, Part, Victims
-from warlog.resolve.dates import find_date_expressions
 
-_SUBJ_OBJ = {
-    "nsubj",
-    "nsubjpass",
-    "dobj",
-    "attr",
-    "oprd",
-    "npadvmod",
-    "appos",
-    "pobj",
-    "conj",
-    "dep",
-    "ROOT",
-}
-_NUM_DEPS = {"nummod", "quantmod", "amod", "compound", "det", "advmod", "npadvmod", "nmod"}
-_PART_WORDS = {"including", "include", "includes", "included", "incl"}
+# Word sets the rules read, kept as data in lexicon.json ("syntax").
+_SYN = lexicon().syntax
+
+_SUBJ_OBJ = _SYN["subj_obj"]
+_NUM_DEPS = _SYN["num_deps"]
+_PART_WORDS = _SYN["part_words"]
 # "killed, among them four women", "including five children": the count that follows is a part.
 _PART_BEFORE = re.compile(
     r"(?:among\s+(?:them|whom|those)|including|of\s+whom|of\s+them|incl\.?)\W*(?:at\s+least\s+|some\s+|about\s+)?$",
     re.I,
 )
-_CHILD_WORDS = {
-    "child",
-    "children",
-    "kid",
-    "kids",
-    "boy",
-    "boys",
-    "girl",
-    "girls",
-    "baby",
-    "babies",
-    "infant",
-    "infants",
-    "minors",
-    "minor",
-    "toddler",
-    "toddlers",
-    "teenagers",
-    "teenager",
-    "schoolchildren",
-}
-_WOMEN_WORDS = {
-    "woman",
-    "women",
-    "mother",
-    "mothers",
-    "girl",
-    "girls",
-    "wives",
-    "wife",
-    "sisters",
-    "daughters",
-}
-_PLACE_PREPS = {
-    "in",
-    "near",
-    "at",
-    "on",
-    "outside",
-    "around",
-    "across",
-    "inside",
-    "from",
-    "to",
-    "into",
-    "of",
-    "between",
-    "through",
-    "throughout",
-    "towards",
-    "toward",
-    "along",
-    "east",
-    "west",
-    "north",
-    "south",
-}
-_PLACE_LABELS = {"GPE", "LOC", "FAC", "PLACE"}
-_AFFILIATION_BEFORE = re.compile(
-    r"(?:fighting|fight|fought|serving|joined|join|members?)\s+(?:for|with|alongside|in|of)\s+(?:the\s+)?(?:ranks\s+of\s+(?:the\s+)?)?(?:\w+\s+){0,2}$"
-)
-_EVENT_NOUNS = {
-    "strikes",
-    "strike",
-    "raids",
-    "raid",
-    "airstrikes",
-    "airstrike",
-    "attack",
-    "attacks",
-    "shelling",
-    "bombardment",
-    "bombing",
-    "bombings",
-    "assault",
-    "assaults",
-    "offensive",
-    "ambush",
-    "fire",
-    "shells",
-    "rockets",
-    "rocket",
-    "missiles",
-    "missile",
-    "mortars",
-    "mortar",
-    "warplanes",
-    "jets",
-    "aircraft",
-    "helicopters",
-    "drones",
-    "drone",
-    "artillery",
-    "operation",
-    "operations",
-    "bombs",
-    "bomb",
-    "barrel",
-    "gunfire",
-    "snipers",
-    "sniper",
-    "massacre",
-    "car",
-    "suicide",
-    "forces",
-    "troops",
-    "fighters",
-    "militants",
-    "gunmen",
-}
-_EVENT_IN_MENTION = re.compile(
-    r"\b(?:strikes?|raids?|warplanes|jets|aircraft|attacks?|shelling|bombing|air\s*force|helicopters?|drones?|artillery|barrel)\b",
-    re.I,
-)
-_TARGET_BEFORE = re.compile(
-    r"\b(?:against|targeting|targeted|target|targets|hit|hitting|on|at|into|over)\s+(?:the\s+)?(?:\w+\s+)?$"
-)
-_TARGET_NOUNS = {
-    "targets",
-    "target",
-    "positions",
-    "position",
-    "hideouts",
-    "headquarters",
-    "bases",
-    "depots",
-    "convoy",
-    "convoys",
-    "vehicles",
-    "checkpoints",
-    "facilities",
-    "camps",
-    "strongholds",
-    "stronghold",
-    "territory",
-    "areas",
-    "sites",
-}
-_EVENT_HEADS = {
-    "strikes",
-    "strike",
-    "raids",
-    "raid",
-    "forces",
-    "troops",
-    "army",
-    "jets",
-    "warplanes",
-    "attack",
-    "attacks",
-    "shelling",
-    "government",
-    "regime",
-    "officials",
-    "ministry",
-    "media",
-    "authorities",
-}
-_SINGLE_ROLES = {
-    "commander",
-    "imam",
-    "leader",
-    "officer",
-    "journalist",
-    "doctor",
-    "child",
-    "woman",
-    "man",
-    "soldier",
-    "civilian",
-    "activist",
-    "photographer",
-    "cameraman",
-    "pilot",
-    "priest",
-    "sheikh",
-    "cleric",
-    "mayor",
-    "governor",
-    "general",
-    "colonel",
-    "emir",
-    "chief",
-    "official",
-    "reporter",
-    "boy",
-    "girl",
-    "policeman",
-    "nurse",
-    "teacher",
-    "student",
-    "brigadier",
-    "judge",
-    "mufti",
-    "member",
-    "fighter",
-    "militant",
-    "jihadist",
-    "rebel",
-    "worker",
-    "engineer",
-    "lawmaker",
-    "deputy",
-    "minister",
-}
+_CHILD_WORDS = _SYN["child_words"]
+_WOMEN_WORDS = _SYN["women_words"]
+_PLACE_PREPS = _SYN["place_preps"]
+_PLACE_LABELS = _SYN["place_labels"]
+_EVENT_NOUNS = _SYN["event_nouns"]
+_TARGET_NOUNS = _SYN["target_nouns"]
+_EVENT_HEADS = _SYN["event_heads"]
+_SINGLE_ROLES = _SYN["single_roles"]
 _SINGULAR_ONE = re.compile(r"^(?:a|an|one)$", re.I)
 _NON_TRIGGER_NEXT = {
     "claimed": {"responsibility", "that", "to"},
@@ -258,130 +61,14 @@ _NON_TRIGGER_NEXT = {
     "leave": {"the", "for"},
     "fell": {"to", "into", "under", "on", "in", "silent"},
 }
-_NOT_KILLED_WOUNDS = {"wounds", "injuries"}
-_VICTIM_PREPS = {"of", "from", "with", "loyal", "belonging", "among"}
-_VICTIM_ACL = {
-    "fighting",
-    "loyal",
-    "belonging",
-    "affiliated",
-    "serving",
-    "working",
-    "allied",
-    "backed",
-}
-_BE = {"be", "is", "are", "was", "were", "been"}
-_STATE_NOUNS = {
-    "dead",
-    "toll",
-    "death",
-    "deaths",
-    "bodies",
-    "victims",
-    "casualties",
-    "martyrs",
-    "missing",
-    "injured",
-    "wounded",
-}
-_COUNT_WORDS = {
-    "at",
-    "least",
-    "more",
-    "than",
-    "over",
-    "up",
-    "to",
-    "some",
-    "about",
-    "around",
-    "nearly",
-    "almost",
-    "another",
-    "a",
-    "further",
-    "and",
-    "hundred",
-    "thousand",
-    "dozen",
-    "dozens",
-    "as",
-    "many",
-    "between",
-    "approximately",
-    "roughly",
-    "estimated",
-    "an",
-    "total",
-    "of",
-}
+_NOT_KILLED_WOUNDS = _SYN["not_killed_wounds"]
+_VICTIM_PREPS = _SYN["victim_preps"]
+_VICTIM_ACL = _SYN["victim_acl"]
+_BE = _SYN["be"]
+_STATE_NOUNS = _SYN["state_nouns"]
+_COUNT_WORDS = _SYN["count_words"]
 # Verbs through which a count reaches an outcome noun: "the toll rose to 112", "brings to 76 the number of ... killed".
-_LIGHT_VERBS = {
-    "reported",
-    "listed",
-    "declared",
-    "found",
-    "confirmed",
-    "believed",
-    "feared",
-    "presumed",
-    "thought",
-    "said",
-    "estimated",
-    "remain",
-    "remained",
-    "remains",
-    "rise",
-    "rose",
-    "risen",
-    "rises",
-    "rising",
-    "climb",
-    "climbed",
-    "climbs",
-    "reach",
-    "reached",
-    "reaches",
-    "bring",
-    "brings",
-    "brought",
-    "bringing",
-    "raise",
-    "raised",
-    "raises",
-    "raising",
-    "jump",
-    "jumped",
-    "increase",
-    "increased",
-    "stand",
-    "stands",
-    "stood",
-    "hit",
-    "hits",
-    "top",
-    "topped",
-    "exceed",
-    "exceeded",
-    "surpassed",
-    "be",
-    "is",
-    "are",
-    "was",
-    "were",
-    "been",
-    "include",
-    "included",
-    "includes",
-    "including",
-    "number",
-    "numbered",
-    "totalled",
-    "totaled",
-    "put",
-    "puts",
-    "putting",
-}
+_LIGHT_VERBS = _SYN["light_verbs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -543,7 +230,7 @@ def _victim_head(anchor: Token, lex: Lexicon) -> Token:
         and anchor.head.i > anchor.i
     ):
         return anchor.head
-    of = _partitive_of(anchor)
+    of = partitive_of(anchor)
     if of is not None:
         objs = [g for g in of.children if g.dep_ == "pobj"]
         if objs:
@@ -610,7 +297,7 @@ def _attach(
     anchor: Token, victim: Token, triggers: list[Trigger], lex: Lexicon
 ) -> tuple[Trigger | None, str]:
     # "Kills 3 Wounds 20", "killing 14 civilians": an outcome verb right before the count owns it.
-    first = min(t.i for t in _count_tokens(anchor))
+    first = min(t.i for t in count_tokens(anchor))
     for trig in triggers:
         w = trig.token.lower_
         if trig.token.i == first - 1 and not w.endswith("ed") and w not in _STATE_NOUNS:
@@ -802,259 +489,6 @@ def _part(doc: Doc, c: Count, anchor: Token, lex: Lexicon) -> Part:
     )
 
 
-def _victim_phrase(victim: Token, anchor: Token, trig: Token) -> tuple[str, int, int]:
-    """Words naming the victims, without the count or the outcome word."""
-    count_toks = _count_tokens(anchor)
-    if victim is anchor:
-        # "160 of them": the partitive object names them.
-        of = _partitive_of(anchor)
-        if of is not None:
-            toks = list(of.subtree)
-            return " ".join(t.text for t in toks), toks[0].idx, toks[-1].idx + len(toks[-1])
-        return "", anchor.idx, anchor.idx
-    below_trigger = set(trig.subtree) if trig in victim.subtree and trig != victim else set()
-    keep: list[Token] = [victim]
-    for t in victim.lefts:
-        # Only modifiers between the count and its noun: "At least 160 [Russian Daesh] fighters".
-        if (
-            t.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod")
-            and t not in count_toks
-            and (anchor.i > victim.i or t.i > anchor.i)
-        ):
-            keep.extend(
-                x
-                for x in t.subtree
-                if x not in count_toks and (anchor.i > victim.i or x.i > anchor.i)
-            )
-    for t in victim.rights:
-        attach = (t.dep_ == "prep" and t.lower_ in _VICTIM_PREPS) or (
-            t.dep_ == "acl" and t != trig and t.lower_ in _VICTIM_ACL
-        )
-        if attach or (t.dep_ == "appos" and t not in below_trigger):
-            keep.extend(x for x in t.subtree if x not in below_trigger and x != trig)
-    keep = [t for t in keep if t.i != trig.i]
-    if not keep:
-        return "", victim.idx, victim.idx
-    first, last = min(t.i for t in keep), max(t.i for t in keep)
-    toks = [t for t in victim.doc[first : last + 1] if t not in count_toks and t != trig]
-    if below_trigger:
-        cut = next((n for n, t in enumerate(toks) if t in below_trigger and t.i > victim.i), None)
-        toks = toks[:cut] if cut is not None else toks
-    while toks and (toks[0].is_punct or toks[0].dep_ in ("det", "cc")):
-        toks = toks[1:]
-    while toks and (toks[-1].is_punct or toks[-1].dep_ in ("cc",)):
-        toks = toks[:-1]
-    if not toks:
-        return victim.text, victim.idx, victim.idx + len(victim)
-    start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
-    return victim.doc.text[start:end], start, end
-
-
-def _count_tokens(anchor: Token) -> set[Token]:
-    """The tokens of the count expression itself ("at least nine", "One hundred and sixty")."""
-    out = {anchor}
-    for t in anchor.subtree:
-        if t.dep_ in ("advmod", "quantmod", "compound", "nummod", "cc", "conj", "det") and (
-            t.like_num or t.lower_ in _COUNT_WORDS
-        ):
-            out.add(t)
-    return out
-
-
-def _partitive_of(anchor: Token) -> Token | None:
-    """The "of" of "160 of them", "four of its servicemen", wherever the parse hung it."""
-    for t in _count_tokens(anchor):
-        for child in t.children:
-            if child.dep_ == "prep" and child.lower_ == "of":
-                return child
-    nxt = anchor.doc[anchor.i + 1] if anchor.i + 1 < len(anchor.doc) else None
-    if nxt is not None and nxt.lower_ == "of":
-        return nxt
-    return None
-
-
-def _victims(text: str, victim: Token, lex: Lexicon, actors: ActorDictionary) -> Victims:
-    words = {w.lower().strip(",.") for w in text.split()}
-    civ = bool(
-        words
-        & lex.civilian_nouns
-        - {"people", "persons", "individuals", "citizens", "nationals", "men", "man"}
-    )
-    com = bool(words & lex.combatant_nouns) or any(
-        w.startswith(("pro-", "regime", "government")) for w in words
-    )
-    if civ and com:
-        kind = "mixed"
-    elif civ:
-        kind = "civilians"
-    elif com:
-        kind = "combatants"
-    else:
-        kind = "unknown"
-    nationality = next(
-        (
-            w
-            for w in text.replace("-", " ").split()
-            if w in lex.nationalities and w not in {"foreign", "foreigners"}
-        ),
-        None,
-    )
-    if nationality and nationality.endswith("s") and nationality[:-1] in lex.nationalities:
-        nationality = nationality[:-1]
-    mentions = sorted(
-        actors.find_actors(text),
-        key=lambda m: (
-            getattr(actors.actor(m.id), "generic", False),
-            actors.actor(m.id).kind == "unknown",
-            m.start - m.end,
-        ),
-    )
-    affiliation = None
-    if mentions:
-        affiliation = actors.actor(mentions[0].id).name
-        if kind == "unknown" and actors.actor(mentions[0].id).kind != "unknown":
-            kind = "combatants"
-    m = re.search(
-        r"\bpro-[\w-]+(?:\s+(?:forces|fighters|militias?|militiamen|troops))?", text, re.I
-    )
-    if m:
-        affiliation = affiliation or m.group(0)
-    if nationality and kind == "unknown" and victim.lower_ in {"soldiers", "troops", "servicemen"}:
-        kind = "combatants"
-    return Victims(text=text, kind=kind, affiliation=affiliation, nationality=nationality)
-
-
-def _perpetrator(
-    doc: Doc, trig: Token, victim_span: tuple[int, int], actors: ActorDictionary
-) -> ActorRef | None:
-    best: tuple[float, ActorRef] | None = None
-    vs, ve = victim_span
-    subject = _subject_of(trig)
-    for m in actors.find_actors(doc.text):
-        if vs <= m.start < ve or vs < m.end <= ve:
-            continue  # the victims' own affiliation
-        span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is None:
-            continue
-        head = span.root
-        before = doc.text[max(0, m.start - 30) : m.start].lower()
-        after = doc.text[m.end : m.end + 15].lower()
-        if _AFFILIATION_BEFORE.search(before):
-            continue  # "fighting for the Takfiri ISIS group": whose side the victims were on
-        agent = bool(re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+)?$", before[-20:]))
-        modifier = (
-            head.dep_ in ("compound", "amod", "poss", "nmod") and head.head.lower_ in _EVENT_NOUNS
-        )
-        event_in_mention = bool(_EVENT_IN_MENTION.search(m.text))
-        if m.start >= ve > vs and not (agent or modifier or event_in_mention):
-            continue  # after the victims only "by X" and "X raids" name an attacker
-        score = abs(head.i - trig.i)
-        if agent:
-            score -= 6
-        if subject is not None and (subject in span or head in subject.subtree):
-            score -= 8  # active subject of "killed" (or of the verb "killed" is conjoined with)
-        if actors.actor(m.id).kind == "unknown":
-            score += 3  # "terrorists", "gunmen": a label, not a group
-        if modifier or event_in_mention:
-            score -= 3  # "Russian raids", "Daesh attack"
-        if re.search(r"\b(?:said|says|told|according|reported|claimed)\b", after):
-            score += 8  # a speaker, not an attacker
-        if _TARGET_BEFORE.search(before[-25:]):
-            score += 8  # "strikes against IS", "raids on IS positions": the target
-        if re.search(
-            r"\b(?:clash(?:es)?|fighting|battles?|combat)\s+(?:with|against)\s+(?:the\s+)?$", before
-        ):
-            score -= 4  # "killed in clashes with Kurdish forces": the other side
-        if head.head.lower_ in _TARGET_NOUNS:
-            score += 8  # "terrorist targets", "IS positions": what was hit
-        actor = actors.actor(m.id)
-        ref = ActorRef(text=m.text, id=actor.id, name=actor.name, kind=actor.kind)
-        if best is None or score < best[0]:
-            best = (score, ref)
-    return best[1] if best else None
-
-
-def _subject_of(trig: Token) -> Token | None:
-    """The active subject of the outcome verb, or of the verb it is conjoined with ("Army Frustrates ... Kills")."""
-    for verb in (trig, trig.head if trig.dep_ == "conj" else None):
-        if verb is None:
-            continue
-        for child in verb.children:
-            if child.dep_ == "nsubj":
-                return child
-    return None
-
-
-_NOT_FOR_DEATHS = {"arrest", "abduction"}
-
-
-def event_type(text: str, near: int, lex: Lexicon, outcome: str = "killed") -> str:
-    """The event family whose keyword stands nearest ``near`` (a char offset); more specific families win ties.
-
-    A keyword inside a longer one of another family does not count ("bomb" in "barrel bomb").
-    """
-    hits: list[tuple[int, int, int, str]] = []
-    for rank, (etype, pattern) in enumerate(lex.event_keywords):
-        if outcome in ("killed", "wounded", "missing") and etype in _NOT_FOR_DEATHS:
-            continue
-        hits.extend((m.start(), m.end(), rank, etype) for m in pattern.finditer(text))
-    hits = [
-        h
-        for h in hits
-        if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0]) for o in hits)
-    ]
-    best: tuple[int, int, str] | None = None
-    for start, end, rank, etype in hits:
-        dist = min(abs(start - near), abs(end - near))
-        key = (dist // 80, rank, etype)  # within ~80 characters, the more specific family wins
-        if best is None or key < best:
-            best = key
-    return best[2] if best else "other"
-
-
-def _place_text(doc: Doc, trig: Token) -> str | None:
-    ents = [e for e in doc.ents if e.label_ in _PLACE_LABELS and not _adjectival(e)]
-    if not ents:
-        return None
-    ent = min(ents, key=lambda e: abs(e.root.i - trig.i) + (0 if _after_preposition(e) else 4))
-    start = ent.start
-    # Widen to the preposition and descriptors: "near the town of Mayadeen".
-    for j in range(ent.start - 1, max(ent.start - 7, -1), -1):
-        t = doc[j]
-        if t.lower_ in _PLACE_PREPS and t.lower_ != "of":
-            start = j
-            break
-        if t.is_punct or t.pos_ not in ("DET", "ADJ", "NOUN", "PROPN", "ADP", "NUM"):
-            break
-    return doc[start : ent.end].text
-
-
-def _adjectival(ent: Span) -> bool:
-    """ "Russian Federation strikes", "pro-Damascus", "Britain-based": a place word used as a modifier."""
-    before = ent.doc.text[max(0, ent.start_char - 4) : ent.start_char].lower()
-    after = ent.doc.text[ent.end_char : ent.end_char + 1]
-    if (
-        before.endswith("pro-")
-        or after == "-"
-        or ent.root.dep_ == "poss"
-        or ent.text.endswith(("’s", "'s"))
-    ):
-        return True
-    return ent.root.dep_ in ("compound", "amod") and ent.root.head.lower_ in _EVENT_HEADS
-
-
-def _after_preposition(ent: Span) -> bool:
-    return any(t.lower_ in _PLACE_PREPS for t in ent.doc[max(0, ent.start - 5) : ent.start])
-
-
-def _date_text(doc: Doc, trig: Token) -> str | None:
-    found = find_date_expressions(doc.text)
-    if not found:
-        return None
-    pos = trig.idx
-    return min(found, key=lambda f: min(abs(f[0] - pos), abs(f[1] - pos)))[2]
-
-
 def _build(
     doc: Doc,
     c: Count,
@@ -1066,8 +500,8 @@ def _build(
     lex: Lexicon,
     actors: ActorDictionary,
 ) -> Found:
-    text, vs, ve = _victim_phrase(victim, anchor, trig.token)
-    victims = _victims(text, victim, lex, actors)
+    text, vs, ve = victim_phrase(victim, anchor, trig.token)
+    victims = victims_of(text, victim, lex, actors)
     outcome = trig.outcome
     children = sum((p.low or p.high or 0) for p in parts if p.kind == "children") or None
     women = sum((p.low or p.high or 0) for p in parts if p.kind == "women") or None
@@ -1075,7 +509,7 @@ def _build(
         children = c.low or c.high
     if victim.lower_ in {"women", "woman"}:
         women = c.low or c.high
-    perpetrator = _perpetrator(doc, trig.token, (vs, ve), actors)
+    perpetrator = perpetrator_of(doc, trig.token, (vs, ve), actors)
     if perpetrator is not None and victims.affiliation == perpetrator.name:
         perpetrator = None  # "35 IS jihadists killed ...": IS is who died, not who killed
     return Found(
@@ -1084,8 +518,8 @@ def _build(
         victims=victims,
         perpetrator=perpetrator,
         event_type=event_type(doc.text, trig.token.idx, lex, outcome),
-        place_text=_place_text(doc, trig.token),
-        date_text=_date_text(doc, trig.token),
+        place_text=place_text_of(doc, trig.token),
+        date_text=date_text_of(doc, trig.token),
         parts=tuple(parts),
         children=children,
         women=women,
@@ -1132,16 +566,16 @@ def _numberless(
                 end=q.idx + len(q.text),
                 value=1 if one else None,
             )
-            text, vs, ve = _victim_phrase(child, q, t)
+            text, vs, ve = victim_phrase(child, q, t)
             out.append(
                 Found(
                     outcome=trig.outcome,
                     count=count,
-                    victims=_victims(text, child, lex, actors),
-                    perpetrator=_perpetrator(doc, t, (vs, ve), actors),
+                    victims=victims_of(text, child, lex, actors),
+                    perpetrator=perpetrator_of(doc, t, (vs, ve), actors),
                     event_type=event_type(doc.text, t.idx, lex, trig.outcome),
-                    place_text=_place_text(doc, t),
-                    date_text=_date_text(doc, t),
+                    place_text=place_text_of(doc, t),
+                    date_text=date_text_of(doc, t),
                     parts=(),
                     children=1 if one and child.lower_ in _CHILD_WORDS else None,
                     women=1 if one and child.lower_ in {"woman"} else None,

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,7 @@ class Lexicon:
     event_order: tuple[str, ...]
     event_keywords: tuple[tuple[str, re.Pattern[str]], ...]
     fakes_cause: dict[str, str]
+    syntax: MappingProxyType[str, frozenset[str]]
 
     def is_person(self, word: str) -> bool:
         w = word.lower()
@@ -86,6 +88,7 @@ def lexicon() -> Lexicon:
         event_order=tuple(ev["order"]),
         event_keywords=keywords,
         fakes_cause=dict(ev["fakes_cause"]),
+        syntax=MappingProxyType({k: frozenset(v) for k, v in raw["syntax"].items()}),
     )
 
 
