@@ -122,7 +122,10 @@ def _ingest_one(
     new_articles: list[Article] = []
     with store.transaction() as tx:
         try:
-            for item in ingest.read(inp, options):
+            for item in ingest.read(inp, options, known=tx.has_page):
+                if isinstance(item, ingest.Unchanged):
+                    report.pages_unchanged += 1
+                    continue
                 if isinstance(item, Problem):
                     tally.problems += item.fatal
                     problem(item)
@@ -232,6 +235,8 @@ def read_articles(
             continue
         try:
             for page in ingest.read(item, options):
+                if isinstance(page, ingest.Unchanged):
+                    continue
                 if isinstance(page, Problem):
                     report(page)
                     continue

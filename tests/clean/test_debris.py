@@ -161,3 +161,17 @@ def test_page_with_only_furniture_is_rejected() -> None:
 
     with pytest.raises(InputError, match="E106"):
         _clean("Latest news\n\nYou may also like\n\n© 2020 Example\n")
+
+
+@pytest.mark.parametrize(
+    "byline", ["By Hassan al-Hassan", "By Omar bin Laden and Sara de Luca", "By Staff"]
+)
+def test_byline_with_name_particles_is_not_a_second_headline(byline: str) -> None:
+    # Regression: "By Hassan al-Hassan" followed by a dateline was read as a new article's headline.
+    page = (
+        f"Shelling kills four in Jobar\n\n{byline}\n\n12 March 2016\n\n"
+        "Shelling killed four people in the Jobar district of Damascus on Friday, state media said.\n"
+    )
+    (art,) = _clean(page)
+    assert art.title == "Shelling kills four in Jobar"
+    assert byline not in art.text

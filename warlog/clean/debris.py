@@ -49,7 +49,7 @@ CREDIT = re.compile(
 )
 BYLINE = re.compile(
     r"^\s*(?:(?i:photo\s+of\s+(?:the\s+)?author|by\s+(?:admin|staff|editor|the\s+editorial\s+team))"
-    r"|(?i:by)\s+[A-Z][\w.'-]+(?:\s+(?:and\s+)?[A-Z][\w.'-]+){0,4}"
+    r"|(?i:by)\s+[A-Z][\w.'-]+(?:\s+(?:and\s+)?(?:(?:al|el|ad|ar|as|bin|ibn|abu|de|da|van|von|der|le|la)[-\s])?[A-Z][\w.'-]+){0,4}"
     r"|(?i:written\s+by|author:|reporting\s+by|editing\s+by)\b.*)\s*$",
 )
 COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)|copyright\b|all\s+rights\s+reserved)", re.I)

@@ -155,16 +155,15 @@ def _scope(found: rules.Found, doc: Doc, in_headline: bool, lex: Lexicon) -> str
     """Incident or cumulative tally, from cues in the claim's own clause."""
     sentence = doc.text
     low = sentence.lower()
-    for cue in lex.cumulative_strong:
-        for m in re.finditer(r"\b" + re.escape(cue) + r"\b", low):
-            if cue == "since" and _RECENT.match(low, m.end()):
-                continue  # "since Saturday": an incident window, not a tally
-            tok = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-            if tok is None:
-                continue
-            # A cue in another clause ("... since Sunday, following the attacks which killed 129") does not count.
-            if min(rules.path_between(doc, t.i, found.trigger_i) for t in tok) <= 3:
-                return "cumulative"
+    for m in lex.cumulative_cue.finditer(low):
+        if m.group(0) == "since" and _RECENT.match(low, m.end()):
+            continue  # "since Saturday": an incident window, not a tally
+        tok = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if tok is None:
+            continue
+        # A cue in another clause ("... since Sunday, following the attacks which killed 129") does not count.
+        if min(rules.path_between(doc, t.i, found.trigger_i) for t in tok) <= 3:
+            return "cumulative"
     generic_place = found.place_text is None or bool(_COUNTRY_ONLY.match(found.place_text or ""))
     no_event = found.event_type == "other"
     if (

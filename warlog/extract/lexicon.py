@@ -24,6 +24,7 @@ class Lexicon:
     not_persons: frozenset[str]
     no_casualty: tuple[str, ...]
     cumulative_strong: tuple[str, ...]
+    cumulative_cue: re.Pattern[str]  # the cues above as one pattern, longest first
     revision: tuple[str, ...]
     speech_verbs: frozenset[str]
     nationalities: frozenset[str]
@@ -82,6 +83,13 @@ def lexicon() -> Lexicon:
         not_persons=frozenset(raw["not_persons"]),
         no_casualty=tuple(raw["no_casualty_cues"]),
         cumulative_strong=tuple(raw["cumulative_strong"]),
+        cumulative_cue=re.compile(
+            r"\b(?:"
+            + "|".join(
+                re.escape(c) for c in sorted(raw["cumulative_strong"], key=len, reverse=True)
+            )
+            + r")\b"
+        ),
         revision=tuple(raw["revision_cues"]),
         speech_verbs=frozenset(raw["speech_verbs"]),
         nationalities=frozenset(raw["nationalities"]),

@@ -9,6 +9,7 @@ Nothing here writes: problems are reported by the caller, and the batch goes on.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import os
 import sys
@@ -29,6 +30,14 @@ from warlog.settings import IngestOptions
 
 STDIN = "-"
 _HEAD = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """A page whose exact bytes are already stored: skipped before any parsing."""
+
+    source: str
+    sha256: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +83,21 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
-def read(inp: Input, options: IngestOptions) -> Iterator[RawPage | Problem]:
-    """Raw pages of one input. Raises InputError when the whole input is unusable."""
+def read(
+    inp: Input, options: IngestOptions, known: Callable[[str], bool] | None = None
+) -> Iterator[RawPage | Problem | Unchanged]:
+    """Raw pages of one input. Raises InputError when the whole input is unusable.
+
+    ``known(sha256)`` tells whether a page's bytes are already stored: such pages are
+    reported as :class:`Unchanged` before any extraction work (HTML parsing is the
+    expensive part of a re-run).
+    """
     try:
         stream = inp.open()
     except OSError as exc:
         raise InputError(E.E102, path=inp.name, reason=exc.strerror or str(exc)) from exc
     try:
-        yield from _read_stream(stream, inp, options)
+        yield from _read_stream(stream, inp, options, known)
     except OSError as exc:
         raise InputError(E.E102, path=inp.name, reason=exc.strerror or str(exc)) from exc
     finally:
@@ -90,8 +106,8 @@ def read(inp: Input, options: IngestOptions) -> Iterator[RawPage | Problem]:
 
 
 def _read_stream(
-    stream: BinaryIO, inp: Input, options: IngestOptions
-) -> Iterator[RawPage | Problem]:
+    stream: BinaryIO, inp: Input, options: IngestOptions, known: Callable[[str], bool] | None
+) -> Iterator[RawPage | Problem | Unchanged]:
     buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
     head = buffered.peek(_HEAD)[:_HEAD]  # type: ignore[attr-defined]
     if not head.strip():
@@ -103,14 +119,19 @@ def _read_stream(
             return
         if not inner:
             raise InputError(E.E107, what="gzip file", reason="cannot decompress the first block")
-        yield from _dispatch(gzip.GzipFile(fileobj=buffered), inner, inp, options, gz=True)
+        yield from _dispatch(gzip.GzipFile(fileobj=buffered), inner, inp, options, known, gz=True)
         return
-    yield from _dispatch(buffered, head, inp, options, gz=False)
+    yield from _dispatch(buffered, head, inp, options, known, gz=False)
 
 
 def _dispatch(
-    stream: BinaryIO, head: bytes, inp: Input, options: IngestOptions, gz: bool
-) -> Iterator[RawPage | Problem]:
+    stream: BinaryIO,
+    head: bytes,
+    inp: Input,
+    options: IngestOptions,
+    known: Callable[[str], bool] | None,
+    gz: bool,
+) -> Iterator[RawPage | Problem | Unchanged]:
     fmt = det.detect(head, inp.name)
     if fmt is PageFormat.WARC:
         yield from read_warc(stream, inp.name, options.max_bytes)
@@ -124,6 +145,11 @@ def _dispatch(
             raise InputError(E.E107, what="gzip file", reason=str(exc) or "unexpected end") from exc
         return
     body = _read_limited(stream, options.max_bytes, gz)
+    if fmt is not PageFormat.FEED and known is not None:
+        sha = hashlib.sha256(body).hexdigest()
+        if known(sha):
+            yield Unchanged(inp.name, sha)
+            return
     readers: dict[PageFormat, Callable[[bytes, str], Iterator[RawPage | Problem]]] = {
         PageFormat.TEXT: lambda b, s: read_text(b, s),
         PageFormat.HTML: lambda b, s: iter([read_html(b, s)]),

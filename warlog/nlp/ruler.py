@@ -19,9 +19,7 @@ _TABLES = ("admin.tsv", "curated.tsv", "ucdp_places.tsv")
 
 
 def add_ruler(nlp: Language) -> None:
-    patterns: list[dict[str, object]] = [
-        p for p in ActorDictionary.load().spacy_patterns() if p["label"] == "ACTOR"
-    ]
+    patterns = actor_phrases()
     patterns.extend({"label": "PLACE", "pattern": name} for name in place_names())
     ruler = nlp.add_pipe(
         "entity_ruler",
@@ -30,6 +28,24 @@ def add_ruler(nlp: Language) -> None:
         config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"},
     )
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+
+
+def actor_phrases() -> list[dict[str, object]]:
+    """Actor aliases as phrase patterns (a PhraseMatcher is ~50x faster than 15k token patterns).
+
+    Case-sensitive aliases ("IS", "US") are left to the regex matcher: on lower-cased text they
+    would tag every "is" and "us".
+    """
+    out: dict[str, dict[str, object]] = {}
+    for p in ActorDictionary.load().spacy_patterns():
+        if p["label"] != "ACTOR":
+            continue
+        tokens = p["pattern"]
+        if not isinstance(tokens, list) or any("LOWER" not in t for t in tokens):
+            continue
+        phrase = " ".join(str(t["LOWER"]) for t in tokens)
+        out.setdefault(phrase, {"label": "ACTOR", "pattern": phrase, "id": p.get("id")})
+    return list(out.values())
 
 
 def place_names() -> list[str]:
