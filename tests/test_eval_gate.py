@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import FAKES_DEV
 
 from warlog.evaluate.calibration import expected_calibration_error
 from warlog.evaluate.fakes import Report, evaluate
@@ -17,7 +18,10 @@ BASELINE = json.loads(
 
 
 @pytest.fixture(scope="module")
-def report(fakes_dev: Path) -> Report:
+def report() -> Report:
+    if not FAKES_DEV.exists():
+        pytest.skip(f"{FAKES_DEV} is absent: the evaluation gate reads the shared dev set")
+    fakes_dev = FAKES_DEV
     digest = hashlib.sha256(fakes_dev.read_bytes()).hexdigest()
     assert digest == BASELINE["corpus_sha256"], (
         "the dev set changed: re-measure and reset eval/baseline.json"

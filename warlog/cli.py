@@ -346,6 +346,7 @@ def extract_cmd(path: str, as_json: bool, column_map: str | None) -> None:
     from warlog.extract import Extractor
     from warlog.extract.jsonout import article_json
     from warlog.pipeline import read_articles
+    from warlog.resolve import Resolver
 
     options = IngestOptions(column_map=parse_map(column_map))
     problems: list[Problem] = []
@@ -353,7 +354,9 @@ def extract_cmd(path: str, as_json: bool, column_map: str | None) -> None:
         [path], options, on_problem=lambda p: (problems.append(p), _print_problem(p))
     )
     extractor = Extractor()
-    for result in extractor.extract_many(articles):
+    resolver = Resolver()
+    for raw in extractor.extract_many(articles):
+        result = resolver.resolve(raw)
         if as_json:
             click.echo(json.dumps(article_json(result), ensure_ascii=False))
         else:
@@ -421,6 +424,31 @@ def eval_fakes(path: Path, as_json: bool, errors: bool) -> None:
     if errors:
         for e in report.errors:
             click.echo(f"{e['id']}\t{','.join(e['wrong'])}\t{e['title']}")
+
+
+@main.group("gazetteer")
+def gazetteer_group() -> None:
+    """The offline gazetteer: add your own places (a GeoNames dump or a CSV)."""
+
+
+@gazetteer_group.command("add")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where user places are kept (default: $WARLOG_DATA_DIR or ~/.local/share/warlog).",
+)
+def gazetteer_add(file: Path, data_dir: Path | None) -> None:
+    """Load FILE into your gazetteer: GeoNames format (allCountries.txt, SY.txt) or a CSV with
+    name,lat,lon,admin1,admin2,country. Later runs resolve places against it too."""
+    from warlog.resolve.gazetteer import add_user_file, default_user_dir
+
+    target = data_dir or default_user_dir()
+    try:
+        n = add_user_file(file, target)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    err.print(f"Added {n} place(s) from {file} to {target}", highlight=False)
 
 
 def _article_json(a: Article, text: bool) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from warlog.store import Store, Writer
 
 if TYPE_CHECKING:
     from warlog.extract import Extractor
+    from warlog.resolve import Resolver
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class _LazyExtractor:
 
     def __init__(self, extractor: Extractor | None) -> None:
         self._extractor = extractor
+        self._resolver: Resolver | None = None
 
     def get(self) -> Extractor:
         if self._extractor is None:
@@ -66,6 +68,13 @@ class _LazyExtractor:
 
             self._extractor = Extractor()
         return self._extractor
+
+    def resolver(self) -> Resolver:
+        if self._resolver is None:
+            from warlog.resolve import Resolver
+
+            self._resolver = Resolver()
+        return self._resolver
 
 
 def ingest_paths(
@@ -141,7 +150,9 @@ def _ingest_one(
             tx.log(report.run_id, inp.name, "error", exc.message, exc.line)
         if lazy is not None and new_articles:
             extractor = lazy.get()
+            resolver = lazy.resolver()
             for result in extractor.extract_many(new_articles):
+                result = resolver.resolve(result)
                 tx.replace_claims(result, extractor.version)
                 tally.claims_new += len(result.claims)
         status = "error" if tally.problems else ("ok" if tally.pages_new else "unchanged")

@@ -11,6 +11,11 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from warlog.resolve.dates import EventDate
+    from warlog.resolve.gazetteer import Place
 
 
 class PageFormat(StrEnum):
@@ -190,6 +195,9 @@ class Claim:
     index: int = 0  # position among the article's claims
     attach: str = "parse"  # how the count was tied to its outcome word: parse | order | vague
     weak_trigger: bool = False  # the outcome word was an ambiguous one ("claimed", "left")
+    # Set by the resolve stage: coordinates of the incident's place, calendar days of its date.
+    place: Place | None = None
+    date: EventDate | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +216,8 @@ class Lead:
     place_text: str | None
     date_text: str | None
     scope: str = "incident"  # "cumulative" when the headline states a tally, not an incident
+    place: Place | None = None
+    date: EventDate | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,27 @@ def claimant_json(c: ClaimantRef | None) -> dict[str, Any] | None:
     }
 
 
+def place_json(p: Any) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {
+        "text": p.text, "name": p.name, "lat": p.lat, "lon": p.lon, "admin1": p.admin1,
+        "admin2": p.admin2, "country": p.country, "precision": p.precision, "source": p.source,
+    }  # fmt: skip
+
+
+def date_json(d: Any) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return {
+        "text": d.text,
+        "start": d.start.isoformat() if d.start else None,
+        "end": d.end.isoformat() if d.end else None,
+        "precision": d.precision,
+        "cumulative_start": d.cumulative_start,
+    }
+
+
 def claim_json(c: Claim) -> dict[str, Any]:
     return {
         "index": c.index,
@@ -65,6 +86,8 @@ def claim_json(c: Claim) -> dict[str, Any]:
             "start": c.evidence.start,
             "end": c.evidence.end,
         },
+        "place": place_json(c.place),
+        "date": date_json(c.date),
         "in_headline": c.in_headline,
         "attach": c.attach,
         "confidence": c.confidence,
@@ -87,6 +110,8 @@ def lead_json(lead: Lead | None) -> dict[str, Any] | None:
         "place_text": lead.place_text,
         "date_text": lead.date_text,
         "scope": lead.scope,
+        "place": place_json(lead.place),
+        "date": date_json(lead.date),
     }
 
 
@@ -142,4 +167,43 @@ def claim_from_json(article_id: str, d: dict[str, Any]) -> Claim:
         in_headline=d.get("in_headline", False),
         index=d["index"],
         attach=d.get("attach", "parse"),
+        place=_place_from(d.get("place")),
+        date=_date_from(d.get("date")),
+    )
+
+
+def _place_from(d: dict[str, Any] | None) -> Any:
+    if not d:
+        return None
+    from warlog.resolve.gazetteer import Place
+
+    return Place(
+        **{
+            k: d[k]
+            for k in (
+                "text",
+                "name",
+                "lat",
+                "lon",
+                "admin1",
+                "admin2",
+                "country",
+                "precision",
+                "source",
+            )
+        }
+    )
+
+
+def _date_from(d: dict[str, Any] | None) -> Any:
+    if not d:
+        return None
+    from warlog.resolve.dates import EventDate
+
+    return EventDate(
+        text=d["text"],
+        start=date.fromisoformat(d["start"]) if d.get("start") else None,
+        end=date.fromisoformat(d["end"]) if d.get("end") else None,
+        precision=d["precision"],
+        cumulative_start=d.get("cumulative_start", False),
     )

@@ -254,7 +254,7 @@ def place_text_of(doc: Doc, trig: Token) -> str | None:
     ent = min(ents, key=lambda e: abs(e.root.i - trig.i) + (0 if _after_preposition(e) else 4))
     start = ent.start
     # Widen to the preposition and descriptors: "near the town of Mayadeen".
-    for j in range(ent.start - 1, max(ent.start - 7, -1), -1):
+    for j in range(ent.start - 1, max(ent.start - 10, -1), -1):
         t = doc[j]
         if t.lower_ in _PLACE_PREPS and t.lower_ != "of":
             start = j

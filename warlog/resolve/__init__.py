@@ -1,0 +1,212 @@
+"""Where and when: claims' place words to coordinates, date words to calendar days.
+
+Places resolve against the in-memory gazetteer with the article's own context
+(the country most of its places are in, the province of its lead); dates
+resolve against the article's publication date, and stay unresolved without
+one. A claim whose sentence names no place or date takes its article lead's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from warlog.nlp import split_sentences
+from warlog.records import ArticleClaims, Claim, Lead
+from warlog.resolve.dates import EventDate, find_date_expressions, resolve_date
+from warlog.resolve.gazetteer import Gazetteer, Place
+
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:said|says|told|reported|announced|added|stated|claimed)\s+(?:\w+\s+){0,3}$", re.I
+)
+# A place word right before an event noun modifies it: "Russian Federation strikes".
+_MODIFIER_AFTER = re.compile(
+    r"[-\s]+(?:strikes?|raids?|forces|troops|army|jets|warplanes|government|regime|officials|ministry|media|based|backed|led)\b",
+    re.I,
+)
+# "marching from Deir el-Zour toward Mayadeen": the origin is not the scene.
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_DESERT = re.compile(r"\b(?:desert|badiya|badia)\b", re.I)
+_AREA_CUE = re.compile(
+    r"\b(?:desert|countryside|province|governorate|region|district|outskirts|suburbs?|rural|badiya|valley|areas?|border|camp|base)\b",
+    re.I,
+)
+_SPEAKER_AFTER = re.compile(
+    r"(?:['’]s\b|\s+(?:and\s+(?:\w+\s+){1,3})?(?:has\s+|have\s+)?(?:said|says|told|announced|reported|claimed|denied|vowed|helped)\b)",
+    re.I,
+)
+_PRECISION_RANK = {"town": 0, "district": 1, "province": 2, "region": 3, "country": 4}
+# How far into an article its opening runs, for the lead's place and date.
+_OPENING = 900
+
+
+class Resolver:
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer or Gazetteer.load()
+
+    def resolve(self, result: ArticleClaims) -> ArticleClaims:
+        art = result.article
+        country = self._country(art.text)
+        lead = result.lead
+        lead_place: Place | None = None
+        lead_date: EventDate | None = None
+        if lead is not None:
+            main = result.claims[lead.claims[0]] if lead.claims else None
+            lead_place = self._place(
+                lead.place_text, main.evidence.sentence if main else "", country, None
+            )
+            if lead_place is None or _PRECISION_RANK.get(lead_place.precision, 5) >= 3:
+                # "kill 20 in Syria": the country says little; the opening names the province or town.
+                opening = self.article_place(art.text, country)
+                if opening is not None and (
+                    lead_place is None or _more_specific(opening, lead_place)
+                ):
+                    lead_place = opening
+            lead_date = self._date(lead.date_text, art.published)
+            if (lead_date is None or lead_date.start is None) and main is not None:
+                lead_date = self._date_near(art.text, main, art.published) or lead_date
+        admin1 = lead_place.admin1 if lead_place else None
+        claims = []
+        for c in result.claims:
+            place = self._place(c.place_text, c.evidence.sentence, country, admin1)
+            date = self._date(c.date_text, art.published)
+            in_lead = lead is not None and (
+                c.index in lead.claims or (c.scope == "incident" and c.evidence.start < _OPENING)
+            )
+            if in_lead:
+                if place is None or (
+                    lead_place is not None
+                    and _more_specific(lead_place, place)
+                    and _inside(lead_place, place)
+                ):
+                    place = lead_place
+                date = date if date is not None and date.start is not None else (lead_date or date)
+            claims.append(replace(c, place=place, date=date))
+        new_lead: Lead | None = replace(lead, place=lead_place, date=lead_date) if lead else None
+        return ArticleClaims(article=art, claims=tuple(claims), lead=new_lead)
+
+    def _country(self, text: str) -> str | None:
+        """The country most of the article's places are in: context for homonyms."""
+        found = self.gazetteer.find_places(text[:3000])
+        counts = Counter(p.country for s, e, p in found if p.country and not _is_acronym(text[s:e]))
+        return counts.most_common(1)[0][0] if counts else None
+
+    def _place(
+        self, words: str | None, sentence: str, country: str | None, admin1: str | None
+    ) -> Place | None:
+        """The incident's place: named inside the claim's place words, else the best in its sentence."""
+        found = self._mentions(sentence, country) if sentence else []
+        if words:
+            at = sentence.find(words) if sentence else -1
+            inside = [f for f in found if at >= 0 and at <= f[0] and f[1] <= at + len(words)]
+            if inside and _DESERT.search(words):
+                # "desert areas of the province of Homs" -> the Homs desert region
+                named = max(inside, key=lambda f: f[0])[2]
+                region = self.gazetteer.resolve(
+                    f"{named.admin1 or named.name} desert", country=country
+                )
+                if region is not None and region.precision == "region":
+                    return replace(region, text=words)
+            if _AREA_CUE.search(words) or not inside:
+                # "desert areas of the province of Homs", "Idlib countryside": the cue decides precision.
+                resolved = self.gazetteer.resolve(words, country=country, admin1=admin1)
+                if (
+                    resolved is not None
+                    and not _is_acronym(resolved.text)
+                    and (inside or _AREA_CUE.search(words))
+                ):
+                    return resolved
+            if inside:
+                return _most_specific(inside)
+        if found:
+            return _most_specific(found)
+        return self.gazetteer.resolve(words, country=country, admin1=admin1) if words else None
+
+    def article_place(self, text: str, country: str | None = None) -> Place | None:
+        """Where the article is: its opening's main place, else the whole text's."""
+        if country is None:
+            country = self._country(text)
+        found = self._first_place(text[:_OPENING], country)
+        if found is None or _PRECISION_RANK.get(found.precision, 5) >= 3:
+            whole = self._first_place(text, country)
+            if whole is not None and (found is None or _more_specific(whole, found)):
+                found = whole
+        return found
+
+    def _first_place(self, text: str, country: str | None) -> Place | None:
+        """The article's main place: the most specific level, then the most often named, then the first."""
+        found = [
+            f
+            for f in self._mentions(text, country)
+            if not _FROM_BEFORE.search(text[max(0, f[0] - 12) : f[0]])
+        ]
+        if not found:
+            return None
+        best_rank = min(_PRECISION_RANK.get(p.precision, 5) for _, _, p in found)
+        top = [f for f in found if _PRECISION_RANK.get(f[2].precision, 5) == best_rank]
+        names = Counter((p.name, round(p.lat, 2), round(p.lon, 2)) for _, _, p in top)
+        return max(
+            top, key=lambda f: (names[(f[2].name, round(f[2].lat, 2), round(f[2].lon, 2))], -f[0])
+        )[2]
+
+    def _mentions(self, text: str, country: str | None) -> list[tuple[int, int, Place]]:
+        """Place mentions, minus acronyms ("OSDH", "NGO"), wire datelines ("BEIRUT:") and modifiers ("Russian Federation strikes")."""
+        out = []
+        for start, end, place in self.gazetteer.find_places(text, country=country):
+            words = text[start:end]
+            if (
+                _is_acronym(words)
+                or _MODIFIER_AFTER.match(text, end)
+                or _SPEAKER_AFTER.match(text, end)
+            ):
+                continue  # "Moscow and a monitor said", "Moscow's Defense Ministry": a government, not a scene
+            out.append((start, end, place))
+        return out
+
+    @staticmethod
+    def _date(words: str | None, published) -> EventDate | None:
+        return resolve_date(words, published) if words else None
+
+    @staticmethod
+    def _date_near(text: str, main: Claim, published) -> EventDate | None:
+        """The incident's day from the opening when the lead claim states none.
+
+        Dates of the event ("The deadliest was on Wednesday") beat dates of a statement
+        ("Moscow said on Sunday"), which are only taken when nothing else is there.
+        """
+        event: list[EventDate] = []
+        speech: list[EventDate] = []
+        window = text[: max(main.evidence.end + 600, _OPENING)]
+        for s in split_sentences(window)[:8]:
+            for start, _, words in find_date_expressions(s.text):
+                d = resolve_date(words, published)
+                if d.start is None or d.cumulative_start:
+                    continue
+                (speech if _SPEECH_BEFORE.search(s.text[:start]) else event).append(d)
+        for pool in (event, speech):
+            days = [d for d in pool if d.precision == "day"]
+            if days or pool:
+                return (days or pool)[0]
+        return None
+
+
+def _more_specific(a: Place, b: Place) -> bool:
+    return _PRECISION_RANK.get(a.precision, 5) < _PRECISION_RANK.get(b.precision, 5)
+
+
+def _inside(a: Place, b: Place) -> bool:
+    """Is ``a`` within ``b`` as far as the gazetteer tells (same country; same province if ``b`` has one)?"""
+    if a.country != b.country:
+        return False
+    return b.admin1 is None or a.admin1 == b.admin1
+
+
+def _most_specific(found: list[tuple[int, int, Place]]) -> Place:
+    return min(found, key=lambda f: (_PRECISION_RANK.get(f[2].precision, 5), f[0]))[2]
+
+
+def _is_acronym(words: str) -> bool:
+    """All capitals: an acronym ("OSDH", "NGO") or a wire dateline ("BEIRUT:"), not a place mention."""
+    letters = [c for c in words if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)

