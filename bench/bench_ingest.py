@@ -127,7 +127,7 @@ class _FormatClock:
         self._open = None
 
 
-def ingest_run(corpus: str, db: str, profile_top: int = 0) -> RunResult:
+def ingest_run(corpus: str, db: str, profile_top: int = 0, claims: bool = False) -> RunResult:
     """One ``ingest_paths`` over ``corpus`` into ``db``; meant to run in a child process."""
     pinned = False
     if hasattr(os, "sched_setaffinity"):
@@ -150,7 +150,8 @@ def ingest_run(corpus: str, db: str, profile_top: int = 0) -> RunResult:
     # and context switches tell that apart from waiting for the disk.
     ru0, rq0 = resource.getrusage(resource.RUSAGE_SELF), _runqueue_seconds()
     wall0, cpu0 = time.perf_counter(), time.process_time()
-    report = ingest_paths(store, [corpus], IngestOptions(), on_input=clock.start)
+    # The ingestion stage alone by default; --with-claims adds extraction and resolution.
+    report = ingest_paths(store, [corpus], IngestOptions(), extract=claims, on_input=clock.start)
     clock.stop()
     seconds, cpu_seconds = time.perf_counter() - wall0, time.process_time() - cpu0
     ru1, rq1 = resource.getrusage(resource.RUSAGE_SELF), _runqueue_seconds()
@@ -334,6 +335,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=20261122, help="corpus seed")
     ap.add_argument("--json", action="store_true", help="print a JSON object on stdout")
     ap.add_argument(
+        "--with-claims",
+        action="store_true",
+        help="also extract and resolve claims (the full main job)",
+    )
+    ap.add_argument(
         "--profile",
         type=int,
         default=0,
@@ -354,9 +360,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus: {args.pages:,} pages in {corpus_dir}", file=sys.stderr)
         corpus = _prepare_corpus(corpus_dir, args.pages, args.seed)
         print("ingesting...", file=sys.stderr)
-        first = _in_child(ingest_run, str(corpus_dir), str(db), args.profile)
+        first = _in_child(ingest_run, str(corpus_dir), str(db), args.profile, args.with_claims)
         print(f"  {first['seconds']:.1f} s; re-ingesting...", file=sys.stderr)
-        rerun = _in_child(ingest_run, str(corpus_dir), str(db), args.profile)
+        rerun = _in_child(ingest_run, str(corpus_dir), str(db), args.profile, args.with_claims)
         result = summarise(corpus, first, rerun, db)
         for title, run in (("first run", first), ("re-run", rerun)):
             if run["profile"]:
