@@ -60,7 +60,11 @@ class Resolver:
                 # "kill 20 in Syria": the country says little; the opening names the province or town.
                 opening = self.article_place(art.text, country)
                 if opening is not None and (
-                    lead_place is None or _more_specific(opening, lead_place)
+                    lead_place is None
+                    or (
+                        _more_specific(opening, lead_place)
+                        and opening.country == lead_place.country
+                    )
                 ):
                     lead_place = opening
             lead_date = self._date(lead.date_text, art.published)
@@ -120,7 +124,7 @@ class Resolver:
             if inside:
                 return _most_specific(inside)
         if found:
-            return _most_specific(found)
+            return _most_specific(found, country)
         return self.gazetteer.resolve(words, country=country, admin1=admin1) if words else None
 
     def article_place(self, text: str, country: str | None = None) -> Place | None:
@@ -141,13 +145,21 @@ class Resolver:
             for f in self._mentions(text, country)
             if not _FROM_BEFORE.search(text[max(0, f[0] - 12) : f[0]])
         ]
+        home = [f for f in found if f[2].country == country and f[2].precision != "country"]
+        # Places in the article's own country first: a foreign village sharing a word loses.
+        found = home or found
         if not found:
             return None
         best_rank = min(_PRECISION_RANK.get(p.precision, 5) for _, _, p in found)
         top = [f for f in found if _PRECISION_RANK.get(f[2].precision, 5) == best_rank]
         names = Counter((p.name, round(p.lat, 2), round(p.lon, 2)) for _, _, p in top)
         return max(
-            top, key=lambda f: (names[(f[2].name, round(f[2].lat, 2), round(f[2].lon, 2))], -f[0])
+            top,
+            key=lambda f: (
+                f[2].admin1 is not None,
+                names[(f[2].name, round(f[2].lat, 2), round(f[2].lon, 2))],
+                -f[0],
+            ),
         )[2]
 
     def _mentions(self, text: str, country: str | None) -> list[tuple[int, int, Place]]:
@@ -202,8 +214,15 @@ def _inside(a: Place, b: Place) -> bool:
     return b.admin1 is None or a.admin1 == b.admin1
 
 
-def _most_specific(found: list[tuple[int, int, Place]]) -> Place:
-    return min(found, key=lambda f: (_PRECISION_RANK.get(f[2].precision, 5), f[0]))[2]
+def _most_specific(found: list[tuple[int, int, Place]], country: str | None = None) -> Place:
+    return min(
+        found,
+        key=lambda f: (
+            country is not None and f[2].country != country,
+            _PRECISION_RANK.get(f[2].precision, 5),
+            f[0],
+        ),
+    )[2]
 
 
 def _is_acronym(words: str) -> bool:
