@@ -22,7 +22,8 @@ _SPEECH_BEFORE = re.compile(
 )
 # A place word right before an event noun modifies it: "Russian Federation strikes".
 _MODIFIER_AFTER = re.compile(
-    r"[-\s]+(?:strikes?|raids?|forces|troops|army|jets|warplanes|government|regime|officials|ministry|media|based|backed|led)\b",
+    r"[-\s]+(?:strikes?|raids?|forces|troops|army|jets|warplanes|government|regime|officials|ministry|media|based|backed|led"
+    r"|movement|group|brigades?|battalions?|front|factions?|division|regiment|channel|TV|agency|news)\b",
     re.I,
 )
 # "marching from Deir el-Zour toward Mayadeen": the origin is not the scene.
@@ -58,7 +59,12 @@ class Resolver:
             )
             if lead_place is None or _PRECISION_RANK.get(lead_place.precision, 5) >= 3:
                 # "kill 20 in Syria": the country says little; the opening names the province or town.
-                opening = self.article_place(art.text, country)
+                # A tally's place stays what its own words say unless the opening names a better one.
+                opening = (
+                    self.article_place(art.text, country)
+                    if lead.scope == "incident"
+                    else self._first_place(art.text[:_OPENING], country)
+                )
                 if opening is not None and (
                     lead_place is None
                     or (
@@ -86,14 +92,21 @@ class Resolver:
                 ):
                     place = lead_place
                 date = date if date is not None and date.start is not None else (lead_date or date)
-            claims.append(replace(c, place=place, date=date))
+            own = place is not None and c.place_text is None and place.text in c.evidence.sentence
+            claims.append(
+                replace(c, place=place, date=date, place_text=place.text if own else c.place_text)
+            )
         new_lead: Lead | None = replace(lead, place=lead_place, date=lead_date) if lead else None
         return ArticleClaims(article=art, claims=tuple(claims), lead=new_lead)
 
     def _country(self, text: str) -> str | None:
         """The country most of the article's places are in: context for homonyms."""
         found = self.gazetteer.find_places(text[:3000])
-        counts = Counter(p.country for s, e, p in found if p.country and not _is_acronym(text[s:e]))
+        counts: Counter[str] = Counter()
+        for s, e, p in found:
+            if p.country and not _is_acronym(text[s:e]) and not _MODIFIER_AFTER.match(text, e):
+                # Towns and provinces say where a story is; country names are often actors.
+                counts[p.country] += 1 if p.precision == "country" else 3
         return counts.most_common(1)[0][0] if counts else None
 
     def _place(
@@ -122,7 +135,17 @@ class Resolver:
                 ):
                     return resolved
             if inside:
-                return _most_specific(inside)
+                best = _most_specific(inside)
+                elsewhere = _most_specific(found, country)
+                if (
+                    best.precision == "country"
+                    and _more_specific(elsewhere, best)
+                    and elsewhere.country == country
+                ):
+                    return (
+                        elsewhere  # "a charge against Russian Federation ... in Al Mayadeen region"
+                    )
+                return best
         if found:
             return _most_specific(found, country)
         return self.gazetteer.resolve(words, country=country, admin1=admin1) if words else None
@@ -132,9 +155,17 @@ class Resolver:
         if country is None:
             country = self._country(text)
         found = self._first_place(text[:_OPENING], country)
-        if found is None or _PRECISION_RANK.get(found.precision, 5) >= 3:
+        if (
+            found is None
+            or _PRECISION_RANK.get(found.precision, 5) >= 3
+            or found.country != country
+        ):
             whole = self._first_place(text, country)
-            if whole is not None and (found is None or _more_specific(whole, found)):
+            if whole is not None and (
+                found is None
+                or _more_specific(whole, found)
+                or (whole.country == country != found.country)
+            ):
                 found = whole
         return found
 
@@ -153,10 +184,16 @@ class Resolver:
         best_rank = min(_PRECISION_RANK.get(p.precision, 5) for _, _, p in found)
         top = [f for f in found if _PRECISION_RANK.get(f[2].precision, 5) == best_rank]
         names = Counter((p.name, round(p.lat, 2), round(p.lon, 2)) for _, _, p in top)
+        # Provinces and regions vote for their province: a town that agrees with them wins.
+        votes: Counter[str] = Counter()
+        for _, _, p in found:
+            if p.admin1:
+                votes[p.admin1] += 1 if p.precision == "town" else 2
         return max(
             top,
             key=lambda f: (
                 f[2].admin1 is not None,
+                votes[f[2].admin1 or ""],
                 names[(f[2].name, round(f[2].lat, 2), round(f[2].lon, 2))],
                 -f[0],
             ),
