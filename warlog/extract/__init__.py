@@ -77,7 +77,11 @@ class Extractor:
         texts: list[str] = []
         for art in articles:
             sents = split_sentences(art.text)
-            cand = [i for i, s in enumerate(sents) if self.lex.candidate.search(s.text)]
+            cand = [
+                i
+                for i, s in enumerate(sents)
+                if self.lex.candidate.search(s.text) and self.lex.has_count.search(s.text)
+            ]
             plans.append((art, sents, cand))
             texts.extend(sents[i].text for i in cand)
         docs = iter(self.nlp.pipe(texts, batch_size=128))

@@ -17,7 +17,8 @@ class Lexicon:
     trigger_is_noun: frozenset[str]
     weak_triggers: frozenset[str]  # need a person noun or a victim in a subject/object slot
     phrases: tuple[tuple[str, str], ...]  # (phrase, outcome)
-    candidate: re.Pattern[str]  # sentences worth parsing
+    candidate: re.Pattern[str]  # sentences worth parsing: an outcome word...
+    has_count: re.Pattern[str]  # ...and something that can be a count
     civilian_nouns: frozenset[str]
     combatant_nouns: frozenset[str]
     generic_nouns: frozenset[str]
@@ -77,6 +78,18 @@ def lexicon() -> Lexicon:
         weak_triggers=frozenset(weak),
         phrases=tuple(sorted(phrases, key=lambda p: -len(p[0]))),
         candidate=re.compile(r"\b(?:" + raw["trigger_stems"] + r")", re.I),
+        has_count=re.compile(
+            r"\d|\b(?:"
+            + "|".join(
+                sorted(
+                    set(raw["count_words"]) | set(raw["syntax"]["single_roles"]),
+                    key=len,
+                    reverse=True,
+                )
+            )
+            + r")\b",
+            re.I,
+        ),
         civilian_nouns=frozenset(persons["civilians"]),
         combatant_nouns=frozenset(persons["combatants"]),
         generic_nouns=frozenset(persons["generic"]),
