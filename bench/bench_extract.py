@@ -27,7 +27,6 @@ import cProfile
 import io
 import itertools
 import json
-import multiprocessing as mp
 import os
 import pickle
 import platform
@@ -38,45 +37,16 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import synth  # bench/ is on sys.path when this file runs as a script, and in spawned children
+from measure import FAKES_DEV, cpu_model, in_child, mib, proc_status_kib, runqueue_seconds
 
 T = TypeVar("T")
 
-FAKES_DEV = Path("/work/shared/eval/fakes/dev.jsonl")
 TARGET_PER_S = 50.0  # the product spec: at least 50 articles/s on one core
-
-
-def _in_child(fn: Callable[..., T], *args: Any) -> T:
-    """Run ``fn`` in a fresh interpreter: nothing of this process's memory or imports leaks in."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn")) as ex:
-        return ex.submit(fn, *args).result()
-
-
-def _proc_status_kib(key: str) -> int | None:
-    """A ``kB`` field of /proc/self/status (VmRSS, VmHWM), where there is one."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-def _runqueue_seconds() -> float | None:
-    """Time this thread spent runnable but waiting for a CPU (Linux schedstat)."""
-    try:
-        with open("/proc/thread-self/schedstat", encoding="ascii") as f:
-            return int(f.read().split()[1]) / 1e9
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 # --- preparing the articles (a child process; not timed) ---------------------------
@@ -186,12 +156,12 @@ def extract_run(
     from warlog.nlp import split_sentences
 
     import_seconds = time.perf_counter() - t0
-    rss_after_import = _proc_status_kib("VmRSS")
+    rss_after_import = proc_status_kib("VmRSS")
 
     t0, c0 = time.perf_counter(), time.process_time()
     extractor = Extractor()
     load_seconds, load_cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
-    rss_after_load = _proc_status_kib("VmRSS")
+    rss_after_load = proc_status_kib("VmRSS")
 
     with open(articles_file, "rb") as f:
         articles = pickle.load(f)
@@ -207,16 +177,16 @@ def extract_run(
     stamps: list[float] = []
     claims: list[int] = []
     with_lead = 0
-    ru0, rq0 = resource.getrusage(resource.RUSAGE_SELF), _runqueue_seconds()
+    ru0, rq0 = resource.getrusage(resource.RUSAGE_SELF), runqueue_seconds()
     wall0, cpu0 = time.perf_counter(), time.process_time()
     for result in extractor.extract_many(articles, batch_size=batch_size):
         stamps.append(time.perf_counter())
         claims.append(len(result.claims))
         with_lead += result.lead is not None
     seconds, cpu_seconds = time.perf_counter() - wall0, time.process_time() - cpu0
-    ru1, rq1 = resource.getrusage(resource.RUSAGE_SELF), _runqueue_seconds()
+    ru1, rq1 = resource.getrusage(resource.RUSAGE_SELF), runqueue_seconds()
     maxrss = ru1.ru_maxrss
-    hwm = _proc_status_kib("VmHWM")
+    hwm = proc_status_kib("VmHWM")
 
     batch_ms: list[float] = []
     prev = wall0
@@ -334,21 +304,6 @@ def _profile_text(profiler: cProfile.Profile, top: int, n: int) -> str:
 # --- reporting ------------------------------------------------------------------------
 
 
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _mib(kib: float | None) -> float | None:
-    return None if kib is None else round(kib / 1024, 1)
-
-
 def _per(x: float, n: int, digits: int = 1) -> float:
     return round(x / n, digits) if n else 0.0
 
@@ -388,10 +343,10 @@ def summarise(name: str, prep: dict[str, Any], run: dict[str, Any]) -> dict[str,
         "first_article_seconds": round(run["first_article_seconds"], 2),
         "import_seconds": round(run["import_seconds"], 2),
         "load_seconds": round(run["load_seconds"], 2),
-        "peak_rss_mib": _mib(run["maxrss_kib"]),
-        "peak_rss_hwm_mib": _mib(run["hwm_kib"]),
-        "rss_after_import_mib": _mib(run["rss_after_import_kib"]),
-        "rss_after_load_mib": _mib(run["rss_after_load_kib"]),
+        "peak_rss_mib": mib(run["maxrss_kib"]),
+        "peak_rss_hwm_mib": mib(run["hwm_kib"]),
+        "rss_after_import_mib": mib(run["rss_after_import_kib"]),
+        "rss_after_load_mib": mib(run["rss_after_load_kib"]),
         "prepare_seconds": round(prep["prepare_seconds"], 2),
         "pages_without_article": prep["pages_without_article"],
     }
@@ -499,11 +454,11 @@ def main(argv: list[str] | None = None) -> int:
             pkl = str(scratch / f"{name}.pickle")
             print(f"{name}: preparing {args.articles:,} articles...", file=sys.stderr)
             if name == "fakes":
-                prep = _in_child(prepare_fakes, str(args.fakes), args.articles, pkl)
+                prep = in_child(prepare_fakes, str(args.fakes), args.articles, pkl)
             else:
-                prep = _in_child(prepare_synthetic, args.articles, args.seed, str(scratch), pkl)
+                prep = in_child(prepare_synthetic, args.articles, args.seed, str(scratch), pkl)
             print(f"{name}: extracting...", file=sys.stderr)
-            run = _in_child(
+            run = in_child(
                 extract_run,
                 pkl,
                 args.batch_size,

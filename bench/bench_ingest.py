@@ -20,7 +20,6 @@ import argparse
 import cProfile
 import io
 import json
-import multiprocessing as mp
 import os
 import platform
 import pstats
@@ -30,14 +29,13 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any, TypedDict, TypeVar
 
 import synth  # bench/ is on sys.path when this file runs as a script, and in spawned children
+from measure import cpu_model, in_child, mib, proc_status_kib, runqueue_seconds
 
 T = TypeVar("T")
 
@@ -68,33 +66,6 @@ class RunResult(TypedDict):
     maxrss_kib: int
     hwm_kib: int | None
     profile: str | None
-
-
-def _in_child(fn: Callable[..., T], *args: Any) -> T:
-    """Run ``fn`` in a fresh interpreter: nothing of this process's memory or imports leaks in."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn")) as ex:
-        return ex.submit(fn, *args).result()
-
-
-def _proc_status_kib(key: str) -> int | None:
-    """A ``kB`` field of /proc/self/status (VmRSS, VmHWM), where there is one."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-def _runqueue_seconds() -> float | None:
-    """Time this thread spent runnable but waiting for a CPU (Linux schedstat)."""
-    try:
-        with open("/proc/thread-self/schedstat", encoding="ascii") as f:
-            return int(f.read().split()[1]) / 1e9
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 class _FormatClock:
@@ -139,7 +110,7 @@ def ingest_run(corpus: str, db: str, profile_top: int = 0, claims: bool = False)
     from warlog.store import Store
 
     import_seconds = time.perf_counter() - t0
-    rss_after_import = _proc_status_kib("VmRSS")
+    rss_after_import = proc_status_kib("VmRSS")
 
     clock = _FormatClock()
     store = Store(f"sqlite:///{db}")
@@ -148,13 +119,13 @@ def ingest_run(corpus: str, db: str, profile_top: int = 0, claims: bool = False)
         profiler.enable()
     # Wall time on a shared machine includes waiting for the CPU; the run-queue wait
     # and context switches tell that apart from waiting for the disk.
-    ru0, rq0 = resource.getrusage(resource.RUSAGE_SELF), _runqueue_seconds()
+    ru0, rq0 = resource.getrusage(resource.RUSAGE_SELF), runqueue_seconds()
     wall0, cpu0 = time.perf_counter(), time.process_time()
     # The ingestion stage alone by default; --with-claims adds extraction and resolution.
     report = ingest_paths(store, [corpus], IngestOptions(), extract=claims, on_input=clock.start)
     clock.stop()
     seconds, cpu_seconds = time.perf_counter() - wall0, time.process_time() - cpu0
-    ru1, rq1 = resource.getrusage(resource.RUSAGE_SELF), _runqueue_seconds()
+    ru1, rq1 = resource.getrusage(resource.RUSAGE_SELF), runqueue_seconds()
     if profiler is not None:
         profiler.disable()
     store.close()
@@ -177,7 +148,7 @@ def ingest_run(corpus: str, db: str, profile_top: int = 0, claims: bool = False)
         "problem_samples": [str(p) for p in report.problems[:5]],
         "formats": clock.tallies,
         "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        "hwm_kib": _proc_status_kib("VmHWM"),
+        "hwm_kib": proc_status_kib("VmHWM"),
         "profile": _profile_text(profiler, profile_top) if profiler is not None else None,
     }
 
@@ -198,21 +169,6 @@ def generate_corpus(out: str, pages: int, seed: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     man = synth.generate(Path(out), pages, seed)
     return {**asdict(man), "seconds": time.perf_counter() - t0}
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _mib(kib: float | None) -> float | None:
-    return None if kib is None else round(kib / 1024, 1)
 
 
 def _rate(n: int, seconds: float) -> float:
@@ -258,9 +214,9 @@ def summarise(
         "runqueue_wait_seconds": _round(first["runqueue_seconds"]),
         "involuntary_switches": first["involuntary_switches"],
         "voluntary_switches": first["voluntary_switches"],
-        "peak_rss_mib": _mib(first["maxrss_kib"]),
-        "peak_rss_hwm_mib": _mib(first["hwm_kib"]),
-        "rss_after_import_mib": _mib(first["rss_after_import_kib"]),
+        "peak_rss_mib": mib(first["maxrss_kib"]),
+        "peak_rss_hwm_mib": mib(first["hwm_kib"]),
+        "rss_after_import_mib": mib(first["rss_after_import_kib"]),
         "import_seconds": round(first["import_seconds"], 2),
         "rerun_seconds": round(rerun["seconds"], 2),
         "rerun_pages_per_s": _rate(rerun["inputs"], rerun["seconds"]),
@@ -270,7 +226,7 @@ def summarise(
         "rerun_runqueue_wait_seconds": _round(rerun["runqueue_seconds"]),
         "rerun_pages_new": rerun["pages_new"],
         "rerun_articles_new": rerun["articles"],
-        "rerun_peak_rss_mib": _mib(rerun["maxrss_kib"]),
+        "rerun_peak_rss_mib": mib(rerun["maxrss_kib"]),
         "corpus_mib": round(corpus["bytes"] / 1_048_576, 1),
         "db_mib": _size_mib(db),
         "generate_seconds": round(corpus.get("seconds", 0.0), 2),
@@ -324,7 +280,7 @@ def _prepare_corpus(out: Path, pages: int, seed: int) -> dict[str, Any]:
         # Refuse rather than mix stray files into the measured corpus, or delete someone's data.
         sys.exit(f"{out} is not empty and holds no matching corpus; give an empty or new folder")
     out.mkdir(parents=True, exist_ok=True)
-    return _in_child(generate_corpus, str(out), pages, seed)
+    return in_child(generate_corpus, str(out), pages, seed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -360,9 +316,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus: {args.pages:,} pages in {corpus_dir}", file=sys.stderr)
         corpus = _prepare_corpus(corpus_dir, args.pages, args.seed)
         print("ingesting...", file=sys.stderr)
-        first = _in_child(ingest_run, str(corpus_dir), str(db), args.profile, args.with_claims)
+        first = in_child(ingest_run, str(corpus_dir), str(db), args.profile, args.with_claims)
         print(f"  {first['seconds']:.1f} s; re-ingesting...", file=sys.stderr)
-        rerun = _in_child(ingest_run, str(corpus_dir), str(db), args.profile, args.with_claims)
+        rerun = in_child(ingest_run, str(corpus_dir), str(db), args.profile, args.with_claims)
         result = summarise(corpus, first, rerun, db)
         for title, run in (("first run", first), ("re-run", rerun)):
             if run["profile"]:
