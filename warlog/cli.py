@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,12 @@ def _ingest_options(f: Callable[..., Any]) -> Callable[..., Any]:
         help="Dataset columns for JSONL/CSV input; fields: text, title, date, outlet, url, id.",
     )(f)
     f = click.option(
+        "--focus-country",
+        metavar="CC",
+        help="The country the collection is about (ISO alpha-2, e.g. SY): places resolve there first. "
+        "Default: $WARLOG_FOCUS_COUNTRY.",
+    )(f)
+    f = click.option(
         "--max-bytes",
         type=click.IntRange(min=1),
         default=DEFAULT_MAX_BYTES,
@@ -103,9 +109,16 @@ def _ingest_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _run_ingest(
-    store: Store, paths: tuple[str, ...], column_map: str | None, max_bytes: int, command: str
+    store: Store,
+    paths: tuple[str, ...],
+    column_map: str | None,
+    max_bytes: int,
+    command: str,
+    focus_country: str | None = None,
 ) -> IngestReport:
     options = IngestOptions(max_bytes=max_bytes, column_map=parse_map(column_map))
+    if focus_country:
+        options = replace(options, focus_country=focus_country.upper())
     show = err.is_terminal
     with Progress(
         TextColumn("[progress.description]{task.description}"),
@@ -159,14 +172,20 @@ def _summary(report: IngestReport) -> str:
 @main.command()
 @db_option
 @_ingest_options
-def ingest(db: str | None, paths: tuple[str, ...], column_map: str | None, max_bytes: int) -> None:
+def ingest(
+    db: str | None,
+    paths: tuple[str, ...],
+    column_map: str | None,
+    max_bytes: int,
+    focus_country: str | None,
+) -> None:
     """Read pages (text, HTML, WARC, RSS/Atom, JSONL, CSV; files, folders or - for stdin) into the store.
 
     Re-ingesting the same input adds nothing. Each file is stored in one
     transaction. Exits 1 when some inputs failed (each is named on stderr).
     """
     with _store(db) as store:
-        report = _run_ingest(store, paths, column_map, max_bytes, "ingest")
+        report = _run_ingest(store, paths, column_map, max_bytes, "ingest", focus_country)
     err.print(_summary(report), highlight=False)
     if report.failed:
         sys.exit(1)
@@ -175,10 +194,16 @@ def ingest(db: str | None, paths: tuple[str, ...], column_map: str | None, max_b
 @main.command()
 @db_option
 @_ingest_options
-def run(db: str | None, paths: tuple[str, ...], column_map: str | None, max_bytes: int) -> None:
+def run(
+    db: str | None,
+    paths: tuple[str, ...],
+    column_map: str | None,
+    max_bytes: int,
+    focus_country: str | None,
+) -> None:
     """The main job: ingest PATH... and print what the store now holds from them."""
     with _store(db) as store:
-        report = _run_ingest(store, paths, column_map, max_bytes, "run")
+        report = _run_ingest(store, paths, column_map, max_bytes, "run", focus_country)
         err.print(_summary(report), highlight=False)
         arts = [a for a in store.articles() if _under(a.source, paths)]
         _print_articles(arts, title=f"Articles from {', '.join(paths)}")

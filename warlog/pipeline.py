@@ -58,8 +58,9 @@ class _FileTally:
 class _LazyExtractor:
     """Loads the NLP models only when a run has new articles to read."""
 
-    def __init__(self, extractor: Extractor | None) -> None:
+    def __init__(self, extractor: Extractor | None, focus: str | None = None) -> None:
         self._extractor = extractor
+        self._focus = focus
         self._resolver: Resolver | None = None
 
     def get(self) -> Extractor:
@@ -73,7 +74,7 @@ class _LazyExtractor:
         if self._resolver is None:
             from warlog.resolve import Resolver
 
-            self._resolver = Resolver()
+            self._resolver = Resolver(focus=self._focus)
         return self._resolver
 
 
@@ -91,7 +92,7 @@ def ingest_paths(
     """Ingest every input under ``paths`` into ``store``; problems are reported, not raised."""
     options = options or IngestOptions()
     report = IngestReport(run_id=store.start_run(command))
-    lazy = _LazyExtractor(extractor) if extract else None
+    lazy = _LazyExtractor(extractor, options.focus_country) if extract else None
 
     def problem(p: Problem) -> None:
         report.problems.append(p)

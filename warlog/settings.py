@@ -26,6 +26,8 @@ class IngestOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     column_map: tuple[tuple[str, str], ...] = ()  # (field, column) pairs from --map
     near_duplicate_threshold: float = 0.8
+    # The country a collection is about (ISO alpha-2): homonyms resolve there first.
+    focus_country: str | None = os.environ.get("WARLOG_FOCUS_COUNTRY") or None
 
     def column(self, name: str) -> str | None:
         return dict(self.column_map).get(name)

@@ -157,7 +157,7 @@ def evaluate(
     keep_errors: bool = True,
 ) -> Report:
     extractor = extractor or Extractor()
-    resolver = resolver or Resolver()
+    resolver = resolver or Resolver(focus="SY")  # FA-KES is a collection about Syria
     actors = ActorDictionary.load()
     rows = list(read_rows(path))
     articles = []

@@ -43,8 +43,13 @@ _OPENING = 900
 
 
 class Resolver:
-    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+    """``focus``: the country a collection is about (ISO alpha-2), if any. An article that names
+    any place there is read in that country, whatever else it mentions ("Congress debates strikes
+    on Damascus" is about Syria, not Washington)."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, focus: str | None = None) -> None:
         self.gazetteer = gazetteer or Gazetteer.load()
+        self.focus = focus.upper() if focus else None
 
     def resolve(self, result: ArticleClaims) -> ArticleClaims:
         art = result.article
@@ -102,6 +107,8 @@ class Resolver:
     def _country(self, text: str) -> str | None:
         """The country most of the article's places are in: context for homonyms."""
         found = self.gazetteer.find_places(text[:3000])
+        if self.focus and any(p.country == self.focus for _, _, p in found):
+            return self.focus
         counts: Counter[str] = Counter()
         for s, e, p in found:
             if p.country and not _is_acronym(text[s:e]) and not _MODIFIER_AFTER.match(text, e):
