@@ -232,14 +232,20 @@ class Resolver:
         found = home or found
         if not found:
             return None
+        # Provinces and regions vote for their province (twice a town's vote); the province most
+        # named is where the article is, and its most specific place is the answer.
+        votes: Counter[str] = Counter()
+        first_seen: dict[str, int] = {}
+        for start, _, p in found:
+            if p.admin1:
+                votes[p.admin1] += 1 if p.precision == "town" else 2
+                first_seen.setdefault(p.admin1, start)
+        if votes:
+            winner = max(votes, key=lambda a: (votes[a], -first_seen[a]))
+            found = [f for f in found if f[2].admin1 == winner]
         best_rank = min(_PRECISION_RANK.get(p.precision, 5) for _, _, p in found)
         top = [f for f in found if _PRECISION_RANK.get(f[2].precision, 5) == best_rank]
         names = Counter((p.name, round(p.lat, 2), round(p.lon, 2)) for _, _, p in top)
-        # Provinces and regions vote for their province: a town that agrees with them wins.
-        votes: Counter[str] = Counter()
-        for _, _, p in found:
-            if p.admin1:
-                votes[p.admin1] += 1 if p.precision == "town" else 2
         return max(
             top,
             key=lambda f: (
