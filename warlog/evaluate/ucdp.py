@@ -88,14 +88,14 @@ def read_rows(csv_path: Path, year: int) -> Iterator[UcdpRow]:
 
 
 def incident_place(headline: str, gazetteer: Gazetteer) -> Place | None:
-    """The most specific place mentioned in ``headline``; ties go to the first mention."""
-    best: Place | None = None
-    best_rank = math.inf
-    for _, _, place in gazetteer.find_places(headline, country=COUNTRY):
-        rank = PRECISION_RANK.get(place.precision, len(PRECISION_RANK))
-        if rank < best_rank:
-            best, best_rank = place, rank
-    return best
+    """The incident's place read from ``headline`` the way warlog reads a claim's sentence.
+
+    The resolve stage's rules apply (acronyms, group and channel names, weekdays are no
+    places; places in Syria first; the most specific wins, ties to the first mention).
+    """
+    from warlog.resolve import Resolver
+
+    return Resolver(gazetteer, focus=COUNTRY)._place(None, headline, COUNTRY, None)
 
 
 @dataclass(slots=True)
