@@ -95,7 +95,7 @@ def incident_place(headline: str, gazetteer: Gazetteer) -> Place | None:
     """
     from warlog.resolve import Resolver
 
-    return Resolver(gazetteer, focus=COUNTRY)._place(None, headline, COUNTRY, None)
+    return Resolver(gazetteer, focus=COUNTRY).sentence_place(headline)
 
 
 @dataclass(slots=True)

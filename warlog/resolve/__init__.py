@@ -201,6 +201,10 @@ class Resolver:
             return _most_specific(found, country)
         return self.gazetteer.resolve(words, country=country, admin1=admin1) if words else None
 
+    def sentence_place(self, sentence: str, country: str | None = None) -> Place | None:
+        """The incident place a sentence (or a headline) names, by the same rules as a claim's."""
+        return self._place(None, sentence, country or self.focus, None)
+
     def article_place(self, text: str, country: str | None = None) -> Place | None:
         """Where the article is: its opening's main place, else the whole text's."""
         if country is None:
