@@ -311,6 +311,8 @@ def _print_claims(arts: list[Article], claims: list[Claim]) -> None:
             "perpetrator",
             "type",
             "scope",
+            "place",
+            "date",
             "claimant",
             "conf.",
         ):
@@ -319,13 +321,29 @@ def _print_claims(arts: list[Article], claims: list[Claim]) -> None:
             table.add_row(
                 c.outcome, escape(c.count_text), _n(c.low), _n(c.high), escape(c.victims.text or c.victims.kind),
                 escape(c.perpetrator.name or "") if c.perpetrator else "", c.event_type, c.scope,
-                escape(_claimant(c)), f"{c.confidence:.2f}",
+                escape(_place(c)), _date(c), escape(_claimant(c)), f"{c.confidence:.2f}",
             )  # fmt: skip
         _print_table(table)
 
 
 def _n(v: int | None) -> str:
     return "" if v is None else str(v)
+
+
+def _place(c: Claim) -> str:
+    p = c.place
+    return f"{p.name} ({p.precision})" if p is not None else ""
+
+
+def _date(c: Claim) -> str:
+    d = c.date
+    if d is None or d.start is None:
+        return ""
+    return (
+        d.start.isoformat()
+        if d.end in (None, d.start)
+        else f"{d.start.isoformat()}..{d.end.isoformat()}"
+    )
 
 
 def _claimant(c: Claim) -> str:

@@ -231,3 +231,11 @@ def test_004_second_article_has_no_claims(seed: Seed) -> None:
     second = arts[1]
     assert second.claims == ()
     assert second.lead is None
+
+
+def test_004_newspaper_that_said_it_is_the_claimant_not_the_last_speaker(seed: Seed) -> None:
+    # Regression: "a local Russian newspaper ... reported on the funerals of four soldiers it said
+    # were killed" was credited to the Russian defence ministry, the speaker named before.
+    (c,) = [c for c in seed("004")[0].claims if c.low == 4 and c.victims.text == "soldiers"]
+    assert c.claimant is not None and c.claimant.id == "other_news_media"
+    assert c.claimant.chain == ()

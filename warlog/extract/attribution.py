@@ -60,6 +60,9 @@ def attribute(sentences: list[Sentence], actors: ActorDictionary) -> list[Attrib
             and own.id in _AGENCIES
             and last is not None
             and _PRONOUN_SPEAKER.search(s.text)
+            and re.search(
+                r"\b(?:told|to|quoted\s+by|cited\s+by)\s+(?:the\s+)?" + re.escape(own.text), s.text
+            )
         ):
             # '"Forty militants were killed," he told AFP': the speaker is the last one named; AFP relays.
             own = replace(last, chain=tuple(dict.fromkeys((*last.chain, own.name or own.text))))
