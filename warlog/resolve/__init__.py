@@ -130,6 +130,10 @@ class Resolver:
         for c in result.claims:
             place = self._place(c.place_text, c.evidence.sentence, country, admin1)
             date = self._date(c.date_text, art.published)
+            if c.scope == "incident" and _said_on(c.evidence.sentence, c.date_text):
+                # "The ministry said on Sunday four servicemen were killed": the day of the
+                # statement, not of the deaths. A tally keeps it as its as-of date.
+                date = None
             in_lead = lead is not None and (
                 c.index in lead.claims or (c.scope == "incident" and c.evidence.start < _OPENING)
             )
@@ -320,6 +324,13 @@ class Resolver:
             if days or pool:
                 return (days or pool)[0]
         return None
+
+
+def _said_on(sentence: str, words: str | None) -> bool:
+    if not words:
+        return False
+    at = sentence.find(words)
+    return at > 0 and bool(_SPEECH_BEFORE.search(sentence[:at]))
 
 
 def _more_specific(a: Place, b: Place) -> bool:
