@@ -130,10 +130,15 @@ class Resolver:
         for c in result.claims:
             place = self._place(c.place_text, c.evidence.sentence, country, admin1)
             date = self._date(c.date_text, art.published)
-            if c.scope == "incident" and _said_on(c.evidence.sentence, c.date_text):
+            if (
+                date is not None
+                and c.scope == "incident"
+                and _said_on(c.evidence.sentence, c.date_text)
+            ):
                 # "The ministry said on Sunday four servicemen were killed": the day of the
-                # statement, not of the deaths. A tally keeps it as its as-of date.
-                date = None
+                # statement, not of the deaths; the words stay, unresolved. A tally keeps it as
+                # its as-of date.
+                date = replace(date, start=None, end=None)
             in_lead = lead is not None and (
                 c.index in lead.claims or (c.scope == "incident" and c.evidence.start < _OPENING)
             )
