@@ -116,3 +116,10 @@ def test_gazetteer_add_command(tmp_path: Path, runner) -> None:
     bad.write_text("not a gazetteer\n", "utf-8")
     res = runner.invoke(main, ["gazetteer", "add", str(bad), "--data-dir", str(tmp_path / "data")])
     assert res.exit_code == 1 and "bad.txt:1" in res.output and "Traceback" not in res.output
+
+
+def test_the_day_of_a_statement_is_not_the_day_of_the_deaths(resolved) -> None:
+    # "Moscow's Defense Ministry said on Sunday four of its servicemen were killed": Sunday is when
+    # it spoke; the words stay, the day is not given as the incident's.
+    (c,) = [c for c in resolved["004"][0].claims if c.low == 4 and "servicemen" in c.victims.text]
+    assert c.date is not None and c.date.text == "on Sunday" and c.date.start is None
