@@ -27,7 +27,6 @@ import cProfile
 import io
 import itertools
 import json
-import os
 import pickle
 import platform
 import pstats
@@ -42,7 +41,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import synth  # bench/ is on sys.path when this file runs as a script, and in spawned children
-from measure import FAKES_DEV, cpu_model, in_child, mib, proc_status_kib, runqueue_seconds
+from measure import (
+    FAKES_DEV,
+    cpu_model,
+    in_child,
+    mib,
+    pin_to_one_core,
+    proc_status_kib,
+    runqueue_seconds,
+)
 
 T = TypeVar("T")
 
@@ -145,10 +152,7 @@ def extract_run(
     profile_articles: int,
 ) -> dict[str, Any]:
     """Load the models, then extract every article of ``articles_file``; meant to run in a child."""
-    pinned = False
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {0})
-        pinned = True
+    pinned = pin_to_one_core()
     t0 = time.perf_counter()
     import spacy
 

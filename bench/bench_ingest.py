@@ -20,7 +20,6 @@ import argparse
 import cProfile
 import io
 import json
-import os
 import platform
 import pstats
 import resource
@@ -35,7 +34,7 @@ from pathlib import Path
 from typing import Any, TypedDict, TypeVar
 
 import synth  # bench/ is on sys.path when this file runs as a script, and in spawned children
-from measure import cpu_model, in_child, mib, proc_status_kib, runqueue_seconds
+from measure import cpu_model, in_child, mib, pin_to_one_core, proc_status_kib, runqueue_seconds
 
 T = TypeVar("T")
 
@@ -100,10 +99,7 @@ class _FormatClock:
 
 def ingest_run(corpus: str, db: str, profile_top: int = 0, claims: bool = False) -> RunResult:
     """One ``ingest_paths`` over ``corpus`` into ``db``; meant to run in a child process."""
-    pinned = False
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {0})
-        pinned = True
+    pinned = pin_to_one_core()
     t0 = time.perf_counter()
     from warlog.pipeline import ingest_paths
     from warlog.settings import IngestOptions

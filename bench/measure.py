@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import platform
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -54,3 +55,11 @@ def cpu_model() -> str:
 
 def mib(kib: float | None) -> float | None:
     return None if kib is None else round(kib / 1024, 1)
+
+
+def pin_to_one_core() -> bool:
+    """Run on CPU 0 only, so a figure is per core; False where the OS cannot pin."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+        return True
+    return False
