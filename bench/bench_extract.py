@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import itertools
 import json
 import pickle
 import platform
-import pstats
 import resource
 import shutil
 import statistics
@@ -48,6 +46,7 @@ from measure import (
     mib,
     pin_to_one_core,
     proc_status_kib,
+    profile_text,
     runqueue_seconds,
 )
 
@@ -223,7 +222,9 @@ def extract_run(
         for _ in extractor.extract_many(articles[:profile_articles], batch_size=batch_size):
             pass
         profiler.disable()
-        profile = _profile_text(profiler, profile_top, min(profile_articles, len(articles)))
+        profile = profile_text(
+            profiler, profile_top, f"{min(profile_articles, len(articles))} articles; "
+        )
         profile += _component_times(extractor, articles[:profile_articles])
 
     n = len(articles)
@@ -292,17 +293,6 @@ def _component_times(extractor: Any, articles: list[Any]) -> str:
         )
     out.append(f"{'total':16} {total:8.2f} s")
     return "\n".join(out) + "\n"
-
-
-def _profile_text(profiler: cProfile.Profile, top: int, n: int) -> str:
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative")
-    out.write(f"--- {n} articles; warlog functions, top {top} by cumulative time ---\n")
-    stats.print_stats(r"/warlog/", top)
-    out.write(f"--- all functions, top {top} by cumulative time ---\n")
-    stats.print_stats(top)
-    return out.getvalue()
 
 
 # --- reporting ------------------------------------------------------------------------

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import json
 import platform
-import pstats
 import resource
 import shutil
 import sqlite3
@@ -34,7 +32,15 @@ from pathlib import Path
 from typing import Any, TypedDict, TypeVar
 
 import synth  # bench/ is on sys.path when this file runs as a script, and in spawned children
-from measure import cpu_model, in_child, mib, pin_to_one_core, proc_status_kib, runqueue_seconds
+from measure import (
+    cpu_model,
+    in_child,
+    mib,
+    pin_to_one_core,
+    proc_status_kib,
+    profile_text,
+    runqueue_seconds,
+)
 
 T = TypeVar("T")
 
@@ -145,19 +151,8 @@ def ingest_run(corpus: str, db: str, profile_top: int = 0, claims: bool = False)
         "formats": clock.tallies,
         "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "hwm_kib": proc_status_kib("VmHWM"),
-        "profile": _profile_text(profiler, profile_top) if profiler is not None else None,
+        "profile": profile_text(profiler, profile_top) if profiler is not None else None,
     }
-
-
-def _profile_text(profiler: cProfile.Profile, top: int) -> str:
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative")
-    out.write(f"--- warlog functions, top {top} by cumulative time ---\n")
-    stats.print_stats(r"/warlog/", top)
-    out.write(f"--- all functions, top {top} by cumulative time ---\n")
-    stats.print_stats(top)
-    return out.getvalue()
 
 
 def generate_corpus(out: str, pages: int, seed: int) -> dict[str, Any]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import cProfile
+import io
 import multiprocessing as mp
 import os
 import platform
+import pstats
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -63,3 +66,15 @@ def pin_to_one_core() -> bool:
         os.sched_setaffinity(0, {0})
         return True
     return False
+
+
+def profile_text(profiler: cProfile.Profile, top: int, label: str = "") -> str:
+    """The top functions by cumulative time: warlog's own first, then all."""
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative")
+    out.write(f"--- {label}warlog functions, top {top} by cumulative time ---\n")
+    stats.print_stats(r"/warlog/", top)
+    out.write(f"--- all functions, top {top} by cumulative time ---\n")
+    stats.print_stats(top)
+    return out.getvalue()

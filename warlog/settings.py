@@ -11,6 +11,11 @@ DEFAULT_DB = "warlog.db"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
+def format_mb(n: float) -> str:
+    """Bytes as the messages show them: "50.0 MB"."""
+    return f"{n / 1_048_576:.1f} MB"
+
+
 def database_url(value: str | None = None) -> str:
     """A SQLAlchemy URL from --db, $WARLOG_DB or the default file; plain paths mean SQLite."""
     raw = value or os.environ.get("WARLOG_DB") or DEFAULT_DB

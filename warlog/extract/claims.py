@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from warlog.clean.pubdate import date_spans
 from warlog.extract.actors import ActorDictionary
@@ -36,7 +36,6 @@ from warlog.records import ActorRef, Part, Victims
 # Word sets the rules read, kept as data in lexicon.json ("syntax").
 _SYN = lexicon().syntax
 
-_SUBJ_OBJ = _SYN["subj_obj"]
 _NUM_DEPS = _SYN["num_deps"]
 _PART_WORDS = _SYN["part_words"]
 # "killed, among them four women", "including five children": the count that follows is a part.
@@ -587,10 +586,6 @@ def _numberless(
                 )
             )
     return out
-
-
-def span_of(doc: Doc, start: int, end: int) -> Span | None:
-    return doc.char_span(start, end, alignment_mode="expand")
 
 
 def path_between(doc: Doc, i: int, j: int) -> int:

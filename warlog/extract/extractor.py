@@ -132,9 +132,7 @@ class Extractor:
                 out.append(replace(claim, confidence=confidence(claim)))
         out = _drop_repeats(out)
         claims = tuple(replace(c, index=n) for n, c in enumerate(out))
-        return ArticleClaims(
-            article=art, claims=claims, lead=choose_lead(claims, art, self.lex, self.actors)
-        )
+        return ArticleClaims(article=art, claims=claims, lead=choose_lead(claims, art, self.actors))
 
 
 def _headline_sentences(art: Article, sents: list[Sentence]) -> set[int]:

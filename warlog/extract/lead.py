@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from warlog.extract.actors import ActorDictionary
-from warlog.extract.lexicon import Lexicon
 from warlog.records import ActorRef, Article, Claim, Lead
 
 # How far into the article (in sentences' character offsets) the lead may start.
@@ -23,7 +22,7 @@ def _value(c: Claim) -> int | None:
 
 
 def choose_lead(
-    claims: tuple[Claim, ...], art: Article, lex: Lexicon, actors: ActorDictionary | None = None
+    claims: tuple[Claim, ...], art: Article, actors: ActorDictionary | None = None
 ) -> Lead | None:
     killed = [
         c for c in claims

@@ -26,7 +26,7 @@ from warlog.ingest.tabular import read_csv, read_jsonl
 from warlog.ingest.text import read_text
 from warlog.ingest.warc import read_warc
 from warlog.records import PageFormat, Problem, RawPage
-from warlog.settings import IngestOptions
+from warlog.settings import IngestOptions, format_mb
 
 STDIN = "-"
 _HEAD = 8192
@@ -164,13 +164,13 @@ def _read_limited(stream: BinaryIO, limit: int, gz: bool) -> bytes:
     except (EOFError, gzip.BadGzipFile) as exc:
         raise InputError(E.E107, what="gzip file", reason=str(exc) or "unexpected end") from exc
     if len(body) > limit:
-        size = "over the limit once decompressed" if gz else f"{_size(stream):.1f} MB"
-        raise InputError(E.E105, size=size, limit=f"{limit / 1_048_576:.1f} MB")
+        size = "over the limit once decompressed" if gz else format_mb(_size(stream))
+        raise InputError(E.E105, size=size, limit=format_mb(limit))
     return body
 
 
 def _size(stream: BinaryIO) -> float:
     try:
-        return os.fstat(stream.fileno()).st_size / 1_048_576
+        return os.fstat(stream.fileno()).st_size
     except (OSError, AttributeError, io.UnsupportedOperation):
         return 0.0

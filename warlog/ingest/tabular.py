@@ -19,7 +19,7 @@ from warlog.clean.pubdate import find_date
 from warlog.errors import E, InputError
 from warlog.ingest.decode import decode
 from warlog.records import PageFormat, Problem, RawPage
-from warlog.settings import IngestOptions
+from warlog.settings import IngestOptions, format_mb
 
 FIELDS = ("text", "title", "date", "outlet", "url", "id")
 _DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -67,7 +67,9 @@ def read_jsonl(
         if len(raw) > options.max_bytes:
             yield Problem(
                 source,
-                InputError(E.E105, size=_mb(len(raw)), limit=_mb(options.max_bytes)).message,
+                InputError(
+                    E.E105, size=format_mb(len(raw)), limit=format_mb(options.max_bytes)
+                ).message,
                 n,
             )
             continue
@@ -91,7 +93,7 @@ def _read_json_array(
 ) -> Iterator[RawPage | Problem]:
     data = stream.read(options.max_bytes + 1)
     if len(data) > options.max_bytes:
-        raise InputError(E.E105, size=_mb(len(data)), limit=_mb(options.max_bytes))
+        raise InputError(E.E105, size=format_mb(len(data)), limit=format_mb(options.max_bytes))
     try:
         rows = json.loads(data)
     except ValueError as exc:
@@ -219,7 +221,3 @@ def _date(value: Any, column: str | None) -> tuple[date | None, str | None]:
 def _json_reason(exc: ValueError) -> str:
     msg = str(exc)
     return msg.split(": line")[0] if ": line" in msg else msg
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB"

@@ -14,6 +14,7 @@ from warlog.errors import E, InputError
 from warlog.ingest.html import read_html
 from warlog.ingest.text import read_text
 from warlog.records import Problem, RawPage
+from warlog.settings import format_mb
 
 _PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
@@ -34,7 +35,9 @@ def read_warc(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[RawPage
             if len(body) > max_bytes:
                 yield Problem(
                     where,
-                    InputError(E.E105, size=f"over {_mb(max_bytes)}", limit=_mb(max_bytes)).message,
+                    InputError(
+                        E.E105, size=f"over {format_mb(max_bytes)}", limit=format_mb(max_bytes)
+                    ).message,
                 )
                 continue
             if getattr(record.raw_stream, "limit", 0) > 0:
@@ -86,7 +89,3 @@ def _warc_date(record: object) -> datetime | None:
         return datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         return None
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB"
