@@ -23,8 +23,10 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
@@ -32,6 +34,14 @@ from warlog.errors import E, WarlogError
 from warlog.extract.jsonout import claim_from_json, claim_json, lead_json
 from warlog.records import Article, ArticleClaims, Claim, RawPage
 from warlog.store import migrations, schema
+from warlog.store.search import SearchHit, index_article
+from warlog.store.search import search as _search
+
+__all__ = ["RunSummary", "SearchHit", "Store", "Writer"]
+
+# PostgreSQL writers take this transaction-level advisory lock first (see
+# _lock_for_writing); any constant works as long as every warlog uses the same.
+PG_WRITE_LOCK = 0x7761726C6F67  # "warlog"
 
 
 def _now() -> datetime:
@@ -128,6 +138,7 @@ class Writer:
                 insert(schema.article_lsh),
                 [{"bucket": b, "article_id": art.id} for b in buckets],
             )
+        index_article(self.conn, art.id, art.title, art.text)
 
     def replace_claims(self, result: ArticleClaims, extractor: str) -> None:
         """Store an article's claims and lead, replacing any earlier extraction of it."""
@@ -204,6 +215,8 @@ class Store:
         try:
             self.engine = _engine(url)
             with self.engine.begin() as conn:
+                # Two processes opening a new database at once must not both migrate it.
+                _lock_for_writing(conn)
                 found = migrations.current_version(conn)
                 if found > migrations.LATEST:
                     raise WarlogError(E.E112, url=url, found=found, known=migrations.LATEST)
@@ -212,6 +225,11 @@ class Store:
             raise
         except (SQLAlchemyError, OSError) as exc:
             raise WarlogError(E.E111, url=_safe(url), reason=_reason(exc)) from exc
+        except ImportError as exc:  # the URL names a driver that is not installed
+            reason = f"its driver is not installed ({exc.name or exc})"
+            if make_url(_driver_url(url)).get_backend_name() == "postgresql":
+                reason += "; install it with: pip install 'warlog[postgres]'"
+            raise WarlogError(E.E111, url=_safe(url), reason=reason) from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -225,7 +243,16 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Writer]:
         with self.engine.begin() as conn:
+            _lock_for_writing(conn)
             yield Writer(conn)
+
+    def search_articles(self, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        """Articles matching ``query`` (words, "phrases", or, -word), best first.
+
+        Any text is a valid query: one with no words finds nothing.
+        """
+        with self.engine.connect() as conn:
+            return _search(conn, query, limit, offset)
 
     # --- ingestion runs -------------------------------------------------
     def start_run(self, command: str) -> int:
@@ -369,7 +396,37 @@ def _engine(url: str) -> Engine:
         # a transaction holds the write lock from its first statement.
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
+    url = _driver_url(url)
+    if make_url(url).get_backend_name() == "postgresql":
+        # A dead or unreachable server fails in seconds with a message, not a hang.
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
     return create_engine(url, pool_pre_ping=True)
+
+
+def _driver_url(url: str) -> str:
+    """postgresql:// (and Heroku-style postgres://) means psycopg 3, SQLAlchemy's default being psycopg2."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain) :]
+    return url
+
+
+def _lock_for_writing(conn: Connection) -> None:
+    """Serialise write transactions on PostgreSQL, as BEGIN IMMEDIATE does on SQLite.
+
+    Ingestion reads before it writes (is this page stored? which article has this
+    text, which ones share an LSH band?) and decides from what it read, so two
+    writers interleaving would both insert the same page (a key violation that
+    loses the file) or miss each other's copies (two originals where a
+    sequential run marks one a duplicate). ON CONFLICT would fix only the first.
+    A transaction-level advisory lock makes writers take turns, released by
+    COMMIT or ROLLBACK, even when the process dies; readers take no lock and
+    see committed data (MVCC). This relies on READ COMMITTED, PostgreSQL's
+    default: each statement after the lock sees what the previous writer
+    committed. Writers take turns per file, as on SQLite.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITE_LOCK})
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

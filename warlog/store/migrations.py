@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, inspect, select
 
-from warlog.store import schema
+from warlog.store import schema, search
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         _create("ingest_runs", "pages", "articles", "article_lsh", "ingest_log"),
     ),
     Migration(2, "claims and article leads", _create("claims", "leads")),
+    # Version 3 (events) comes from the events work; versions apply in order.
+    Migration(4, "article full-text search", search.create_index),
 )
 
 LATEST = MIGRATIONS[-1].version
