@@ -119,6 +119,7 @@ def fts5_query(query: str) -> str | None:
 def search(conn: Connection, query: str, limit: int, offset: int) -> list[SearchHit]:
     limit = max(0, min(limit, MAX_LIMIT))
     offset = max(0, offset)
+    query = query.replace("\x00", " ")  # PostgreSQL refuses NUL in any text parameter
     if limit == 0 or not _WORD.search(query):
         return []
     dialect = conn.dialect.name
