@@ -122,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for filename, collection in (("countries.geojson", countries), ("admin1.geojson", admin1)):
         path = args.out / filename
         path.write_text(dump(collection), encoding="utf-8")
-        print(f"{path.relative_to(ROOT)}: {len(collection['features'])} features, "
+        print(f"{path}: {len(collection['features'])} features, "
               f"{path.stat().st_size / 1e6:.2f} MB")  # fmt: skip
     return 0
 

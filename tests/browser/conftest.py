@@ -53,7 +53,7 @@ def chromium_executable() -> str:
         _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
     path = chromium_path()
     if path is None:
-        _unavailable("no Chromium at /usr/bin/chromium or on PATH (or $WARLOG_CHROMIUM)")
+        _unavailable("no Chromium at $WARLOG_CHROMIUM, /usr/bin/chromium or on PATH")
     assert path is not None
     return path
 

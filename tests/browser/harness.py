@@ -47,10 +47,13 @@ REQUIRE_ENV = "WARLOG_REQUIRE_BROWSER"
 
 
 def chromium_path() -> str | None:
-    """The Chromium binary to drive: $WARLOG_CHROMIUM, /usr/bin/chromium, or chromium on PATH."""
-    for candidate in (os.environ.get("WARLOG_CHROMIUM"), DEFAULT_CHROMIUM):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
+    """The Chromium binary to drive: $WARLOG_CHROMIUM if set (and only it, so a wrong path is
+    reported rather than silently replaced), else /usr/bin/chromium or chromium on PATH."""
+    chosen = os.environ.get("WARLOG_CHROMIUM")
+    if chosen:
+        return chosen if os.access(chosen, os.X_OK) else None
+    if os.access(DEFAULT_CHROMIUM, os.X_OK):
+        return DEFAULT_CHROMIUM
     return shutil.which("chromium")
 
 
