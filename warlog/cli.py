@@ -194,21 +194,27 @@ def ingest(
 @main.command()
 @db_option
 @_ingest_options
+@click.option("--claims", "claims_too", is_flag=True, help="Also print every article's claims.")
 def run(
     db: str | None,
     paths: tuple[str, ...],
     column_map: str | None,
     max_bytes: int,
     focus_country: str | None,
+    claims_too: bool,
 ) -> None:
-    """The main job: ingest PATH... and print what the store now holds from them."""
+    """The main job: ingest, extract, resolve and link PATH..., then print the ledger of events."""
     with _store(db) as store:
         report = _run_ingest(store, paths, column_map, max_bytes, "run", focus_country)
         err.print(_summary(report), highlight=False)
         arts = [a for a in store.articles() if _under(a.source, paths)]
         _print_articles(arts, title=f"Articles from {', '.join(paths)}")
-        claims = store.claims(article_ids=[a.id for a in arts])
-        _print_claims(arts, claims)
+        if claims_too:
+            _print_claims(arts, store.claims(article_ids=[a.id for a in arts]))
+        events = store.events(ids=store.event_ids_of_articles([a.id for a in arts]))
+        from warlog.cli_events import print_ledger
+
+        print_ledger(events, title=f"Ledger: {len(events)} event(s) reported in {', '.join(paths)}")
     if report.failed:
         sys.exit(1)
 
@@ -537,3 +543,7 @@ def _print_articles(arts: list[Article], title: str) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# The event commands live in their own module; importing it registers them on ``main``.
+from warlog import cli_events  # noqa: E402, F401

@@ -25,6 +25,9 @@ class E:
     E114 = "Feed has no entries"
     E115 = "Malformed CSV: {reason}"
     E116 = "Dataset has no column for the text; columns are {columns}; use --map text=COLUMN"
+    E117 = "Unknown event {id!r}: `warlog events` lists them"
+    E118 = "Bad {what}: {reason}"
+    E119 = "No place called {name!r} in the gazetteer; add it with `warlog gazetteer add FILE`"
 
 
 class WarlogError(Exception):

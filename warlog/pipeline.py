@@ -16,6 +16,7 @@ from warlog import ingest
 from warlog.clean import dedup
 from warlog.clean.page import clean_page
 from warlog.errors import InputError
+from warlog.link.ledger import update_events
 from warlog.records import Article, Problem, RawPage
 from warlog.settings import IngestOptions
 from warlog.store import Store, Writer
@@ -36,6 +37,7 @@ class IngestReport:
     articles_new: list[str] = field(default_factory=list)
     duplicates: int = 0
     claims_new: int = 0
+    events_changed: int = 0  # events written (new, grown or merged) by linking
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -52,6 +54,7 @@ class _FileTally:
     pages_new: int = 0
     articles_new: int = 0
     claims_new: int = 0
+    events_changed: int = 0
     problems: int = 0
 
 
@@ -156,12 +159,16 @@ def _ingest_one(
                 result = resolver.resolve(result)
                 tx.replace_claims(result, extractor.version)
                 tally.claims_new += len(result.claims)
+            # Linked in the file's transaction: the events never lag behind the claims.
+            linked = update_events(tx.conn, [a.id for a in new_articles])
+            tally.events_changed += linked.events_new
         status = "error" if tally.problems else ("ok" if tally.pages_new else "unchanged")
         tx.log(report.run_id, inp.name, status, None, None, tally.pages_new, tally.articles_new)
     # Counted only once the file's transaction has committed.
     report.pages_new += tally.pages_new
     report.articles_new.extend(new_ids)
     report.claims_new += tally.claims_new
+    report.events_changed += tally.events_changed
 
 
 def _store_page(

@@ -225,3 +225,115 @@ class ArticleClaims:
     article: Article
     claims: tuple[Claim, ...]
     lead: Lead | None
+
+
+# --- events (link stage) ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A claim with the facts about its article that linking and reconciliation need."""
+
+    claim: Claim
+    article_id: str
+    outlet: str | None
+    published: date | None
+    copy_of: str | None = None  # the article this one copies (wire copies), if any
+    title: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.article_id}:{self.claim.index}"
+
+    @property
+    def day(self) -> date | None:
+        d = self.claim.date
+        if d is not None and d.start is not None and not d.cumulative_start:
+            return d.start
+        return self.published if self.claim.scope == "incident" else None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFigure:
+    """What one original source says about one outcome and victim group of an event.
+
+    Five outlets quoting the Observatory are one source; ``outlets`` lists who carried it.
+    """
+
+    source: str  # claimant id, claimant name, or "outlet:<name>" when the outlet speaks itself
+    name: str
+    kind: str | None  # claimant kind: monitor, government, ... ("outlet" for unattributed)
+    partisan: bool
+    low: int | None
+    high: int | None
+    count_text: str
+    vague: bool
+    confidence: float
+    claims: tuple[str, ...]  # claim keys "<article id>:<index>", the chosen one first
+    outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """Reconciled figures for one outcome and victim group of an event (see README rules)."""
+
+    outcome: str
+    group: str  # total | civilians | combatants | children | women | nationality:<Adj>
+    low: int | None
+    best: int | None
+    high: int | None
+    conflict: bool
+    high_partisan: bool  # only partisan sources give the high figure
+    low_claims: tuple[str, ...]
+    best_claims: tuple[str, ...]
+    high_claims: tuple[str, ...]
+    sources: tuple[SourceFigure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """A step in a toll over time: what a source said in a later article."""
+
+    published: date | None
+    outlet: str | None
+    source: str
+    low: int | None
+    high: int | None
+    count_text: str
+    claim: str
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One incident (or one cumulative tally) and every report of it."""
+
+    id: str
+    kind: str  # incident | tally
+    date: EventDate | None
+    place: Place | None
+    event_type: str | None
+    perpetrator: ActorRef | None
+    estimates: tuple[Estimate, ...]
+    reports: tuple[Report, ...]
+    revisions: tuple[Revision, ...] = ()
+
+    def estimate(self, outcome: str = "killed", group: str = "total") -> Estimate | None:
+        return next((e for e in self.estimates if e.outcome == outcome and e.group == group), None)
+
+    @property
+    def conflict(self) -> bool:
+        return any(e.conflict for e in self.estimates)
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        return tuple(sorted({r.outlet or f"article {r.article_id}" for r in self.reports}))
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(sorted({r.article_id for r in self.reports}))
+
+    @property
+    def claimants(self) -> tuple[str, ...]:
+        return tuple(
+            sorted({s.name for e in self.estimates for s in e.sources if s.kind != "outlet"})
+        )

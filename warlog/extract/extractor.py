@@ -20,6 +20,7 @@ from warlog.extract.attribution import attribute
 from warlog.extract.confidence import confidence
 from warlog.extract.lead import choose_lead
 from warlog.extract.lexicon import Lexicon, lexicon
+from warlog.extract.roles import own_forces
 from warlog.nlp import Sentence, load_pipeline, split_sentences
 from warlog.records import Article, ArticleClaims, Claim, Evidence
 
@@ -112,7 +113,9 @@ class Extractor:
                     count_text=found.count.text if found.count else "",
                     approx=found.count.approx if found.count else False,
                     vague=found.count.vague if found.count else True,
-                    victims=found.victims,
+                    victims=own_forces(
+                        found.victims, attributions[i].claimant, self.lex, self.actors
+                    ),
                     perpetrator=found.perpetrator,
                     event_type=found.event_type,
                     place_text=found.place_text,

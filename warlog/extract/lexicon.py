@@ -29,6 +29,8 @@ class Lexicon:
     revision: tuple[str, ...]
     speech_verbs: frozenset[str]
     nationalities: frozenset[str]
+    demonyms: MappingProxyType[str, str]  # claimant country code -> "Russian"
+    own_force_nouns: frozenset[str]
     event_order: tuple[str, ...]
     event_keywords: tuple[tuple[str, re.Pattern[str]], ...]
     fakes_cause: dict[str, str]
@@ -106,6 +108,8 @@ def lexicon() -> Lexicon:
         revision=tuple(raw["revision_cues"]),
         speech_verbs=frozenset(raw["speech_verbs"]),
         nationalities=frozenset(raw["nationalities"]),
+        demonyms=MappingProxyType(dict(raw["demonyms"])),
+        own_force_nouns=frozenset(raw["own_force_nouns"]),
         event_order=tuple(ev["order"]),
         event_keywords=keywords,
         fakes_cause=dict(ev["fakes_cause"]),

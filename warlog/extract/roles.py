@@ -14,8 +14,9 @@ from spacy.tokens import Doc, Span, Token
 
 from warlog.extract.actors import ActorDictionary
 from warlog.extract.lexicon import Lexicon, lexicon
-from warlog.records import ActorRef, Victims
+from warlog.records import ActorRef, ClaimantRef, Victims
 from warlog.resolve.dates import find_date_expressions
+from warlog.resolve.placenames import is_origin
 
 _SYN = lexicon().syntax
 _COUNT_WORDS = _SYN["count_words"]
@@ -162,6 +163,39 @@ def victims_of(text: str, victim: Token, lex: Lexicon, actors: ActorDictionary) 
     return Victims(text=text, kind=kind, affiliation=affiliation, nationality=nationality)
 
 
+def own_forces(
+    victims: Victims, claimant: ClaimantRef | None, lex: Lexicon, actors: ActorDictionary
+) -> Victims:
+    """Soldiers of no stated nationality, reported by a state's ministry or press, are its own.
+
+    "Moscow's Defense Ministry said four of its servicemen were killed", "a local Russian
+    newspaper reported the funerals of four soldiers": Russians, so a reconciliation can set
+    them beside "at least nine Russians" rather than against the whole toll.
+    """
+    if victims.nationality or claimant is None:
+        return victims
+    words = {w.lower().strip(",.") for w in victims.text.split()}
+    if not words & lex.own_force_nouns or victims.affiliation:
+        return victims
+    nationality = None
+    if claimant.id:
+        country = actors.claimant(claimant.id).country
+        if country and actors.claimant(claimant.id).kind in {
+            "government",
+            "military",
+            "state media",
+        }:
+            nationality = lex.demonyms.get(country)
+    if nationality is None:
+        nationality = next(
+            (w for w in claimant.text.replace("-", " ").split() if w in lex.demonyms.values()),
+            None,
+        )
+    if nationality is None:
+        return victims
+    return Victims(victims.text, "combatants", victims.affiliation, nationality)
+
+
 def perpetrator_of(
     doc: Doc, trig: Token, victim_span: tuple[int, int], actors: ActorDictionary
 ) -> ActorRef | None:
@@ -248,7 +282,9 @@ def event_type(text: str, near: int, lex: Lexicon, outcome: str = "killed") -> s
 
 
 def place_text_of(doc: Doc, trig: Token) -> str | None:
-    ents = [e for e in doc.ents if e.label_ in _PLACE_LABELS and not _adjectival(e)]
+    ents = [
+        e for e in doc.ents if e.label_ in _PLACE_LABELS and not _adjectival(e) and not _origin(e)
+    ]
     if not ents:
         return None
     ent = min(ents, key=lambda e: abs(e.root.i - trig.i) + (0 if _after_preposition(e) else 4))
@@ -276,6 +312,10 @@ def _adjectival(ent: Span) -> bool:
     ):
         return True
     return ent.root.dep_ in ("compound", "amod") and ent.root.head.lower_ in _EVENT_HEADS
+
+
+def _origin(ent: Span) -> bool:
+    return is_origin(ent.doc.text, ent.start_char)
 
 
 def _after_preposition(ent: Span) -> bool:

@@ -17,6 +17,7 @@ from warlog.nlp import split_sentences
 from warlog.records import ArticleClaims, Claim, Lead
 from warlog.resolve.dates import EventDate, find_date_expressions, resolve_date
 from warlog.resolve.gazetteer import Gazetteer, Place
+from warlog.resolve.placenames import is_origin
 
 _SPEECH_BEFORE = re.compile(
     r"\b(?:said|says|told|reported|announced|added|stated|claimed)\s+(?:\w+\s+){0,3}$", re.I
@@ -150,6 +151,17 @@ class Resolver:
                 ):
                     place = lead_place
                 date = date if date is not None and date.start is not None else (lead_date or date)
+            elif (
+                lead is not None
+                and lead.scope == "incident"
+                and c.scope == "incident"
+                and c.place_text is None
+                and _BACK_REF.search(c.evidence.sentence)
+            ):
+                # "up to six soldiers could have been killed in the attack, quoting reports of a
+                # funeral in Smolensk": the attack is the story's, and so are its place and day.
+                place = lead_place or place
+                date = lead_date or date
             own = place is not None and c.place_text is None and place.text in c.evidence.sentence
             claims.append(
                 replace(c, place=place, date=date, place_text=place.text if own else c.place_text)
@@ -282,6 +294,7 @@ class Resolver:
                 or words.lower() in _NOT_PLACES
                 or any(s < end and start < e for s, e in names)
                 or (place.precision == "town" and words.lower() in _countries())
+                or is_origin(text, start)
             ):
                 # "Moscow and a monitor said" (a government), "Ahrar al-Sham" (a group), "Al Jazeera"
                 # (a channel), "Tue" (a weekday), "Qatar" read as a Syrian hamlet.
@@ -329,6 +342,14 @@ class Resolver:
             if days or pool:
                 return (days or pool)[0]
         return None
+
+
+# A definite reference back to the story's incident ("killed in the attack").
+_BACK_REF = re.compile(
+    r"\b(?:in|during|by|from) (?:the|that|this) (?:same )?(?:attack|assault|strike|air ?strike|"
+    r"raid|ambush|bombing|blast|explosion|incident|shelling|offensive)\b",
+    re.I,
+)
 
 
 def _said_on(sentence: str, words: str | None) -> bool:

@@ -8,6 +8,7 @@ ingestion, so a killed process leaves either all of a file or none of it.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -356,6 +357,102 @@ class Store:
             q = q.where(lt.article_id.in_(list(article_ids)))
         with self.engine.connect() as conn:
             return {r.article_id: json.loads(r.data) for r in conn.execute(q)}
+
+    def events(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        near: tuple[float, float, float] | None = None,
+        actor: str | None = None,
+        event_type: str | None = None,
+        kind: str | None = None,
+        conflicting: bool = False,
+        ids: Sequence[str] | None = None,
+        order: str = "date",
+        limit: int | None = None,
+        offset: int = 0,
+        with_claims: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Events in their public JSON; ``near`` is (lat, lon, km)."""
+        from warlog.link.decide import haversine_km
+
+        e = schema.events.c
+        q = select(e.data, e.lat, e.lon)
+        if since:
+            q = q.where(e.date_end >= since)
+        if until:
+            q = q.where(e.date_start <= until)
+        if actor:
+            q = q.where(e.search_text.contains(actor.lower(), autoescape=True))
+        if event_type:
+            q = q.where(e.event_type == event_type)
+        if kind:
+            q = q.where(e.kind == kind)
+        if conflicting:
+            q = q.where(e.conflict == 1)
+        if ids is not None:
+            q = q.where(e.id.in_(list(ids)))
+        if near:
+            lat, lon, km = near
+            dlat = km / 111.0 + 0.01
+            dlon = km / (111.0 * max(0.05, math.cos(math.radians(lat)))) + 0.01
+            q = q.where(
+                e.lat.between(lat - dlat, lat + dlat), e.lon.between(lon - dlon, lon + dlon)
+            )
+        orders = {
+            "date": (e.date_start.is_(None), e.date_start, e.id),
+            "-date": (e.date_start.is_(None), e.date_start.desc(), e.id),
+            "killed": (e.killed_best.is_(None), e.killed_best.desc(), e.id),
+            "reports": (e.n_reports.desc(), e.id),
+        }
+        if order not in orders:
+            raise WarlogError(
+                E.E118, what="order", reason=f"{order!r}; use one of {', '.join(orders)}"
+            )
+        q = q.order_by(*orders[order])
+        if not near:
+            q = q.offset(offset).limit(limit) if limit else q.offset(offset)
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(q))
+        if near:
+            lat, lon, km = near
+            rows = [r for r in rows if haversine_km(lat, lon, r.lat, r.lon) <= km]
+            rows = rows[offset : offset + limit] if limit else rows[offset:]
+        out = []
+        for r in rows:
+            d = json.loads(r.data)
+            if not with_claims:
+                d.pop("claims", None)
+            out.append(d)
+        return out
+
+    def event_ids_of_articles(self, article_ids: Sequence[str]) -> list[str]:
+        u = schema.link_units.c
+        with self.engine.connect() as conn:
+            return sorted(
+                set(
+                    conn.execute(
+                        select(u.event_id).where(u.article_id.in_(list(article_ids)))
+                    ).scalars()
+                )
+            )
+
+    def event(self, event_id: str) -> dict[str, Any]:
+        found = self.events(ids=[event_id], with_claims=True)
+        if not found:
+            e = schema.events.c
+            with self.engine.connect() as conn:
+                # A unique prefix is enough, as with git hashes.
+                ids = list(
+                    conn.execute(
+                        select(e.id).where(e.id.startswith(event_id, autoescape=True)).limit(2)
+                    ).scalars()
+                )
+            if len(ids) == 1:
+                return self.events(ids=ids, with_claims=True)[0]
+            raise WarlogError(E.E117, id=event_id)
+        return found[0]
 
     def page_body(self, sha256: str) -> bytes | None:
         p = schema.pages.c

@@ -37,7 +37,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         _create("ingest_runs", "pages", "articles", "article_lsh", "ingest_log"),
     ),
     Migration(2, "claims and article leads", _create("claims", "leads")),
-    # Version 3 (events) comes from the events work; versions apply in order.
+    Migration(3, "events and their linking units", _create("link_units", "link_blocks", "events")),
     Migration(4, "article full-text search", search.create_index),
 )
 

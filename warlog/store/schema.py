@@ -147,3 +147,61 @@ leads = Table(
     Column("event_type", String(40)),
     Column("data", Text, nullable=False),
 )
+
+# The link stage. A unit is one article's claims about one incident (or one tally);
+# ``blocks`` lists the blocks it is compared in ("SY|Deir ez-Zor", "+SY|*" for a guest),
+# so a new article finds the units it must be compared with without reading them all.
+link_units = Table(
+    "link_units",
+    metadata,
+    Column("key", String(48), primary_key=True),  # "<article id>/<n>"
+    Column("article_id", String(16), ForeignKey("articles.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("day", Date),
+    Column("event_id", String(24), nullable=False),
+    Column("data", Text, nullable=False),  # the unit's reports and summary, JSON
+    Index("ix_link_units_article", "article_id"),
+    Index("ix_link_units_event", "event_id"),
+)
+
+link_blocks = Table(
+    "link_blocks",
+    metadata,
+    Column("block", String(120), primary_key=True),
+    Column("unit_key", String(48), ForeignKey("link_units.key"), primary_key=True),
+    Column("own", Integer, nullable=False),  # 0: a guest in its country's block
+    Column("day", Date),
+    Index("ix_link_blocks_block_day", "block", "day"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(24), primary_key=True),
+    Column("kind", String(16), nullable=False),  # incident | tally
+    Column("date_start", Date),
+    Column("date_end", Date),
+    Column("country", String(8)),
+    Column("admin1", Text),
+    Column("place_name", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("event_type", String(40)),
+    Column("perpetrator_id", String(60)),
+    Column("perpetrator_name", Text),
+    Column("killed_low", Integer),
+    Column("killed_best", Integer),
+    Column("killed_high", Integer),
+    Column("wounded_best", Integer),
+    Column("n_reports", Integer, nullable=False),
+    Column("n_articles", Integer, nullable=False),
+    Column("n_outlets", Integer, nullable=False),
+    Column("n_claimants", Integer, nullable=False),
+    Column("conflict", Integer, nullable=False),
+    Column("search_text", Text, nullable=False),  # actors, claimants, place, outlets: for --actor
+    Column("data", Text, nullable=False),  # the event's public JSON, whole
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_events_date", "date_start"),
+    Index("ix_events_place", "country", "admin1"),
+    Index("ix_events_latlon", "lat", "lon"),
+)

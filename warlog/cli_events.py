@@ -1,0 +1,227 @@
+"""The event commands of ``warlog``: events, show, export, link (registered on the main group)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from warlog.cli import _print_table, _store, db_option, err, json_option, main, out
+from warlog.errors import E, WarlogError
+from warlog.export import FORMATS, export
+
+
+def event_filters(f: Any) -> Any:
+    for opt in reversed(
+        [
+            click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="On or after this day."),
+            click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="On or before this day."),
+            click.option("--near", metavar="PLACE", help="Within --km of this place (a gazetteer name)."),
+            click.option("--km", type=click.FloatRange(min=0), default=25.0, show_default=True),
+            click.option("--actor", help="Perpetrator, claimant or outlet (words of its name or id)."),
+            click.option("--type", "event_type", help="Event type, e.g. 'air/drone strike'."),
+            click.option("--kind", type=click.Choice(["incident", "tally"]), help="Incidents or tallies."),
+            click.option("--conflicting", is_flag=True, help="Only events whose sources disagree."),
+            click.option("--limit", type=click.IntRange(min=1), help="At most this many."),
+        ]
+    ):  # fmt: skip
+        f = opt(f)
+    return f
+
+
+def query_events(
+    store: Any, opts: dict[str, Any], with_claims: bool = False
+) -> list[dict[str, Any]]:
+    near = None
+    if opts.get("near"):
+        near = (*_locate(opts["near"]), opts.get("km") or 25.0)
+    return store.events(
+        since=_day(opts.get("since")),
+        until=_day(opts.get("until")),
+        near=near,
+        actor=opts.get("actor"),
+        event_type=opts.get("event_type"),
+        kind=opts.get("kind"),
+        conflicting=bool(opts.get("conflicting")),
+        limit=opts.get("limit"),
+        with_claims=with_claims,
+    )
+
+
+def _day(v: Any) -> date | None:
+    return v.date() if v is not None else None
+
+
+def _locate(name: str) -> tuple[float, float]:
+    from warlog.resolve.gazetteer import Gazetteer
+
+    place = Gazetteer.load().resolve(name)
+    if place is None:
+        raise WarlogError(E.E119, name=name)
+    return (place.lat, place.lon)
+
+
+@main.command("events")
+@db_option
+@json_option
+@event_filters
+def events_cmd(db: str | None, as_json: bool, **opts: Any) -> None:
+    """The ledger: events by date with place, type, perpetrator and killed low-best-high."""
+    with _store(db) as store:
+        found = query_events(store, opts)
+    if as_json:
+        for e in found:
+            out.print(json.dumps(e, ensure_ascii=False), markup=False, highlight=False)
+        return
+    print_ledger(found, title=f"{len(found)} event(s)")
+
+
+def print_ledger(events: list[dict[str, Any]], title: str) -> None:
+    table = Table(title=escape(title), title_justify="left")
+    for col in ("event", "date", "place", "type", "perpetrator", "killed (low-best-high)",
+                "outlets", "claimants", "!"):  # fmt: skip
+        table.add_column(col)
+    for e in events:
+        table.add_row(
+            e["id"], _date(e), escape(_place(e)),
+            "tally" if e["kind"] == "tally" else (e.get("event_type") or ""),
+            escape((e.get("perpetrator") or {}).get("name") or ""), _figures(e.get("killed")),
+            str(e["n_outlets"]), str(e["n_claimants"]), "conflict" if e["conflict"] else "",
+        )  # fmt: skip
+    _print_table(table)
+
+
+def _date(e: dict[str, Any]) -> str:
+    d = e.get("date") or {}
+    start, end = d.get("start"), d.get("end")
+    if e["kind"] == "tally":
+        return f"as of {end}" if end else ""
+    if not start:
+        return ""
+    mark = " (published)" if d.get("precision") == "published" else ""
+    return (start if end in (None, start) else f"{start}..{end}") + mark
+
+
+def _place(e: dict[str, Any]) -> str:
+    p = e.get("place")
+    if not p:
+        return ""
+    where = p["name"] + (f", {p['admin1']}" if p.get("admin1") and p["admin1"] != p["name"] else "")
+    return f"{where} ({p['country']})"
+
+
+def _figures(k: dict[str, Any] | None) -> str:
+    if not k:
+        return ""
+    lo, best, hi = (k.get(x) for x in ("low", "best", "high"))
+    text = str(best) if lo == best == hi else f"{_n(lo)}-{_n(best)}-{_n(hi)}"
+    return text + (" (high: partisan)" if k.get("high_partisan") else "")
+
+
+def _n(v: int | None) -> str:
+    return "?" if v is None else str(v)
+
+
+@main.command("show")
+@db_option
+@json_option
+@click.argument("event_id")
+def show_cmd(db: str | None, as_json: bool, event_id: str) -> None:
+    """One event: reconciled figures and every claim side by side (a unique id prefix is enough)."""
+    with _store(db) as store:
+        e = store.event(event_id)
+    if as_json:
+        out.print(json.dumps(e, ensure_ascii=False, indent=1), markup=False, highlight=False)
+        return
+    out.print(
+        f"[bold]{escape(e['id'])}[/bold]  {e['kind']}  {_date(e)}  {escape(_place(e))}  "
+        f"{escape(e.get('event_type') or '')}  "
+        f"{escape((e.get('perpetrator') or {}).get('name') or 'perpetrator unknown')}",
+        highlight=False,
+    )
+    if e["conflict"]:
+        out.print("[red]Sources disagree[/red] (see the figures marked below).", highlight=False)
+    est = Table(title="Reconciled figures", title_justify="left")
+    for col in ("outcome", "group", "low", "best", "high", "sources", "!"):
+        est.add_column(col)
+    for x in e["estimates"]:
+        flags = [
+            f
+            for f, on in (("conflict", x["conflict"]), ("high: partisan only", x["high_partisan"]))
+            if on
+        ]
+        said = "; ".join(f"{s['name']}: {s['count_text']}" for s in x["sources"])
+        est.add_row(x["outcome"], x["group"], _n(x["low"]), _n(x["best"]), _n(x["high"]),
+                    escape(said), ", ".join(flags))  # fmt: skip
+    _print_table(est)
+    claims = Table(title="Claims", title_justify="left")
+    for col in ("outlet", "published", "claimant", "count", "low", "high", "outcome", "victims",
+                "date", "evidence"):  # fmt: skip
+        claims.add_column(col)
+    for r in e.get("claims", []):
+        c = r["claim"]
+        cl = c.get("claimant") or {}
+        d = c.get("date") or {}
+        claims.add_row(
+            escape(r.get("outlet") or ""), r.get("published") or "",
+            escape(cl.get("name") or cl.get("text") or ""), escape(c["count_text"]),
+            _n(c["low"]), _n(c["high"]), c["outcome"], escape(c["victims"]["text"]),
+            d.get("start") or "", escape(c["evidence"]["sentence"]),
+        )  # fmt: skip
+    _print_table(claims)
+    if e.get("revisions"):
+        rev = Table(title="Revisions", title_justify="left")
+        for col in ("published", "outlet", "source", "count"):
+            rev.add_column(col)
+        for v in e["revisions"]:
+            rev.add_row(v["published"] or "", escape(v["outlet"] or ""), escape(v["source"]),
+                        escape(v["count_text"]))  # fmt: skip
+        _print_table(rev)
+
+
+@main.command("export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of stdout.")  # fmt: skip
+@event_filters
+def export_cmd(db: str | None, fmt: str, out_path: Path | None, **opts: Any) -> None:
+    """Export events: UCDP GED CSV, ACLED CSV, GeoJSON or JSON Lines (the --json of `show`)."""
+    with _store(db) as store:
+        found = query_events(store, opts, with_claims=True)
+    text = export(found, fmt)
+    if out_path is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out_path.write_text(text, "utf-8")
+    except OSError as exc:
+        raise WarlogError(
+            E.E118, what="--out", reason=f"cannot write {out_path}: {exc.strerror}"
+        ) from exc
+    err.print(f"Wrote {len(found)} event(s) to {out_path}", highlight=False)
+
+
+@main.command("link")
+@db_option
+@click.option("--rebuild", is_flag=True, help="Forget every link and link the whole store again.")
+def link_cmd(db: str | None, rebuild: bool) -> None:
+    """Link stored claims into events (ingest and run do this as they go)."""
+    from warlog.link.ledger import rebuild as relink_all
+
+    if not rebuild:
+        err.print(
+            "Events are linked as articles are ingested; use --rebuild to link again from scratch."
+        )
+        return
+    with _store(db) as store, store.transaction() as tx:
+        summary = relink_all(tx.conn)
+    err.print(
+        f"Linked {summary.units} unit(s) into {summary.events_new} event(s).", highlight=False
+    )

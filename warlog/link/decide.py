@@ -1,0 +1,145 @@
+"""The pair decision: are two reports (or two article incidents) about the same incident?
+
+Candidates are blocked by province and a window of days, so the work grows with
+the number of reports, not its square; each candidate pair is then scored on
+date, place, event type, perpetrator, victims, counts and wire copies, and pairs
+at or above :data:`THRESHOLD` are joined. Tallies ("160 Russians killed since ...")
+are scored only against tallies, never against incidents.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from warlog.records import Claim, Report
+
+# Days apart that two reports of one incident may still be.
+WINDOW_DAYS = 2
+THRESHOLD = 3.0
+
+
+def window(r: Report) -> int:
+    """Days apart two reports may be and still be compared (tallies are restated for longer)."""
+    return WINDOW_DAYS + 7 * (r.claim.scope == "cumulative")
+
+
+def blocks(r: Report) -> list[tuple[str, bool]]:
+    """The blocks a report is compared within, each with whether it is the report's own.
+
+    A place known only to its country ("in Syria") is compared with the places of every
+    province of that country: those enter the country's block as guests, and two guests
+    are never compared there (they meet in their own provinces' blocks).
+    """
+    p = r.claim.place
+    if r.claim.scope == "cumulative":
+        return [(f"tally|{r.claim.outcome}", True)]
+    if p is None:
+        return [("?", True)]
+    if p.admin1:
+        return [(f"{p.country}|{p.admin1}", True), (f"{p.country}|*", False)]
+    return [(f"{p.country}|*", True)]
+
+
+def candidates(items: Sequence[Report]) -> Iterable[tuple[int, int]]:
+    """Pairs sharing a block whose days are within the window (a sorted sweep per block)."""
+    members: dict[str, list[tuple[int, bool]]] = defaultdict(list)
+    for i, r in enumerate(items):
+        for key, own in blocks(r):
+            members[key].append((i, own))
+    seen: set[tuple[int, int]] = set()
+    for group in members.values():
+        dated = sorted(group, key=lambda m: (items[m[0]].day or date.min, m[0]))
+        for a_pos, (i, own_i) in enumerate(dated):
+            di = items[i].day
+            for j, own_j in dated[a_pos + 1 :]:
+                dj = items[j].day
+                if di is not None and dj is not None and (dj - di).days > window(items[i]):
+                    break
+                if not (own_i or own_j):
+                    continue
+                pair = (min(i, j), max(i, j))
+                if pair not in seen:
+                    seen.add(pair)
+                    yield pair
+
+
+def score(a: Report, b: Report) -> float:
+    """Evidence that two reports are about the same incident (positive) or not (negative)."""
+    ca, cb = a.claim, b.claim
+    if (ca.scope == "cumulative") != (cb.scope == "cumulative"):
+        return -math.inf
+    if ca.scope == "cumulative":
+        return _tally_score(a, b)
+    s = 0.0
+    if a.day and b.day:
+        gap = abs((a.day - b.day).days)
+        s += {0: 2.0, 1: 1.0, 2: 0.0}.get(gap, -3.0)
+    s += _place_score(ca, cb)
+    if ca.event_type != "other" and cb.event_type != "other":
+        s += 1.0 if ca.event_type == cb.event_type else -1.0
+    if ca.perpetrator and cb.perpetrator and ca.perpetrator.id and cb.perpetrator.id:
+        s += 1.0 if ca.perpetrator.id == cb.perpetrator.id else -2.0
+    kinds = {ca.victims.kind, cb.victims.kind}
+    if kinds == {"civilians", "combatants"}:
+        s -= 1.0
+    s += _count_score(ca, cb)
+    copies = (a.copy_of is not None and a.copy_of in (b.article_id, b.copy_of)) or (
+        b.copy_of is not None and b.copy_of == a.article_id
+    )
+    if copies and a.article_id != b.article_id:
+        s += 3.0  # a wire copy of the same story
+    if a.article_id == b.article_id and ca.evidence.start == cb.evidence.start:
+        s -= 2.0  # two counts in one sentence are usually two groups of people
+    return s
+
+
+def _place_score(a: Claim, b: Claim) -> float:
+    pa, pb = a.place, b.place
+    if pa is None or pb is None:
+        return 0.0
+    if pa.country != pb.country:
+        return -4.0
+    km = haversine_km(pa.lat, pa.lon, pb.lat, pb.lon)
+    coarse = {"province", "region", "country"} & {pa.precision, pb.precision}
+    if not coarse:
+        return 2.0 if km <= 10 else 1.0 if km <= 25 else -1.0 if km <= 60 else -3.0
+    if pa.admin1 and pb.admin1:
+        return 0.5 if pa.admin1 == pb.admin1 else -3.0
+    return 0.0
+
+
+def _count_score(a: Claim, b: Claim) -> float:
+    va = a.low if a.low is not None else a.high
+    vb = b.low if b.low is not None else b.high
+    if not va or not vb or a.outcome != b.outcome:
+        return 0.0
+    ratio = max(va, vb) / min(va, vb)
+    return 1.0 if ratio <= 1.5 else 0.0 if ratio <= 4 else -2.0
+
+
+def _tally_score(a: Report, b: Report) -> float:
+    ca, cb = a.claim, b.claim
+    if ca.outcome != cb.outcome:
+        return -math.inf
+    va = ca.low if ca.low is not None else ca.high
+    vb = cb.low if cb.low is not None else cb.high
+    if not va or not vb:
+        return -math.inf
+    s = 2.0 if va == vb else 1.0 if max(va, vb) / min(va, vb) <= 1.1 else -3.0
+    na, nb = ca.victims.nationality, cb.victims.nationality
+    if na and nb:
+        s += 1.0 if na == nb else -3.0
+    if a.published and b.published:
+        s += 1.0 if abs((a.published - b.published).days) <= 7 else -1.0
+    return s
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6371.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(h))

@@ -1,0 +1,225 @@
+"""Reads and writes of the link stage's tables (units, blocks, events).
+
+Everything here runs on a connection inside the caller's transaction: linking an
+input file's articles commits with the file, or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, insert, or_, select
+
+from warlog.link.decide import blocks as blocks_of
+from warlog.link.events import event_json, report_from_json, report_json
+from warlog.link.units import Unit
+from warlog.records import Event, Report
+from warlog.store import schema
+
+# The widest comparison window of any report (tallies), in days.
+MAX_WINDOW = 9
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleReports:
+    """An article's reports and its lead's claim indices, as linking reads them."""
+
+    article_id: str
+    reports: tuple[Report, ...]
+    lead: tuple[int, ...]
+
+
+def article_reports(conn: Connection, article_ids: Sequence[str]) -> list[ArticleReports]:
+    a, c, ld = schema.articles.c, schema.claims.c, schema.leads.c
+    out: list[ArticleReports] = []
+    for chunk in _chunks(sorted(set(article_ids))):
+        meta = {
+            r.id: r
+            for r in conn.execute(
+                select(a.id, a.outlet, a.published, a.duplicate_of, a.title).where(a.id.in_(chunk))
+            )
+        }
+        claims: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in conn.execute(
+            select(c.article_id, c.data).where(c.article_id.in_(chunk)).order_by(c.idx)
+        ):
+            claims[row.article_id].append(json.loads(row.data))
+        leads = {
+            r.article_id: tuple((json.loads(r.data) or {}).get("claims", ()))
+            for r in conn.execute(select(ld.article_id, ld.data).where(ld.article_id.in_(chunk)))
+        }
+        for aid in chunk:
+            m = meta.get(aid)
+            if m is None:
+                continue
+            reports = tuple(
+                report_from_json(
+                    {
+                        "article_id": aid,
+                        "outlet": m.outlet,
+                        "published": m.published.isoformat() if m.published else None,
+                        "copy_of": m.duplicate_of,
+                        "title": m.title,
+                        "claim": d,
+                    }
+                )
+                for d in claims.get(aid, ())
+            )
+            out.append(ArticleReports(aid, reports, leads.get(aid, ())))
+    return out
+
+
+def units_of_articles(conn: Connection, article_ids: Sequence[str]) -> list[tuple[str, str]]:
+    """(unit key, event id) of every stored unit of these articles."""
+    u = schema.link_units.c
+    out: list[tuple[str, str]] = []
+    for chunk in _chunks(sorted(set(article_ids))):
+        out += [(r.key, r.event_id) for r in conn.execute(
+            select(u.key, u.event_id).where(u.article_id.in_(chunk))
+        )]  # fmt: skip
+    return out
+
+
+def units_of_events(conn: Connection, event_ids: Iterable[str]) -> list[tuple[Unit, str]]:
+    u = schema.link_units.c
+    out: list[tuple[Unit, str]] = []
+    for chunk in _chunks(sorted(set(event_ids))):
+        for r in conn.execute(
+            select(u.key, u.kind, u.data, u.event_id).where(u.event_id.in_(chunk))
+        ):
+            out.append((_unit(r.key, r.kind, r.data), r.event_id))
+    return out
+
+
+def neighbours(conn: Connection, units: Sequence[Unit]) -> set[str]:
+    """Event ids of stored units that share a block with ``units`` within the day window."""
+    spans: dict[str, tuple[date | None, date | None, bool]] = {}
+    for unit in units:
+        day = unit.rep.day
+        for key, _own in blocks_of(unit.rep):
+            lo, hi, open_ = spans.get(key, (day, day, False))
+            if day is None:
+                open_ = True
+            else:
+                lo = day if lo is None else min(lo, day)
+                hi = day if hi is None else max(hi, day)
+            spans[key] = (lo, hi, open_)
+    b, u = schema.link_blocks.c, schema.link_units.c
+    found: set[str] = set()
+    for key, (lo, hi, open_) in spans.items():
+        q = select(u.event_id).join(schema.link_units, u.key == b.unit_key).where(b.block == key)
+        if not open_ and lo is not None and hi is not None:
+            w = timedelta(days=MAX_WINDOW)
+            q = q.where(or_(b.day.is_(None), and_(b.day >= lo - w, b.day <= hi + w)))
+        found.update(conn.execute(q.distinct()).scalars())
+    return found
+
+
+def delete_units(conn: Connection, keys: Sequence[str]) -> None:
+    for chunk in _chunks(sorted(set(keys))):
+        conn.execute(delete(schema.link_blocks).where(schema.link_blocks.c.unit_key.in_(chunk)))
+        conn.execute(delete(schema.link_units).where(schema.link_units.c.key.in_(chunk)))
+
+
+def delete_events(conn: Connection, ids: Iterable[str]) -> None:
+    for chunk in _chunks(sorted(set(ids))):
+        conn.execute(delete(schema.events).where(schema.events.c.id.in_(chunk)))
+
+
+def write_event(conn: Connection, ev: Event, units: Sequence[Unit]) -> None:
+    """Insert an event and (re)insert its units pointing at it."""
+    delete_units(conn, [u.key for u in units])
+    conn.execute(
+        insert(schema.link_units),
+        [
+            {
+                "key": u.key,
+                "article_id": u.rep.article_id,
+                "kind": u.kind,
+                "day": u.rep.day,
+                "event_id": ev.id,
+                "data": _unit_json(u),
+            }
+            for u in units
+        ],
+    )
+    rows = []
+    for u in units:
+        for key, own in blocks_of(u.rep):
+            rows.append({"block": key, "unit_key": u.key, "own": int(own), "day": u.rep.day})
+    if rows:
+        conn.execute(insert(schema.link_blocks), rows)
+    conn.execute(insert(schema.events).values(**event_row(ev)))
+
+
+def event_row(ev: Event) -> dict[str, Any]:
+    k, w = ev.estimate("killed"), ev.estimate("wounded")
+    p, d = ev.place, ev.date
+    words = [
+        ev.perpetrator.name if ev.perpetrator else "",
+        ev.perpetrator.id if ev.perpetrator else "",
+        *(r.claim.perpetrator.text for r in ev.reports if r.claim.perpetrator),
+        *ev.claimants,
+        *ev.outlets,
+        p.name if p else "",
+        p.admin1 or "" if p else "",
+    ]
+    return {
+        "id": ev.id,
+        "kind": ev.kind,
+        "date_start": (d.start or d.end) if d else None,
+        "date_end": (d.end or d.start) if d else None,
+        "country": p.country if p else None,
+        "admin1": p.admin1 if p else None,
+        "place_name": p.name if p else None,
+        "lat": p.lat if p else None,
+        "lon": p.lon if p else None,
+        "event_type": ev.event_type,
+        "perpetrator_id": ev.perpetrator.id if ev.perpetrator else None,
+        "perpetrator_name": ev.perpetrator.name if ev.perpetrator else None,
+        "killed_low": k.low if k else None,
+        "killed_best": k.best if k else None,
+        "killed_high": k.high if k else None,
+        "wounded_best": w.best if w else None,
+        "n_reports": len(ev.reports),
+        "n_articles": len(ev.articles),
+        "n_outlets": len(ev.outlets),
+        "n_claimants": len(ev.claimants),
+        "conflict": int(ev.conflict),
+        "search_text": " | ".join(sorted({x for x in words if x})).lower(),
+        "data": json.dumps(event_json(ev), ensure_ascii=False),
+        "updated_at": datetime.now(UTC),
+    }
+
+
+def clear(conn: Connection) -> None:
+    for t in (schema.link_blocks, schema.link_units, schema.events):
+        conn.execute(delete(t))
+
+
+def _unit_json(u: Unit) -> str:
+    return json.dumps(
+        {"reports": [report_json(r) for r in u.reports], "rep": report_json(u.rep)},
+        ensure_ascii=False,
+    )
+
+
+def _unit(key: str, kind: str, data: str) -> Unit:
+    d = json.loads(data)
+    return Unit(
+        key=key,
+        kind=kind,
+        reports=tuple(report_from_json(x) for x in d["reports"]),
+        rep=report_from_json(d["rep"]),
+    )
+
+
+def _chunks(items: Sequence[str]) -> Iterable[list[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield list(items[i : i + _CHUNK])
