@@ -547,3 +547,4 @@ if __name__ == "__main__":
 
 # The event commands live in their own module; importing it registers them on ``main``.
 from warlog import cli_events  # noqa: E402, F401
+from warlog import cli_serve  # noqa: E402, F401

@@ -1,0 +1,50 @@
+"""``warlog serve``: the HTTP API and the dashboard (registered on the main group)."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from warlog.cli import db_option, err, main
+from warlog.settings import DEFAULT_MAX_BYTES, database_url
+
+# Named here, not imported from warlog.api, so that the CLI does not load FastAPI to start.
+TOKEN_ENV = "WARLOG_TOKEN"
+
+
+@main.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--protect-reads",
+    is_flag=True,
+    help=f"Require the token (${TOKEN_ENV}) for reads too, not only for writes.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Largest request body accepted (an upload is one page).",
+)
+def serve_cmd(db: str | None, host: str, port: int, protect_reads: bool, max_bytes: int) -> None:
+    """The HTTP API (/api, OpenAPI at /docs) and the dashboard (/), offline.
+
+    Writes (POST /api/articles) need the token in $WARLOG_TOKEN, sent as
+    "Authorization: Bearer TOKEN"; without it set, the server is read-only.
+    """
+    import uvicorn
+
+    from warlog.api import create_app
+
+    token = os.environ.get(TOKEN_ENV) or None
+    if protect_reads and token is None:
+        raise click.UsageError(f"--protect-reads needs ${TOKEN_ENV} set")
+    app = create_app(database_url(db), token, protect_reads=protect_reads, max_body=max_bytes)
+    writes = "on (token required)" if token else f"off (set ${TOKEN_ENV} to enable)"
+    err.print(
+        f"warlog: http://{host}:{port}/  API /api  docs /docs  writes {writes}", highlight=False
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning")
