@@ -49,3 +49,31 @@ def test_issue_targets_are_met(report: Report) -> None:
 def test_confidence_is_calibrated(report: Report) -> None:
     assert len(report.samples) >= 200
     assert expected_calibration_error(report.samples) <= BASELINE["calibration_ece_max"]
+
+
+LINKS = json.loads(
+    (Path(__file__).resolve().parents[1] / "eval" / "baseline.json").read_text("utf-8")
+)["fakes_dev_links"]
+CLUSTERS = Path(__file__).resolve().parent / "fixtures" / "fakes_dev_clusters.json"
+
+
+@pytest.fixture(scope="module")
+def link_scores():
+    if not FAKES_DEV.exists():
+        pytest.skip(f"{FAKES_DEV} is absent: the evaluation gate reads the shared dev set")
+    from warlog.evaluate.linking import evaluate_links
+
+    return evaluate_links(FAKES_DEV, CLUSTERS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("measure", sorted(LINKS["floors"]))
+def test_linking_stays_above_its_floor(link_scores, measure: str) -> None:
+    got = getattr(link_scores, measure)
+    assert got >= LINKS["floors"][measure], f"{measure}: {got:.4f} < {LINKS['floors'][measure]}"
+
+
+@pytest.mark.slow
+def test_linking_does_not_inflate_incidents(link_scores) -> None:
+    assert link_scores.gold_incidents == 160
+    assert link_scores.inflation <= LINKS["inflation_max"]

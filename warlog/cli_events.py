@@ -12,7 +12,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from warlog.cli import _print_table, _store, db_option, err, json_option, main, out
+from warlog.cli import _print_table, _store, db_option, err, eval_group, json_option, main, out
 from warlog.errors import E, WarlogError
 from warlog.export import FORMATS, export
 
@@ -225,3 +225,34 @@ def link_cmd(db: str | None, rebuild: bool) -> None:
     err.print(
         f"Linked {summary.units} unit(s) into {summary.events_new} event(s).", highlight=False
     )
+
+
+@eval_group.command("links")
+@click.argument("dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+@click.option("--focus-country", default="SY", show_default=True, help="The collection's country.")
+def eval_links(dataset: Path, gold: Path, as_json: bool, focus_country: str) -> None:
+    """Score event linking: ingest DATASET (JSONL) and compare each article's event with GOLD
+    (a partition of article ids into incidents, e.g. tests/fixtures/fakes_dev_clusters.json)."""
+    from warlog.evaluate.linking import evaluate_links
+
+    s = evaluate_links(dataset, gold, focus=focus_country or None)
+    figures = {
+        "articles": s.articles,
+        "gold_incidents": s.gold_incidents,
+        "predicted_events": s.predicted_events,
+        "pairwise_precision": round(s.pairwise_precision, 4),
+        "pairwise_recall": round(s.pairwise_recall, 4),
+        "bcubed_f1": round(s.bcubed_f1, 4),
+        "inflation": round(s.inflation, 4),
+    }
+    if as_json:
+        out.print(json.dumps(figures), markup=False, highlight=False)
+        return
+    table = Table(title=f"Linking on {dataset.name} against {gold.name}", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for k, v in figures.items():
+        table.add_row(k.replace("_", " "), str(v))
+    _print_table(table)

@@ -247,10 +247,13 @@ class Report:
 
     @property
     def day(self) -> date | None:
+        """The incident's day for linking; a tally's is the day it was stated ("as of")."""
+        if self.claim.scope == "cumulative":
+            return self.published
         d = self.claim.date
         if d is not None and d.start is not None and not d.cumulative_start:
             return d.start
-        return self.published if self.claim.scope == "incident" else None
+        return self.published
 
 
 @dataclass(frozen=True, slots=True)

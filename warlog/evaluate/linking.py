@@ -1,16 +1,18 @@
 """Score event linking against a gold partition of articles into incidents.
 
-Each article is represented by its lead claim; the predicted partition of
-articles is read off the groups those claims fall in (articles without a lead
-stay alone). Reported: pairwise precision and recall, B-cubed F1, and the
+Each article is represented by its main incident (the unit its lead's claims
+form); the predicted partition of articles is read off the events those fall in
+(articles without claims stay alone). Reported: pairwise precision and recall, B-cubed F1, and the
 inflation ratio (events found / true incidents).
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +63,29 @@ def score_partition(gold: dict[str, str], predicted: dict[str, str]) -> LinkScor
         pairwise_recall=recall,
         bcubed_f1=f1,
     )
+
+
+def read_clusters(path: Path) -> dict[str, str]:
+    """A gold partition file (``{"clusters": [{"ids": [...], "incident": ...}]}``) as id -> label."""
+    data = json.loads(path.read_text("utf-8"))
+    return {i: f"g{n}" for n, c in enumerate(data["clusters"]) for i in c["ids"]}
+
+
+def evaluate_links(dataset: Path, gold_path: Path, focus: str | None = "SY") -> LinkScores:
+    """Ingest a JSONL dataset into a scratch store (the whole pipeline, linking included) and
+    score the events each article's main incident falls in against the gold partition."""
+    from warlog.ingest.tabular import parse_map
+    from warlog.pipeline import ingest_paths
+    from warlog.settings import IngestOptions
+    from warlog.store import Store
+
+    gold = read_clusters(gold_path)
+    options = IngestOptions(
+        column_map=parse_map("text=text,title=title,outlet=outlet,id=id"), focus_country=focus
+    )
+    with Store("sqlite://") as store:
+        ingest_paths(store, [str(dataset)], options, command="eval links")
+        by_external = {a.external_id: a.id for a in store.articles()}
+        main = store.main_events([by_external[i] for i in gold if i in by_external])
+    predicted = {ext: main[aid] for ext, aid in by_external.items() if ext in gold and aid in main}
+    return score_partition(gold, predicted)

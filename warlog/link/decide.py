@@ -18,7 +18,9 @@ from warlog.records import Claim, Report
 
 # Days apart that two reports of one incident may still be.
 WINDOW_DAYS = 2
-THRESHOLD = 3.0
+CELL_DEG = 0.5
+_COARSE = frozenset({"province", "region", "country"})
+THRESHOLD = 2.0
 
 
 def window(r: Report) -> int:
@@ -38,9 +40,20 @@ def blocks(r: Report) -> list[tuple[str, bool]]:
         return [(f"tally|{r.claim.outcome}", True)]
     if p is None:
         return [("?", True)]
-    if p.admin1:
-        return [(f"{p.country}|{p.admin1}", True), (f"{p.country}|*", False)]
-    return [(f"{p.country}|*", True)]
+    out = (
+        [(f"{p.country}|{p.admin1}", True), (f"{p.country}|*", False)]
+        if p.admin1
+        else [(f"{p.country}|*", True)]
+    )
+    if p.precision not in _COARSE:
+        # Towns near each other meet whatever province each was put in: a homonym or a
+        # border village often lands in the neighbouring one. Cells of half a degree
+        # (about 55 km), each town in its own and the eight around it.
+        y, x = math.floor(p.lat / CELL_DEG), math.floor(p.lon / CELL_DEG)
+        out += [
+            (f"cell|{y + dy}|{x + dx}", dy == dx == 0) for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+        ]
+    return out
 
 
 def candidates(items: Sequence[Report]) -> Iterable[tuple[int, int]]:
@@ -77,6 +90,10 @@ def score(a: Report, b: Report) -> float:
     if a.day and b.day:
         gap = abs((a.day - b.day).days)
         s += {0: 2.0, 1: 1.0, 2: 0.0}.get(gap, -3.0)
+    else:
+        # An undated report is compared with every report of its block: without this it
+        # would join incidents years apart through itself.
+        s -= 2.0
     s += _place_score(ca, cb)
     if ca.event_type != "other" and cb.event_type != "other":
         s += 1.0 if ca.event_type == cb.event_type else -1.0

@@ -117,5 +117,9 @@ def _place(group: list[Report]) -> Place | None:
 
 
 def _summary(group: list[Report]) -> Report:
+    """The main claim (the lead's, when the unit holds it) with the unit's place and date:
+    its own when it has them, as other outlets' leads will, else its companions'."""
     main = group[0]
-    return replace(main, claim=replace(main.claim, place=_place(group), date=_date(group)))
+    place = main.claim.place or _place(group)
+    date = main.claim.date if window_of(main.claim.date) is not None else _date(group)
+    return replace(main, claim=replace(main.claim, place=place, date=date))

@@ -438,6 +438,17 @@ class Store:
                 )
             )
 
+    def main_events(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Article id -> the event of its main incident (its first unit: the lead's)."""
+        u = schema.link_units.c
+        out: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            q = select(u.article_id, u.key, u.event_id).where(u.article_id.in_(list(article_ids)))
+            rows = sorted(conn.execute(q), key=lambda r: _unit_order(r.key))
+        for r in rows:
+            out.setdefault(r.article_id, r.event_id)
+        return out
+
     def event(self, event_id: str) -> dict[str, Any]:
         found = self.events(ids=[event_id], with_claims=True)
         if not found:
@@ -458,6 +469,12 @@ class Store:
         p = schema.pages.c
         with self.engine.connect() as conn:
             return conn.execute(select(p.body).where(p.sha256 == sha256)).scalar_one_or_none()
+
+
+def _unit_order(key: str) -> tuple[int, int]:
+    """ "<article>/0" (the lead's incident) first, then other incidents, then tallies "/t<n>"."""
+    n = key.rsplit("/", 1)[1]
+    return (1, int(n[1:])) if n.startswith("t") else (0, int(n))
 
 
 def _article(m: Any) -> Article:
