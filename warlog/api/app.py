@@ -49,7 +49,7 @@ MAX_EXPORT = 100_000
 # checks the DOM as well so that the test does not pass on the policy alone).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
 # A raw page is whatever a scraper saved, scripts included: never a document of this origin.
@@ -127,11 +127,17 @@ def create_app(
         kind: Literal["incident", "tally"] | None = None,
         conflicting: bool = False,
         order: Literal["date", "-date", "killed", "reports"] = "date",
+        id: Annotated[
+            list[str] | None, Query(max_length=MAX_LIST, description="Only these event ids")
+        ] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIST)] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> JSONResponse:
         filters = _filters(since, until, near, km, actor, type, kind, conflicting)
-        found = reader(request).events(**filters, order=order, limit=limit + 1, offset=offset)
+        ids = [_text(i) or "" for i in id] if id else None
+        found = reader(request).events(
+            **filters, ids=ids, order=order, limit=limit + 1, offset=offset
+        )
         more = len(found) > limit
         return _json(
             {

@@ -1,0 +1,46 @@
+"""Helpers of the API and dashboard tests: a seeds store and the test token.
+
+The seeds store is built once per test session and copied for each user.
+
+The pipeline (spaCy) takes about 10 s on the five seeds; the API and browser tests only read
+the result, so one build serves them all and each gets its own copy to write to.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from warlog.pipeline import ingest_paths
+from warlog.store import Store
+
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+_built: dict[str, Path] = {}
+
+# Facts of the seeds the tests lean on (see README: the Mayadeen event and the 160 tally).
+MAYADEEN_PREFIX = "i-4747"
+RUSSIAN_GROUP = "nationality:Russian"
+
+
+def seeds_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the seeds store (a SQLite file)."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"{SEEDS} is absent: these tests read the shared seeds beside the checkout")
+    if "db" not in _built:
+        path = tmp_path_factory.mktemp("seeds-store") / "seeds.db"
+        with Store(f"sqlite:///{path}") as store:
+            report = ingest_paths(store, [str(SEEDS)], command="test")
+        assert not report.failed, report.problems
+        _built["db"] = path
+    copy = tmp_path_factory.mktemp("seeds-copy") / "seeds.db"
+    shutil.copyfile(_built["db"], copy)
+    return copy
+
+
+TOKEN = "test-token-9f3c"
+
+
+def auth(token: str = TOKEN) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
