@@ -73,7 +73,8 @@ def create_app(
     refused. ``protect_reads`` requires it for every ``/api`` read as well. ``max_body`` caps a
     request body (an upload is one page, so the ingest limit per page is the natural cap).
     """
-    secret = token if token is not None else os.environ.get(TOKEN_ENV) or None
+    # An empty token is no token: it would let an empty Authorization header write.
+    secret = (token if token is not None else os.environ.get(TOKEN_ENV)) or None
     store = Store(store_url)
     write_lock = threading.Lock()
     extractor_box: list[Any] = []

@@ -209,7 +209,7 @@ function fillFacets(form, facets) {
 }
 
 function makeMap(box) {
-  const map = L.map(box, { attributionControl: true, worldCopyJump: true, preferCanvas: true });
+  const map = L.map(box, { attributionControl: true, worldCopyJump: true });
   map.attributionControl.setPrefix(false);
   map.setView([35, 38.5], 6);
   const online = new URLSearchParams(location.search).get("tiles") === "osm";
@@ -257,6 +257,8 @@ function drawMarkers(state, events) {
     const marker = L.circleMarker([p.lat, p.lon], {
       radius, color: "#222", weight: 1, fillColor: colourOf(perpetratorName(e)),
       fillOpacity: e.kind === "tally" ? 0.25 : 0.75, dashArray: e.kind === "tally" ? "3" : null,
+      // SVG paths with a class per event, so that a marker can be found (tests, styling).
+      className: `event-marker ev-${String(e.id).replace(/[^A-Za-z0-9-]/g, "")}`,
     });
     const tip = el("div", { class: "tip" },
       el("strong", { text: placeText(p) }), el("br"),
