@@ -545,6 +545,6 @@ if __name__ == "__main__":
     main()
 
 
-# The event commands live in their own module; importing it registers them on ``main``.
-from warlog import cli_events  # noqa: E402, F401
-from warlog import cli_serve  # noqa: E402, F401
+# Command groups in their own modules (events, serve, batch): importing them registers them
+# on ``main``.
+from warlog import cli_batch, cli_events, cli_serve  # noqa: E402, F401

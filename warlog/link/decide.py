@@ -67,7 +67,8 @@ def candidates(items: Sequence[Report]) -> Iterable[tuple[int, int]]:
         dated = sorted(group, key=lambda m: (items[m[0]].day or date.min, m[0]))
         for a_pos, (i, own_i) in enumerate(dated):
             di = items[i].day
-            for j, own_j in dated[a_pos + 1 :]:
+            for b_pos in range(a_pos + 1, len(dated)):  # indices: a slice would copy the block
+                j, own_j = dated[b_pos]
                 dj = items[j].day
                 if di is not None and dj is not None and (dj - di).days > window(items[i]):
                     break

@@ -47,17 +47,20 @@ def update_events(conn: Connection, article_ids: Sequence[str]) -> LinkSummary:
     settled_units = db.units_of_events(conn, near)
     settled = {u.key: ev for u, ev in settled_units}
     pool = list(floating.values()) + [u for u, _ in settled_units if u.key not in floating]
-    written = removed = 0
+    done = []
+    replaced: set[str] = set()
+    removed = 0
     for comp in components(pool, settled):
         if all(u.key in settled for u in comp):
             continue  # untouched by this batch
         old_ids = {settled[u.key] for u in comp if u.key in settled}
         ev = build_event(comp)
-        db.delete_events(conn, old_ids)
+        replaced |= old_ids
         removed += len(old_ids - {ev.id})
-        db.write_event(conn, ev, comp)
-        written += 1
-    return LinkSummary(units=len(floating), events_new=written, events_removed=removed)
+        done.append((ev, comp))
+    db.delete_events(conn, replaced)
+    db.write_events(conn, done)
+    return LinkSummary(units=len(floating), events_new=len(done), events_removed=removed)
 
 
 def rebuild(conn: Connection) -> LinkSummary:

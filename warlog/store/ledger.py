@@ -132,30 +132,30 @@ def delete_events(conn: Connection, ids: Iterable[str]) -> None:
         conn.execute(delete(schema.events).where(schema.events.c.id.in_(chunk)))
 
 
+def write_events(conn: Connection, done: Sequence[tuple[Event, Sequence[Unit]]]) -> None:
+    """Insert events and (re)insert their units pointing at them, in a few bulk statements."""
+    if not done:
+        return
+    delete_units(conn, [u.key for _, units in done for u in units])
+    unit_rows, block_rows = [], []
+    for ev, units in done:
+        for u in units:
+            unit_rows.append({
+                "key": u.key, "article_id": u.rep.article_id, "kind": u.kind, "day": u.rep.day,
+                "event_id": ev.id, "data": _unit_json(u),
+            })  # fmt: skip
+            block_rows += [
+                {"block": key, "unit_key": u.key, "own": int(own), "day": u.rep.day}
+                for key, own in blocks_of(u.rep)
+            ]
+    conn.execute(insert(schema.link_units), unit_rows)
+    if block_rows:
+        conn.execute(insert(schema.link_blocks), block_rows)
+    conn.execute(insert(schema.events), [event_row(ev) for ev, _ in done])
+
+
 def write_event(conn: Connection, ev: Event, units: Sequence[Unit]) -> None:
-    """Insert an event and (re)insert its units pointing at it."""
-    delete_units(conn, [u.key for u in units])
-    conn.execute(
-        insert(schema.link_units),
-        [
-            {
-                "key": u.key,
-                "article_id": u.rep.article_id,
-                "kind": u.kind,
-                "day": u.rep.day,
-                "event_id": ev.id,
-                "data": _unit_json(u),
-            }
-            for u in units
-        ],
-    )
-    rows = []
-    for u in units:
-        for key, own in blocks_of(u.rep):
-            rows.append({"block": key, "unit_key": u.key, "own": int(own), "day": u.rep.day})
-    if rows:
-        conn.execute(insert(schema.link_blocks), rows)
-    conn.execute(insert(schema.events).values(**event_row(ev)))
+    write_events(conn, [(ev, units)])
 
 
 def event_row(ev: Event) -> dict[str, Any]:
