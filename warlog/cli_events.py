@@ -91,7 +91,7 @@ def print_ledger(events: list[dict[str, Any]], title: str) -> None:
         table.add_row(
             e["id"], _date(e), escape(_place(e)),
             "tally" if e["kind"] == "tally" else (e.get("event_type") or ""),
-            escape((e.get("perpetrator") or {}).get("name") or ""), _figures(e.get("killed")),
+            escape((e.get("perpetrator") or {}).get("name") or ""), _headline_figures(e),
             str(e["n_outlets"]), str(e["n_claimants"]), "conflict" if e["conflict"] else "",
         )  # fmt: skip
     _print_table(table)
@@ -114,6 +114,14 @@ def _place(e: dict[str, Any]) -> str:
         return ""
     where = p["name"] + (f", {p['admin1']}" if p.get("admin1") and p["admin1"] != p["name"] else "")
     return f"{where} ({p['country']})"
+
+
+def _headline_figures(e: dict[str, Any]) -> str:
+    """Killed, or for an event without deaths its first outcome, named ("36 arrested")."""
+    if e.get("killed"):
+        return _figures(e["killed"])
+    first = next((x for x in e.get("estimates", ()) if x["group"] == "total"), None)
+    return f"{_figures(first)} {first['outcome']}" if first else ""
 
 
 def _figures(k: dict[str, Any] | None) -> str:

@@ -234,3 +234,10 @@ def test_run_prints_the_ledger(runner, tmp_path: Path) -> None:
     res = runner.invoke(main, ["run", "--db", str(tmp_path / "r.db"), str(SEEDS)])
     assert res.exit_code == 0, res.output
     assert "Ledger:" in res.output and "conflict" in res.output and "tally" in res.output
+
+
+def test_postgresql_gives_the_same_events(pg_url: str, seeds_db: str) -> None:
+    """The ledger is the same on both backends (a fresh schema on the test server)."""
+    with Store(pg_url) as store:
+        ingest_paths(store, [str(SEEDS)])
+    assert _partition(pg_url) == _partition(seeds_db)
