@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api.helpers import TOKEN, seeds_store
 from fastapi.testclient import TestClient
 
+from api.helpers import TOKEN, seeds_store
 from warlog.api import create_app
+
 
 @pytest.fixture(scope="session")
 def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -35,4 +36,3 @@ def writer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
     app.state.store.close()
-

@@ -10,9 +10,9 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from api.helpers import MAYADEEN_PREFIX, RUSSIAN_GROUP
 from fastapi.testclient import TestClient
 
+from api.helpers import MAYADEEN_PREFIX, RUSSIAN_GROUP
 from warlog.export import FORMATS
 
 
@@ -57,12 +57,13 @@ def test_events_paginate_without_gaps_or_repeats(client: TestClient) -> None:
 
 def test_events_sort(client: TestClient) -> None:
     killed = [
-        (e["killed"] or {}).get("best")
-        for e in ok(client, "/api/events", order="killed")["events"]
+        (e["killed"] or {}).get("best") for e in ok(client, "/api/events", order="killed")["events"]
     ]
     known = [k for k in killed if k is not None]
     assert known == sorted(known, reverse=True) and known[0] == 387000
-    dates = [(e["date"] or {}).get("start") for e in ok(client, "/api/events", order="-date")["events"]]
+    dates = [
+        (e["date"] or {}).get("start") for e in ok(client, "/api/events", order="-date")["events"]
+    ]
     dated = [d for d in dates if d]
     assert dated == sorted(dated, reverse=True)
 
@@ -165,7 +166,9 @@ def test_stats_sum_to_the_incidents(client: TestClient, by: str, period: str) ->
 
 
 def test_stats_weeks_start_on_monday_and_group_by_actor(client: TestClient) -> None:
-    data = ok(client, "/api/stats", by="actor", period="week", since="2018-05-21", until="2018-05-27")
+    data = ok(
+        client, "/api/stats", by="actor", period="week", since="2018-05-21", until="2018-05-27"
+    )
     cells = {(b["period"], b["group"]): b["killed"] for b in data["buckets"]}
     # Mayadeen (35, Wednesday 23 May 2018) and the Homs desert (26) are both Islamic State's.
     assert cells[("2018-05-21", "Islamic State")] >= 35 + 26
@@ -249,7 +252,21 @@ def test_search_reaches_the_tally(client: TestClient) -> None:
 
 # --- no 500 on anything -----------------------------------------------------------------------
 
-NASTY = ["", " ", "'", '"', "%", "_", "\\", "\x00", "é", "😀", "' OR 1=1 --", "<script>", "a" * 3000]
+NASTY = [
+    "",
+    " ",
+    "'",
+    '"',
+    "%",
+    "_",
+    "\\",
+    "\x00",
+    "é",
+    "😀",
+    "' OR 1=1 --",
+    "<script>",
+    "a" * 3000,
+]
 
 
 @pytest.mark.parametrize("value", NASTY)
@@ -284,7 +301,7 @@ def test_unknown_routes_and_methods_are_json(client: TestClient) -> None:
 def test_dashboard_routes_serve_the_page_with_a_strict_policy(client: TestClient) -> None:
     for path in ("/", "/event/i-4747", "/article/abc", "/search?q=x"):
         r = client.get(path)
-        assert r.status_code == 200 and "<main id=\"main\"" in r.text
+        assert r.status_code == 200 and '<main id="main"' in r.text
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "unsafe-eval" not in csp
     for asset in ("/static/app.js", "/static/app.css", "/static/vendor/leaflet/leaflet.js"):

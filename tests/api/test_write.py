@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api.helpers import TOKEN, auth
 from fastapi.testclient import TestClient
 
+from api.helpers import TOKEN, auth
 from warlog.api import create_app
 
 STORY = (
@@ -136,19 +136,17 @@ def test_post_json_runs_the_pipeline(writer: TestClient) -> None:
 
 def test_post_upload_and_raw_body(writer: TestClient) -> None:
     html = (
-        "<html><head><title>Shelling kills 7 in Daraa</title></head><body><article>"
-        "<h1>Shelling kills 7 in Daraa</h1><p>Government shelling killed seven people in "
-        "Daraa on Monday, local activists said.</p></article></body></html>"
-    ).encode()
+        b"<html><head><title>Shelling kills 7 in Daraa</title></head><body><article>"
+        b"<h1>Shelling kills 7 in Daraa</h1><p>Government shelling killed seven people in "
+        b"Daraa on Monday, local activists said.</p></article></body></html>"
+    )
     r = writer.post(
         "/api/articles", files={"file": ("daraa.html", html, "text/html")}, headers=auth()
     )
     assert r.status_code == 201, r.text
     assert any(c["low"] == 7 for a in r.json()["articles"] for c in a["claims"])
     text = STORY.replace("14", "23").replace("Saraqeb", "Maarat al-Numan").encode()
-    r = writer.post(
-        "/api/articles", content=text, headers={**auth(), "Content-Type": "text/plain"}
-    )
+    r = writer.post("/api/articles", content=text, headers={**auth(), "Content-Type": "text/plain"})
     assert r.status_code == 201, r.text
     assert any(c["low"] == 23 for a in r.json()["articles"] for c in a["claims"])
     batch = [{"text": STORY.replace("14", str(n)), "id": f"b{n}"} for n in (31, 32)]

@@ -39,6 +39,17 @@ function safeHref(value) {
   return text.startsWith("/") && !text.startsWith("//") ? text : "#";
 }
 
+// The article's original address, only if it is a web address: shown, and linked away safely.
+function sourceLink(url) {
+  if (!url) return "";
+  let parsed;
+  try { parsed = new URL(url); } catch (_) { return ""; }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return "";
+  const a = el("a", { rel: "noopener noreferrer nofollow", target: "_blank", id: "source-link", text: parsed.hostname });
+  a.href = parsed.href;
+  return [" · source: ", a];
+}
+
 const eventHref = (id) => `/event/${encodeURIComponent(id)}`;
 const articleHref = (id) => `/article/${encodeURIComponent(id)}`;
 const rawHref = (id) => `/api/articles/${encodeURIComponent(id)}/raw`;
@@ -128,6 +139,8 @@ function filterParams(f, extra) {
 // --- dashboard --------------------------------------------------------------------------------
 
 async function dashboard() {
+  // Re-rendered in place when the filters change: "ready" again only once the data is in.
+  delete document.body.dataset.ready;
   const filters = readFilters();
   document.title = "warlog: events";
   const form = filterForm(filters);
@@ -614,6 +627,7 @@ async function articlePage(id) {
     el("p", { class: "meta" }, el("code", { text: a.id }),
       ` · ${a.outlet || "outlet unknown"} · ${a.published || "undated"} · `,
       el("a", { href: rawHref(a.id), id: "raw-link", text: "raw page" }),
+      sourceLink(a.url),
       a.duplicate_of ? [" · copy of ", el("a", { href: articleHref(a.duplicate_of), text: a.duplicate_of })] : ""),
     el("p", { class: "meta" }, "Events: ", a.events.length
       ? a.events.map((eid, i) => [i ? ", " : "", el("a", { href: eventHref(eid), text: eid })])
