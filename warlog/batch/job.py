@@ -1,0 +1,252 @@
+"""The batch job: inputs -> Parquet of pages, articles, claims, units and events."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from warlog.batch import dedup, linkjoin, parquet
+from warlog.batch.extract import Extracted, extract_partition, units
+from warlog.batch.read import ArticleRow, CleanedPage, ProblemRow, plan, read_task
+from warlog.link.units import Unit
+from warlog.records import Event, Problem
+from warlog.settings import IngestOptions
+
+if TYPE_CHECKING:
+    from pyspark import SparkContext
+
+RECORDS_PER_TASK = 2000
+
+
+@dataclass(slots=True)
+class BatchReport:
+    inputs: int = 0
+    tasks: int = 0
+    pages: int = 0
+    pages_repeated: int = 0
+    articles: int = 0
+    duplicates: int = 0
+    claims: int = 0
+    units: int = 0
+    pairs: int = 0
+    events: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for p in self.problems if p.fatal)
+
+
+def run(
+    sc: SparkContext,
+    paths: list[str],
+    out: str | Path,
+    options: IngestOptions | None = None,
+    *,
+    records_per_task: int = RECORDS_PER_TASK,
+    partitions: int | None = None,
+) -> BatchReport:
+    """Read, clean, extract, resolve and link ``paths`` on Spark; write Parquet to ``out``."""
+    from pyspark import StorageLevel
+
+    options = options or IngestOptions()
+    out = Path(out).resolve()
+    report = BatchReport()
+    clock = time.perf_counter()
+    parts = partitions or sc.defaultParallelism * 2
+
+    tasks, problems = plan(paths, records_per_task)
+    report.problems += problems
+    report.tasks = len(tasks)
+    report.inputs = len({t.input_index for t in tasks})
+    parquet.prepare(out)
+    if not tasks:
+        return report
+
+    opts = options
+    read = sc.parallelize(tasks, len(tasks)).flatMap(lambda t: read_task(t, opts))
+    read.persist(StorageLevel.MEMORY_AND_DISK)
+    rows = read.filter(lambda x: isinstance(x, ProblemRow)).collect()
+    report.problems += [r.problem for r in sorted(rows, key=lambda r: r.order)]
+    cleaned = read.filter(lambda x: isinstance(x, CleanedPage))
+    repeated = dedup.repeated_pages(cleaned)
+    report.pages_repeated = len(repeated)
+    rep_bc = sc.broadcast(repeated)
+    pages = cleaned.filter(lambda p: p.row.order not in rep_bc.value)
+    # Spread articles evenly: inputs differ wildly in size (one WARC vs one text page).
+    articles: Any = pages.flatMap(lambda p: p.articles).repartition(parts)
+    articles.persist(StorageLevel.MEMORY_AND_DISK)
+    report.seconds["read"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    copies = dedup.copies(articles, options.near_duplicate_threshold)
+    report.duplicates = len(copies)
+    copies_bc = sc.broadcast(copies)
+    report.seconds["dedup"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    focus = options.focus_country
+    extracted: Any = articles.mapPartitions(
+        lambda it: extract_partition(it, copies_bc.value, focus)
+    )
+    extracted.persist(StorageLevel.MEMORY_AND_DISK)
+    target = str(out)
+    report.pages = sum(
+        pages.mapPartitionsWithIndex(parquet.writer(target, "pages", _page_rows)).collect()
+    )
+    report.articles = sum(
+        extracted.mapPartitionsWithIndex(
+            parquet.writer(target, "articles", _article_rows)
+        ).collect()
+    )
+    report.claims = sum(
+        extracted.mapPartitionsWithIndex(parquet.writer(target, "claims", _claim_rows)).collect()
+    )
+    read.unpersist()
+    articles.unpersist()
+    report.seconds["extract"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    unit_rdd: Any = extracted.flatMap(units)
+    unit_rdd.persist(StorageLevel.MEMORY_AND_DISK)
+    report.units = unit_rdd.count()
+    found, report.pairs = linkjoin.events(unit_rdd, parts)
+    found.persist(StorageLevel.MEMORY_AND_DISK)
+    report.events = sum(
+        found.mapPartitionsWithIndex(parquet.writer(target, "events", _event_rows)).collect()
+    )
+    found.mapPartitionsWithIndex(parquet.writer(target, "units", _unit_rows)).collect()
+    found.unpersist()
+    unit_rdd.unpersist()
+    extracted.unpersist()
+    report.seconds["link"] = time.perf_counter() - clock
+    (out / "_report.json").write_text(json.dumps(summary(report), indent=2) + "\n")
+    return report
+
+
+def summary(r: BatchReport) -> dict[str, Any]:
+    return {
+        "inputs": r.inputs,
+        "tasks": r.tasks,
+        "pages": r.pages,
+        "pages_repeated": r.pages_repeated,
+        "articles": r.articles,
+        "duplicates": r.duplicates,
+        "claims": r.claims,
+        "units": r.units,
+        "linked_pairs": r.pairs,
+        "events": r.events,
+        "problems": [
+            {"source": p.source, "message": p.message, "line": p.line, "fatal": p.fatal}
+            for p in r.problems
+        ],
+        "seconds": {k: round(v, 3) for k, v in r.seconds.items()},
+    }
+
+
+# --- rows -------------------------------------------------------------------------------
+
+
+def _page_rows(p: CleanedPage) -> Iterator[dict[str, Any]]:
+    pg = p.row.page
+    yield {
+        "input_index": p.row.order[0],
+        "item_index": p.row.order[1],
+        "sha256": pg.sha256,
+        "source": pg.source,
+        "url": pg.url,
+        "format": pg.format.value,
+        "encoding": pg.encoding,
+        "fetched_at": pg.fetched_at,
+        "size": len(pg.body),
+        "body": pg.body,
+    }
+
+
+def _article_rows(x: Extracted) -> Iterator[dict[str, Any]]:
+    row: ArticleRow = x.row
+    a = row.article
+    yield {
+        "input_index": row.order[0],
+        "item_index": row.order[1],
+        "article_index": row.order[2],
+        "id": a.id,
+        "page_sha256": a.page_sha256,
+        "title": a.title,
+        "text": a.text,
+        "outlet": a.outlet,
+        "outlet_how": a.outlet_how,
+        "url": a.url,
+        "published": a.published,
+        "published_how": a.published_how,
+        "content_hash": a.content_hash,
+        "duplicate_of": a.duplicate_of,
+        "duplicate_how": a.duplicate_how,
+        "external_id": a.external_id,
+        "source": a.source,
+        "removed": list(a.removed),
+        "minhash": row.minhash,
+        "buckets": list(row.buckets),
+        "n_claims": len(x.claims),
+        "lead": x.lead,
+        "extractor": x.extractor,
+    }
+
+
+def _claim_rows(x: Extracted) -> Iterator[dict[str, Any]]:
+    aid = x.row.article.id
+    for text in x.claims:
+        c = json.loads(text)
+        place = c.get("place") or {}
+        d = c.get("date") or {}
+        yield {
+            "id": f"{aid}:{c['index']}",
+            "article_id": aid,
+            "idx": c["index"],
+            "outcome": c["outcome"],
+            "low": c["low"],
+            "high": c["high"],
+            "scope": c["scope"],
+            "event_type": c["event_type"],
+            "country": place.get("country"),
+            "admin1": place.get("admin1"),
+            "date_start": _day(d.get("start")),
+            "confidence": c["confidence"],
+            "data": text,
+        }
+
+
+def _day(text: str | None) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(text) if text else None
+
+
+def _event_rows(item: tuple[Event, list[Unit]]) -> Iterator[dict[str, Any]]:
+    from warlog.store.ledger import event_row
+
+    ev, us = item
+    row = event_row(ev)
+    del row["updated_at"], row["search_text"]
+    row["units"] = sorted(u.key for u in us)
+    yield row
+
+
+def _unit_rows(item: tuple[Event, list[Unit]]) -> Iterator[dict[str, Any]]:
+    from warlog.store.ledger import _unit_json
+
+    ev, us = item
+    for u in sorted(us, key=lambda u: u.key):
+        yield {
+            "key": u.key,
+            "article_id": u.rep.article_id,
+            "kind": u.kind,
+            "day": u.rep.day,
+            "event_id": ev.id,
+            "data": _unit_json(u),
+        }

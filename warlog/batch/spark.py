@@ -1,0 +1,66 @@
+"""Starting Spark: one place for the settings every warlog job and test uses."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from typing import TYPE_CHECKING
+
+from warlog.errors import E, WarlogError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+
+def missing() -> str | None:
+    """Why Spark cannot start here (no pyspark, no java), or None."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark is not installed (pip install -c constraints.txt -e '.[spark]')"
+    java_home = os.environ.get("JAVA_HOME")
+    if not (java_home and os.path.exists(os.path.join(java_home, "bin", "java"))) and not (
+        shutil.which("java")
+    ):
+        return "no Java runtime found (install openjdk-17-jre-headless or set JAVA_HOME)"
+    return None
+
+
+def session(
+    master: str = "local[*]",
+    *,
+    app: str = "warlog-batch",
+    shuffle_partitions: int | None = None,
+    extra: dict[str, str] | None = None,
+) -> SparkSession:
+    """A SparkSession whose Python workers run this interpreter (so they import this warlog)."""
+    why = missing()
+    if why:
+        raise WarlogError(E.E118, what="--engine spark", reason=why)
+    # Executors must import the same warlog and models as the driver: same interpreter.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    b = SparkSession.builder.master(master).appName(app)
+    conf = {
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        # Python objects are shuffled as pickles; Spark's Python workers are reused so the
+        # models loaded in a worker serve every later task it runs.
+        "spark.python.worker.reuse": "true",
+    }
+    if master.startswith("local"):
+        # A laptop or CI box: never listen on a public interface.
+        conf["spark.driver.bindAddress"] = "127.0.0.1"
+        conf["spark.driver.host"] = "127.0.0.1"
+    if shuffle_partitions:
+        conf["spark.sql.shuffle.partitions"] = str(shuffle_partitions)
+        conf["spark.default.parallelism"] = str(shuffle_partitions)
+    conf.update(extra or {})
+    for k, v in conf.items():
+        b = b.config(k, v)
+    spark = b.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark

@@ -1,0 +1,105 @@
+"""``warlog batch``: the main job on Apache Spark (registered on the main group)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from warlog.cli import _store, err, main
+from warlog.ingest.tabular import parse_map
+from warlog.settings import DEFAULT_MAX_BYTES, IngestOptions
+
+
+@main.command("batch")
+@click.argument("paths", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--engine", type=click.Choice(["spark"]), default="spark", show_default=True)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Output directory (Parquet tables).",
+)
+@click.option("--master", default="local[*]", show_default=True, help="Spark master URL.")
+@click.option(
+    "--map", "column_map", metavar="FIELD=COLUMN,...", help="Dataset columns, as for ingest."
+)
+@click.option(
+    "--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True
+)
+@click.option(
+    "--focus-country", metavar="CC", help="The country the collection is about (ISO alpha-2)."
+)
+@click.option(
+    "--load-db", metavar="URL", help="Then load the output into this store (SQLite path or URL)."
+)
+@click.option(
+    "--partitions",
+    type=click.IntRange(min=1),
+    help="Partitions for extraction and linking (default: 2 per core).",
+)
+@click.option(
+    "--records-per-task",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Big JSONL/CSV files are split into tasks of this many records.",
+)
+def batch(
+    paths: tuple[str, ...],
+    engine: str,
+    out_dir: str,
+    master: str,
+    column_map: str | None,
+    max_bytes: int,
+    focus_country: str | None,
+    load_db: str | None,
+    partitions: int | None,
+    records_per_task: int,
+) -> None:
+    """Ingest, extract, resolve and link INPUT... on Spark; write Parquet tables to --out."""
+    from warlog.batch import job, spark
+
+    options = IngestOptions(max_bytes=max_bytes, column_map=parse_map(column_map))
+    if focus_country:
+        options = replace(options, focus_country=focus_country.upper())
+    session = spark.session(master)
+    try:
+        report = job.run(
+            session.sparkContext,
+            list(paths),
+            out_dir,
+            options,
+            records_per_task=records_per_task,
+            partitions=partitions,
+        )
+    finally:
+        session.stop()
+    for p in report.problems:
+        where = f"{p.source}:{p.line}" if p.line else p.source
+        kind = "error" if p.fatal else "warning"
+        err.print(f"{kind}: {where}: {p.message}", highlight=False, markup=False)
+    secs = sum(report.seconds.values())
+    err.print(
+        f"{report.articles} articles ({report.duplicates} copies) from {report.pages} pages, "
+        f"{report.claims} claims, {report.events} events; {secs:.1f} s; "
+        f"Parquet in {Path(out_dir).resolve()}",
+        highlight=False,
+        markup=False,
+    )
+    if load_db:
+        from warlog.batch.load import load
+
+        with _store(load_db) as store:
+            counts = load(store, out_dir)
+        err.print(
+            f"loaded {counts['articles']} articles, {counts['claims']} claims, "
+            f"{counts['events']} events",
+            highlight=False,
+            markup=False,
+        )
+    if report.failed:
+        sys.exit(1)
