@@ -57,7 +57,8 @@ def update_events(conn: Connection, article_ids: Sequence[str]) -> LinkSummary:
         ev = build_event(comp)
         replaced |= old_ids
         removed += len(old_ids - {ev.id})
-        done.append((ev, comp))
+        # Units already stored under this id stay as they are; only the event row changes.
+        done.append((ev, [u for u in comp if settled.get(u.key) != ev.id]))
     db.delete_events(conn, replaced)
     db.write_events(conn, done)
     return LinkSummary(units=len(floating), events_new=len(done), events_removed=removed)

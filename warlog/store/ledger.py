@@ -148,7 +148,8 @@ def write_events(conn: Connection, done: Sequence[tuple[Event, Sequence[Unit]]])
                 {"block": key, "unit_key": u.key, "own": int(own), "day": u.rep.day}
                 for key, own in blocks_of(u.rep)
             ]
-    conn.execute(insert(schema.link_units), unit_rows)
+    if unit_rows:
+        conn.execute(insert(schema.link_units), unit_rows)
     if block_rows:
         conn.execute(insert(schema.link_blocks), block_rows)
     conn.execute(insert(schema.events), [event_row(ev) for ev, _ in done])
