@@ -72,11 +72,15 @@ def components(units: Sequence[Unit], settled: Mapping[str, str] | None = None) 
             else:
                 first_of[ev] = i
     reps = [u.rep for u in items]
-    for i, j in candidates(reps):
-        if items[i].key in settled and items[j].key in settled:
-            continue  # decided when they were linked
-        if items[i].key.split("/")[0] == items[j].key.split("/")[0]:
-            continue  # one article's units were told apart on purpose
+    articles = [u.key.split("/")[0] for u in items]
+    known = [u.key in settled for u in items]
+
+    def decided(i: int, j: int) -> bool:
+        # Settled pairs were decided when they were linked; one article's units were told
+        # apart on purpose.
+        return (known[i] and known[j]) or articles[i] == articles[j]
+
+    for i, j in candidates(reps, decided):
         if score(reps[i], reps[j]) >= THRESHOLD:
             union(i, j)
     groups: dict[int, list[Unit]] = defaultdict(list)

@@ -10,9 +10,9 @@ are scored only against tallies, never against incidents.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Sequence
 
 from warlog.records import Claim, Report
 
@@ -56,28 +56,47 @@ def blocks(r: Report) -> list[tuple[str, bool]]:
     return out
 
 
-def candidates(items: Sequence[Report]) -> Iterable[tuple[int, int]]:
-    """Pairs sharing a block whose days are within the window (a sorted sweep per block)."""
+def candidates(
+    items: Sequence[Report], skip: Callable[[int, int], bool] | None = None
+) -> Iterable[tuple[int, int]]:
+    """Pairs sharing a block, at least one of them its own, whose days are within the window.
+
+    Per block, each own member looks up the members within its window by bisection, so a
+    block's guests (every province's towns in the country's block) cost nothing unless an
+    own member is near them in time. An undated report meets its whole block. ``skip``
+    drops pairs already decided (both settled in the store).
+    """
     members: dict[str, list[tuple[int, bool]]] = defaultdict(list)
+    days = [r.day for r in items]
     for i, r in enumerate(items):
         for key, own in blocks(r):
             members[key].append((i, own))
     seen: set[tuple[int, int]] = set()
     for group in members.values():
-        dated = sorted(group, key=lambda m: (items[m[0]].day or date.min, m[0]))
-        for a_pos, (i, own_i) in enumerate(dated):
-            di = items[i].day
-            for b_pos in range(a_pos + 1, len(dated)):  # indices: a slice would copy the block
-                j, own_j = dated[b_pos]
-                dj = items[j].day
-                if di is not None and dj is not None and (dj - di).days > window(items[i]):
-                    break
-                if not (own_i or own_j):
+        if not any(own for _, own in group):
+            continue
+        undated = [i for i, _ in group if days[i] is None]
+        dated = sorted(((days[i], i) for i, _ in group if days[i] is not None))
+        ordinals = [d.toordinal() for d, _ in dated]  # type: ignore[union-attr]
+        w = window(items[group[0][0]])
+        for i, own in group:
+            if not own:
+                continue
+            di = days[i]
+            if di is None:
+                near = [j for _, j in dated] + undated
+            else:
+                lo = bisect_left(ordinals, di.toordinal() - w)
+                hi = bisect_right(ordinals, di.toordinal() + w)
+                near = [j for _, j in dated[lo:hi]] + undated
+            for j in near:
+                if j == i:
                     continue
-                pair = (min(i, j), max(i, j))
-                if pair not in seen:
-                    seen.add(pair)
-                    yield pair
+                pair = (i, j) if i < j else (j, i)
+                if pair in seen or (skip is not None and skip(*pair)):
+                    continue
+                seen.add(pair)
+                yield pair
 
 
 def score(a: Report, b: Report) -> float:

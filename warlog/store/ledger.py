@@ -98,26 +98,39 @@ def units_of_events(conn: Connection, event_ids: Iterable[str]) -> list[tuple[Un
 
 
 def neighbours(conn: Connection, units: Sequence[Unit]) -> set[str]:
-    """Event ids of stored units that share a block with ``units`` within the day window."""
-    spans: dict[str, tuple[date | None, date | None, bool]] = {}
+    """Event ids of stored units that share a block with ``units`` within the day window.
+
+    Each unit asks for its own window only (merged per block), so a batch of articles
+    spread over years reads their neighbourhoods, not every event in between.
+    """
+    w = timedelta(days=MAX_WINDOW)
+    wanted: dict[str, list[tuple[date, date]]] = defaultdict(list)
+    open_blocks: set[str] = set()
     for unit in units:
         day = unit.rep.day
         for key, _own in blocks_of(unit.rep):
-            lo, hi, open_ = spans.get(key, (day, day, False))
             if day is None:
-                open_ = True
+                open_blocks.add(key)
             else:
-                lo = day if lo is None else min(lo, day)
-                hi = day if hi is None else max(hi, day)
-            spans[key] = (lo, hi, open_)
+                wanted[key].append((day - w, day + w))
     b, u = schema.link_blocks.c, schema.link_units.c
+    base = select(u.event_id).join(schema.link_units, u.key == b.unit_key)
     found: set[str] = set()
-    for key, (lo, hi, open_) in spans.items():
-        q = select(u.event_id).join(schema.link_units, u.key == b.unit_key).where(b.block == key)
-        if not open_ and lo is not None and hi is not None:
-            w = timedelta(days=MAX_WINDOW)
-            q = q.where(or_(b.day.is_(None), and_(b.day >= lo - w, b.day <= hi + w)))
-        found.update(conn.execute(q.distinct()).scalars())
+    for key in sorted(open_blocks):
+        found.update(conn.execute(base.where(b.block == key).distinct()).scalars())
+    for key, spans in wanted.items():
+        if key in open_blocks:
+            continue
+        merged: list[tuple[date, date]] = []
+        for lo, hi in sorted(spans):
+            if merged and lo <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+            else:
+                merged.append((lo, hi))
+        for n in range(0, len(merged), 50):
+            ranges = [and_(b.day >= lo, b.day <= hi) for lo, hi in merged[n : n + 50]]
+            q = base.where(b.block == key, or_(b.day.is_(None), *ranges)).distinct()
+            found.update(conn.execute(q).scalars())
     return found
 
 
