@@ -6,7 +6,8 @@ reported by one to five outlets with jittered days, places, counts and
 claimants; a tenth of the claims are cumulative tallies. Each size is linked in
 a child process pinned to one core: units, blocked pair decisions, union-find and
 reconciliation (``warlog.link.link``), and, with ``--store``, the incremental
-path that writes the ledger into SQLite in batches of 500 articles.
+path that writes the ledger into SQLite in batches of 50 articles (one input
+file's worth: ingestion links per file), arriving in random order.
 
     .venv/bin/python bench/bench_link.py [--sizes 10000,30000,100000] [--store] [--json]
 """
@@ -47,6 +48,8 @@ CLAIMANTS = [("sohr", "Syrian Observatory for Human Rights", "monitor", False),
              ("russian_mod", "Russian Ministry of Defence", "military", True), (None, None, None, None)]  # fmt: skip
 TYPES = ["air/drone strike", "shelling/artillery/missile", "armed clash", "car bomb"]
 INCIDENTS_PER_DAY = 6
+# Articles linked per transaction in the store path: ingestion links per input file.
+BATCH = 50
 
 
 def synth_reports(n_claims: int, seed: int = 7) -> tuple[list[Report], dict[str, tuple[int, ...]]]:
@@ -144,9 +147,9 @@ def _link_into_store(n: int) -> dict[str, Any]:
         _seed_articles(store, by_article, leads, insert, schema)
         ids = sorted(by_article)
         t0 = time.perf_counter()
-        for i in range(0, len(ids), 500):
+        for i in range(0, len(ids), BATCH):
             with store.transaction() as tx:
-                update_events(tx.conn, ids[i : i + 500])
+                update_events(tx.conn, ids[i : i + BATCH])
         secs = time.perf_counter() - t0
         events = store.count("events")
         store.close()

@@ -43,10 +43,11 @@ def update_events(conn: Connection, article_ids: Sequence[str]) -> LinkSummary:
     db.delete_units(conn, list(floating))
     db.delete_events(conn, dissolved)
 
-    near = db.neighbours(conn, list(floating.values())) - dissolved
-    settled_units = db.units_of_events(conn, near)
-    settled = {u.key: ev for u, ev in settled_units}
-    pool = list(floating.values()) + [u for u, _ in settled_units if u.key not in floating]
+    near = [
+        (u, ev) for u, ev in db.neighbours(conn, list(floating.values())) if u.key not in floating
+    ]
+    settled = {u.key: ev for u, ev in near}
+    pool = list(floating.values()) + [u for u, _ in near]
     done = []
     replaced: set[str] = set()
     removed = 0
@@ -54,11 +55,15 @@ def update_events(conn: Connection, article_ids: Sequence[str]) -> LinkSummary:
         if all(u.key in settled for u in comp):
             continue  # untouched by this batch
         old_ids = {settled[u.key] for u in comp if u.key in settled}
-        ev = build_event(comp)
+        # The neighbours found stand for their events: the events are read whole only now,
+        # for the few that new units actually join.
+        stored = {u.key: (u, ev) for u, ev in db.units_of_events(conn, old_ids)}
+        members = [u for u in comp if u.key not in settled] + [u for u, _ in stored.values()]
+        ev = build_event(members)
         replaced |= old_ids
         removed += len(old_ids - {ev.id})
         # Units already stored under this id stay as they are; only the event row changes.
-        done.append((ev, [u for u in comp if settled.get(u.key) != ev.id]))
+        done.append((ev, [u for u in members if stored.get(u.key, (None, None))[1] != ev.id]))
     db.delete_events(conn, replaced)
     db.write_events(conn, done)
     return LinkSummary(units=len(floating), events_new=len(done), events_removed=removed)

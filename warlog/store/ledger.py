@@ -16,13 +16,12 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, insert, or_, select
 
 from warlog.link.decide import blocks as blocks_of
+from warlog.link.decide import window
 from warlog.link.events import event_json, report_from_json, report_json
 from warlog.link.units import Unit
 from warlog.records import Event, Report
 from warlog.store import schema
 
-# The widest comparison window of any report (tallies), in days.
-MAX_WINDOW = 9
 _CHUNK = 500
 
 
@@ -97,29 +96,39 @@ def units_of_events(conn: Connection, event_ids: Iterable[str]) -> list[tuple[Un
     return out
 
 
-def neighbours(conn: Connection, units: Sequence[Unit]) -> set[str]:
-    """Event ids of stored units that share a block with ``units`` within the day window.
+def neighbours(conn: Connection, units: Sequence[Unit]) -> list[tuple[Unit, str]]:
+    """Stored units (with their event ids) that :func:`warlog.link.decide.candidates` would pair with
+    ``units``: in a shared block, within the day window, and not two guests of the block.
 
     Each unit asks for its own window only (merged per block), so a batch of articles
     spread over years reads their neighbourhoods, not every event in between.
     """
-    w = timedelta(days=MAX_WINDOW)
-    wanted: dict[str, list[tuple[date, date]]] = defaultdict(list)
-    open_blocks: set[str] = set()
+    # (block, whether the stored unit must be the block's own) -> day windows, or None: any day
+    wanted: dict[tuple[str, bool], list[tuple[date, date]] | None] = {}
     for unit in units:
         day = unit.rep.day
-        for key, _own in blocks_of(unit.rep):
+        w = timedelta(days=window(unit.rep))
+        for key, own in blocks_of(unit.rep):
+            slot = (key, not own)  # a guest meets only the block's own members
             if day is None:
-                open_blocks.add(key)
-            else:
-                wanted[key].append((day - w, day + w))
+                wanted[slot] = None
+            elif wanted.get(slot, []) is not None:
+                wanted.setdefault(slot, []).append((day - w, day + w))  # type: ignore[union-attr]
     b, u = schema.link_blocks.c, schema.link_units.c
-    base = select(u.event_id).join(schema.link_units, u.key == b.unit_key)
-    found: set[str] = set()
-    for key in sorted(open_blocks):
-        found.update(conn.execute(base.where(b.block == key).distinct()).scalars())
-    for key, spans in wanted.items():
-        if key in open_blocks:
+    base = select(u.key, u.kind, u.data, u.event_id).join(schema.link_units, u.key == b.unit_key)
+    found: dict[str, tuple[Unit, str]] = {}
+
+    def take(q: Any) -> None:
+        for r in conn.execute(q.distinct()):
+            if r.key not in found:
+                found[r.key] = (_unit(r.key, r.kind, r.data), r.event_id)
+
+    for (key, own_only), spans in wanted.items():
+        q = base.where(b.block == key)
+        if own_only:
+            q = q.where(b.own == 1)
+        if spans is None:
+            take(q)
             continue
         merged: list[tuple[date, date]] = []
         for lo, hi in sorted(spans):
@@ -129,9 +138,8 @@ def neighbours(conn: Connection, units: Sequence[Unit]) -> set[str]:
                 merged.append((lo, hi))
         for n in range(0, len(merged), 50):
             ranges = [and_(b.day >= lo, b.day <= hi) for lo, hi in merged[n : n + 50]]
-            q = base.where(b.block == key, or_(b.day.is_(None), *ranges)).distinct()
-            found.update(conn.execute(q).scalars())
-    return found
+            take(q.where(or_(b.day.is_(None), *ranges)))
+    return list(found.values())
 
 
 def delete_units(conn: Connection, keys: Sequence[str]) -> None:
