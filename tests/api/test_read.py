@@ -324,3 +324,16 @@ def test_docs_are_offline(client: TestClient) -> None:
     ):  # fmt: skip
         assert path in spec["paths"], path
     assert "post" in spec["paths"]["/api/articles"]
+
+
+def test_reads_do_not_wait_for_a_writer(client: TestClient, seeds_db: Any) -> None:
+    """An ingest holds SQLite's write lock for a whole file; the API's reads must not queue."""
+    import time
+
+    from warlog.store import Store
+
+    with Store(f"sqlite:///{seeds_db}") as other, other.transaction():
+        t0 = time.monotonic()
+        assert client.get("/api/events", params={"limit": 5}).status_code == 200
+        assert client.get("/api/health").status_code == 200
+        assert time.monotonic() - t0 < 5
