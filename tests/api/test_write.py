@@ -163,3 +163,29 @@ def test_protected_reads_need_the_token(tmp_path: Path) -> None:
         # The dashboard's page itself is static; its data calls carry the protection.
         assert c.get("/").status_code == 200
     app.state.store.close()
+
+
+def test_api_on_postgresql(pg_url: str) -> None:
+    """The same write-then-read round trip on PostgreSQL (tsvector search, no reader view)."""
+    app = create_app(pg_url, TOKEN)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.post("/api/articles?focus_country=SY", json={"text": STORY}, headers=auth())
+        assert r.status_code == 201, r.text
+        [event] = r.json()["events"]
+        assert c.get(f"/api/events/{event['id']}").json()["killed"]["best"] == 14
+        hits = c.get("/api/search", params={"q": "Saraqeb"}).json()["hits"]
+        assert hits and hits[0]["events"] == [event["id"]]
+        assert any(p["mark"] for p in hits[0]["snippet_parts"])
+        listed = c.get("/api/events", params={"order": "-date", "near": "Idlib"}).json()
+        assert [e["id"] for e in listed["events"]] == [event["id"]]
+        assert c.get("/api/stats", params={"by": "admin1"}).json()["buckets"]
+        err(c.get("/api/events/i-nothing"), 404)
+
+
+def test_serve_command(runner: object) -> None:
+    from warlog.cli import main
+
+    result = runner.invoke(main, ["serve", "--help"])  # type: ignore[attr-defined]
+    assert result.exit_code == 0 and "--port" in result.output and "WARLOG_TOKEN" in result.output
+    result = runner.invoke(main, ["serve", "--protect-reads"], env={"WARLOG_TOKEN": ""})  # type: ignore[attr-defined]
+    assert result.exit_code == 2 and "WARLOG_TOKEN" in result.output
