@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select
+from sqlalchemy import Connection, delete, insert, select
 
 from warlog.link.decide import blocks as blocks_of
 from warlog.link.decide import window
@@ -136,9 +136,11 @@ def neighbours(conn: Connection, units: Sequence[Unit]) -> list[tuple[Unit, str]
                 merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
             else:
                 merged.append((lo, hi))
-        for n in range(0, len(merged), 50):
-            ranges = [and_(b.day >= lo, b.day <= hi) for lo, hi in merged[n : n + 50]]
-            take(q.where(or_(b.day.is_(None), *ranges)))
+        # One query per range, so each is a range scan of ix_link_blocks_block_day (a list
+        # of ORs makes SQLite scan the whole block, and the work grows with the store).
+        take(q.where(b.day.is_(None)))
+        for lo, hi in merged:
+            take(q.where(b.day >= lo, b.day <= hi))
     return list(found.values())
 
 
