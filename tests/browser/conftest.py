@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
 from browser.harness import (
     BOUNDARIES_DIR,
     CHROMIUM_FLAGS,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+
 from browser.harness import PageLog, StaticServer, is_loopback, save_screenshot
 
 if TYPE_CHECKING:  # imported lazily so that a machine without Playwright skips, not errors
