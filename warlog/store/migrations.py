@@ -30,6 +30,17 @@ def _create(*names: str) -> Callable[[Connection], None]:
     return apply
 
 
+def _index(table: str, name: str) -> Callable[[Connection], None]:
+    """Create an index of :mod:`schema` on a table an earlier migration made without it."""
+
+    def apply(conn: Connection) -> None:
+        index = next(i for i in schema.metadata.tables[table].indexes if i.name == name)
+        if name not in {i["name"] for i in inspect(conn).get_indexes(table)}:
+            index.create(conn)
+
+    return apply
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -39,6 +50,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "claims and article leads", _create("claims", "leads")),
     Migration(3, "events and their linking units", _create("link_units", "link_blocks", "events")),
     Migration(4, "article full-text search", search.create_index),
+    Migration(5, "index of linking blocks by unit", _index("link_blocks", "ix_link_blocks_unit")),
 )
 
 LATEST = MIGRATIONS[-1].version

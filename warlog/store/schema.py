@@ -172,6 +172,9 @@ link_blocks = Table(
     Column("own", Integer, nullable=False),  # 0: a guest in its country's block
     Column("day", Date),
     Index("ix_link_blocks_block_day", "block", "day"),
+    # Migration 5: re-linking deletes a unit's blocks by unit; without it every batch scans
+    # the whole table and linking through the store grows with the square of the claims.
+    Index("ix_link_blocks_unit", "unit_key"),
 )
 
 events = Table(
