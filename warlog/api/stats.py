@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from warlog.store import Store, schema
+from warlog.store import Store, filter_events, schema
 
 PERIODS = ("week", "month")
 GROUPS = {"actor": "perpetrator_name", "admin1": "admin1", "event_type": "event_type"}
@@ -46,20 +46,16 @@ def deaths(
     """
     e = schema.events.c
     group_col = getattr(e, GROUPS[by])
-    q = select(e.date_start, e.killed_best, group_col.label("grp"))
-    if since:
-        q = q.where(e.date_end >= since)
-    if until:
-        q = q.where(e.date_start <= until)
-    if actor:
-        # The same matching as Store.events(actor=...), so the chart and the list agree.
-        q = q.where(e.search_text.contains(actor.lower(), autoescape=True))
-    if event_type:
-        q = q.where(e.event_type == event_type)
-    if kind:
-        q = q.where(e.kind == kind)
-    if conflicting:
-        q = q.where(e.conflict == 1)
+    # The same filters as Store.events, so the chart and the list agree.
+    q = filter_events(
+        select(e.date_start, e.killed_best, group_col.label("grp")),
+        since=since,
+        until=until,
+        actor=actor,
+        event_type=event_type,
+        kind=kind,
+        conflicting=conflicting,
+    )
     cells: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
     totals: dict[str, int] = defaultdict(int)
     undated = [0, 0]

@@ -379,19 +379,15 @@ class Store:
         from warlog.link.decide import haversine_km
 
         e = schema.events.c
-        q = select(e.data, e.lat, e.lon)
-        if since:
-            q = q.where(e.date_end >= since)
-        if until:
-            q = q.where(e.date_start <= until)
-        if actor:
-            q = q.where(e.search_text.contains(actor.lower(), autoescape=True))
-        if event_type:
-            q = q.where(e.event_type == event_type)
-        if kind:
-            q = q.where(e.kind == kind)
-        if conflicting:
-            q = q.where(e.conflict == 1)
+        q = filter_events(
+            select(e.data, e.lat, e.lon),
+            since=since,
+            until=until,
+            actor=actor,
+            event_type=event_type,
+            kind=kind,
+            conflicting=conflicting,
+        )
         if ids is not None:
             q = q.where(e.id.in_(list(ids)))
         if near:
@@ -490,6 +486,33 @@ class Store:
         )
         event.listen(view.engine, "connect", _sqlite_pragmas)
         return view
+
+
+def filter_events(
+    q: Any,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    actor: str | None = None,
+    event_type: str | None = None,
+    kind: str | None = None,
+    conflicting: bool = False,
+) -> Any:
+    """The event filters shared by the list, the statistics and the exports, so they agree."""
+    e = schema.events.c
+    if since:
+        q = q.where(e.date_end >= since)
+    if until:
+        q = q.where(e.date_start <= until)
+    if actor:
+        q = q.where(e.search_text.contains(actor.lower(), autoescape=True))
+    if event_type:
+        q = q.where(e.event_type == event_type)
+    if kind:
+        q = q.where(e.kind == kind)
+    if conflicting:
+        q = q.where(e.conflict == 1)
+    return q
 
 
 def _unit_order(key: str) -> tuple[int, int]:
