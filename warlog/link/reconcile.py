@@ -23,8 +23,9 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
-from warlog.records import Claim, Estimate, Report, Revision, SourceFigure
+from warlog.records import OUTCOMES, Claim, Estimate, Report, Revision, SourceFigure
 
 # A source below this confidence is listed but is not credible enough to set a figure.
 CREDIBLE = 0.5
@@ -41,13 +42,25 @@ _PARTISAN_RANK = 5
 GROUPS = ("total", "civilians", "combatants", "children", "women")
 
 
+class _Row(NamedTuple):
+    """One report's figure for one group: the claim's own count, or a part of it."""
+
+    report: Report
+    low: int | None
+    high: int | None
+    text: str
+
+    @property
+    def point(self) -> int:
+        """The figure it stands behind: "at least 9" -> 9, "up to 6" -> 6."""
+        return _point(self.low, self.high)
+
+
 def reconcile(
     reports: Sequence[Report], nationalities: frozenset[str] = frozenset()
 ) -> tuple[tuple[Estimate, ...], tuple[Revision, ...]]:
     """Estimates per (outcome, group), in a stable order, and the total toll's revisions."""
-    members: dict[tuple[str, str], list[tuple[Report, int | None, int | None, str]]] = defaultdict(
-        list
-    )
+    members: dict[tuple[str, str], list[_Row]] = defaultdict(list)
     # The largest count of everyone (no nationality) per outcome: a smaller count with a
     # nationality inside the same event is a part of it, not a rival total.
     plain: dict[str, int] = defaultdict(int)
@@ -58,7 +71,7 @@ def reconcile(
         c = r.claim
         part_of_more = plain[c.outcome] > _value(c) * 1.1
         for group, low, high, text in _groups(c, part_of_more, nationalities):
-            members[(c.outcome, group)].append((r, low, high, text))
+            members[(c.outcome, group)].append(_Row(r, low, high, text))
     estimates = []
     for (o, g), rows in members.items():
         if g == "total":
@@ -70,22 +83,26 @@ def reconcile(
 
 
 def _value(c: Claim) -> int:
-    return max(v for v in (c.low, c.high, 0) if v is not None)
+    return _largest(c.low, c.high)
 
 
-def _total(outcome: str, rows: list[tuple[Report, int | None, int | None, str]]) -> Estimate:
+def _largest(low: int | None, high: int | None) -> int:
+    return max(v for v in (low, high, 0) if v is not None)
+
+
+def _total(outcome: str, rows: list[_Row]) -> Estimate:
     """Everyone hit: when some sources count only civilians and others only combatants,
     they count different people, and the total adds the two groups."""
-    kinds = {r.claim.victims.kind for r, *_ in rows}
+    kinds = {row.report.claim.victims.kind for row in rows}
     if not {"civilians", "combatants"} <= kinds:
         return _estimate(outcome, "total", rows)
     civ = _estimate(
-        outcome, "civilians", [x for x in rows if x[0].claim.victims.kind == "civilians"]
+        outcome, "civilians", [x for x in rows if x.report.claim.victims.kind == "civilians"]
     )
     com = _estimate(
-        outcome, "combatants", [x for x in rows if x[0].claim.victims.kind == "combatants"]
+        outcome, "combatants", [x for x in rows if x.report.claim.victims.kind == "combatants"]
     )
-    rest = [x for x in rows if x[0].claim.victims.kind not in ("civilians", "combatants")]
+    rest = [x for x in rows if x.report.claim.victims.kind not in ("civilians", "combatants")]
     other = _estimate(outcome, "total", rest) if rest else None
 
     def add(a: int | None, b: int | None, c: int | None) -> int | None:
@@ -151,62 +168,61 @@ def _nationality(words: str, nationalities: frozenset[str]) -> str | None:
     return None
 
 
-def _estimate(
-    outcome: str, group: str, rows: list[tuple[Report, int | None, int | None, str]]
-) -> Estimate:
-    by_source: dict[str, list[tuple[Report, int | None, int | None, str]]] = defaultdict(list)
+def _estimate(outcome: str, group: str, rows: list[_Row]) -> Estimate:
+    by_source: dict[str, list[_Row]] = defaultdict(list)
     for row in rows:
-        by_source[source_of(row[0])[0]].append(row)
+        by_source[source_of(row.report)[0]].append(row)
     figures = [_figure(rs) for rs in by_source.values()]
     precise = [f for f in figures if not f.vague and f.confidence >= CREDIBLE]
     credible = precise or [f for f in figures if f.confidence >= CREDIBLE] or figures
-    point = {id(f): _point(f) for f in credible}
-    top = {id(f): _top(f) for f in credible}
-    lo_f = min(credible, key=lambda f: (point[id(f)], _rank(f)))
-    hi_f = max(credible, key=lambda f: (top[id(f)], -_rank(f)))
+    low = min(_point(f.low, f.high) for f in credible)
+    high = max(_top(f) for f in credible)
     best_f = min(credible, key=lambda f: (_rank(f), f.vague, _specificity(f), -f.confidence))
-    high = top[id(hi_f)]
-    givers = [f for f in credible if top[id(f)] == high]
+    givers = [f for f in credible if _top(f) == high]
     high_partisan = all(f.partisan for f in givers) and any(
-        not f.partisan and top[id(f)] < high for f in credible
+        not f.partisan and _top(f) < high for f in credible
     )
     return Estimate(
         outcome=outcome,
         group=group,
-        low=point[id(lo_f)],
-        best=point[id(best_f)],
+        low=low,
+        best=_point(best_f.low, best_f.high),
         high=high,
         conflict=_conflict([f for f in credible if not f.vague]),
         high_partisan=high_partisan,
-        low_claims=_claims_giving(credible, lambda f: point[id(f)] == point[id(lo_f)]),
+        low_claims=tuple(f.claims[0] for f in credible if _point(f.low, f.high) == low),
         best_claims=best_f.claims[:1],
-        high_claims=_claims_giving(credible, lambda f: top[id(f)] == high),
+        high_claims=tuple(f.claims[0] for f in givers),
         sources=tuple(sorted(figures, key=lambda f: (_rank(f), f.name))),
     )
 
 
-def _figure(rows: list[tuple[Report, int | None, int | None, str]]) -> SourceFigure:
+def _figure(rows: list[_Row]) -> SourceFigure:
     """One source's figure: its latest article's largest number (non-vague first)."""
-    key, name, kind, partisan = source_of(rows[0][0])
-
-    def value(row: tuple[Report, int | None, int | None, str]) -> int:
-        return max(v for v in (row[1], row[2], 0) if v is not None)
-
-    latest = max(rows, key=lambda row: (_day(row[0]), not row[0].claim.vague, value(row)))
-    chosen = latest
-    claims = [chosen[0].key, *sorted({row[0].key for row in rows} - {chosen[0].key})]
+    key, name, kind, partisan = source_of(rows[0].report)
+    chosen = max(
+        rows,
+        key=lambda row: (
+            _day(row.report),
+            not row.report.claim.vague,
+            _largest(row.low, row.high),
+        ),
+    )
+    claims = [chosen.report.key, *sorted({row.report.key for row in rows} - {chosen.report.key})]
     return SourceFigure(
         source=key,
         name=name,
         kind=kind,
         partisan=partisan,
-        low=chosen[1],
-        high=chosen[2],
-        count_text=chosen[3],
-        vague=chosen[0].claim.vague,
-        confidence=max(row[0].claim.confidence for row in rows),
+        low=chosen.low,
+        high=chosen.high,
+        count_text=chosen.text,
+        vague=chosen.report.claim.vague,
+        confidence=max(row.report.claim.confidence for row in rows),
         claims=tuple(claims),
-        outlets=tuple(sorted({row[0].outlet or f"article {row[0].article_id}" for row in rows})),
+        outlets=tuple(
+            sorted({row.report.outlet or f"article {row.report.article_id}" for row in rows})
+        ),
     )
 
 
@@ -214,9 +230,9 @@ def _day(r: Report) -> date:
     return r.published or date.min
 
 
-def _point(f: SourceFigure) -> int:
+def _point(low: int | None, high: int | None) -> int:
     """The figure a source stands behind: "at least 9" -> 9, "up to 6" -> 6."""
-    return f.low if f.low is not None else (f.high or 0)
+    return low if low is not None else (high or 0)
 
 
 def _top(f: SourceFigure) -> int:
@@ -243,24 +259,22 @@ def _conflict(figures: list[SourceFigure]) -> bool:
     return floor > ceiling * 1.1 + 1
 
 
-def _claims_giving(figures: list[SourceFigure], pred: object) -> tuple[str, ...]:
-    return tuple(f.claims[0] for f in figures if pred(f))  # type: ignore[operator]
-
-
-def _revisions(rows: list[tuple[Report, int | None, int | None, str]]) -> tuple[Revision, ...]:
+def _revisions(rows: list[_Row]) -> tuple[Revision, ...]:
     """Each source's total article by article, kept whole when it changed over time."""
-    by_source: dict[str, dict[str, tuple[Report, int | None, int | None, str]]] = defaultdict(dict)
+    by_source: dict[str, dict[str, _Row]] = defaultdict(dict)
     for row in rows:
-        if row[0].claim.vague:
+        if row.report.claim.vague:
             continue
-        per_article = by_source[source_of(row[0])[1]]
-        cur = per_article.get(row[0].article_id)
-        if cur is None or _point_of(row) > _point_of(cur):
-            per_article[row[0].article_id] = row
+        per_article = by_source[source_of(row.report)[1]]
+        cur = per_article.get(row.report.article_id)
+        if cur is None or row.point > cur.point:
+            per_article[row.report.article_id] = row
     out: list[Revision] = []
     for name, per_article in by_source.items():
-        steps = sorted(per_article.values(), key=lambda row: (_day(row[0]), row[0].article_id))
-        if len({_point_of(row) for row in steps}) > 1:
+        steps = sorted(
+            per_article.values(), key=lambda row: (_day(row.report), row.report.article_id)
+        )
+        if len({row.point for row in steps}) > 1:
             out += [
                 Revision(r.published, r.outlet, name, lo, hi, text, r.key)
                 for r, lo, hi, text in steps
@@ -268,13 +282,8 @@ def _revisions(rows: list[tuple[Report, int | None, int | None, str]]) -> tuple[
     return tuple(sorted(out, key=lambda v: (v.published or date.min, v.source, v.claim)))
 
 
-def _point_of(row: tuple[Report, int | None, int | None, str]) -> int:
-    return row[1] if row[1] is not None else (row[2] or 0)
-
-
 def _outcome_order(o: str) -> int:
-    order = ("killed", "wounded", "arrested", "kidnapped", "missing")
-    return order.index(o) if o in order else len(order)
+    return OUTCOMES.index(o) if o in OUTCOMES else len(OUTCOMES)
 
 
 def _group_order(g: str) -> tuple[int, str]:
