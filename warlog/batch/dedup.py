@@ -15,10 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from warlog.batch.read import ArticleRow, CleanedPage, Order
-from warlog.clean.dedup import NUM_PERM
+from warlog.clean.dedup import Signature
 
 if TYPE_CHECKING:
     from pyspark import RDD
@@ -51,10 +49,10 @@ def _near_pairs(
     group: Iterable[tuple[Order, str, bytes]], threshold: float
 ) -> Iterator[tuple[Order, Any]]:
     items = sorted(group, key=lambda x: x[0])
-    sigs = [np.frombuffer(s, dtype="<u8") for _, _, s in items]
+    sigs = [Signature.from_bytes(s) for _, _, s in items]
     for xi in range(1, len(items)):
         for ci in range(xi):
-            j = float(np.count_nonzero(sigs[xi] == sigs[ci])) / NUM_PERM
+            j = sigs[xi].jaccard(sigs[ci])
             if j >= threshold:
                 yield items[xi][0], ("near", items[ci][0], items[ci][1], j)
 

@@ -7,7 +7,7 @@ has no day. Here each unit is sent to its block's bucket of ``window`` days and 
 bucket before (as a spill, so pairs straddling two buckets meet once, in the earlier
 bucket), and undated units meet every unit of their block in a bucket of their own. Each
 group is swept locally; surviving pairs of different articles are scored with
-:func:`warlog.link.decide.score` against :data:`THRESHOLD`. The edges go to the driver,
+:func:`warlog.link.decide.linked`. The edges go to the driver,
 where a union-find gives the same connected sets as :func:`warlog.link.components`
 (components do not depend on the order edges arrive in), and events are built per
 component on the executors with :func:`warlog.link.build_event`.
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from warlog.link.decide import THRESHOLD, blocks, score, window
+from warlog.link.decide import UnionFind, blocks, linked, window
 from warlog.link.units import Unit
 from warlog.records import Event, Report
 
@@ -49,10 +49,6 @@ def entries(u: Unit, undated_blocks: frozenset[str]) -> Iterator[tuple[GroupKey,
             yield (key, UNDATED), (SPILL, u.key, own, rep)
 
 
-def _article(key: str) -> str:
-    return key.split("/")[0]
-
-
 def group_edges(items: Iterable[Entry]) -> Iterator[tuple[str, str]]:
     """Linked pairs (key, key) of one (block, bucket) group."""
     home = [e for e in items if e[0] == HOME]
@@ -79,9 +75,7 @@ def _fits(a: Entry, b: Entry) -> bool:
 
 
 def _edge(a: Entry, b: Entry) -> Iterator[tuple[str, str]]:
-    if _article(a[1]) == _article(b[1]):
-        return  # one article's units were told apart on purpose
-    if score(a[3], b[3]) >= THRESHOLD:
+    if linked(a[3], b[3]):
         yield (a[1], b[1]) if a[1] < b[1] else (b[1], a[1])
 
 
@@ -103,20 +97,10 @@ def edges(units: RDD[Unit], partitions: int | None = None) -> RDD[tuple[str, str
 
 def union_find(keys: Sequence[str], pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """unit key -> the smallest key of its connected set."""
-    parent = {k: k for k in keys}
-
-    def find(k: str) -> str:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    sets = UnionFind(keys)
     for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            lo, hi = (ra, rb) if ra < rb else (rb, ra)
-            parent[hi] = lo
-    return {k: find(k) for k in keys}
+        sets.union(a, b)
+    return {k: sets.find(k) for k in keys}
 
 
 def events(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from warlog.link.decide import THRESHOLD, candidates, haversine_km, score
+from warlog.link.decide import THRESHOLD, UnionFind, candidates, haversine_km, linked, score
 from warlog.link.events import build_event, event_json
 from warlog.link.units import Unit, article_units
 from warlog.records import Event, Report
@@ -30,6 +30,7 @@ __all__ = [
     "event_json",
     "haversine_km",
     "link",
+    "linked",
     "score",
     "units_of",
 ]
@@ -50,42 +51,22 @@ def components(units: Sequence[Unit], settled: Mapping[str, str] | None = None) 
     known to share an event; only pairs with at least one unsettled unit are scored."""
     items = sorted(units, key=lambda u: u.key)
     settled = settled or {}
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        a, b = find(i), find(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-
+    sets = UnionFind(range(len(items)))
     first_of: dict[str, int] = {}
     for i, u in enumerate(items):
         ev = settled.get(u.key)
         if ev is not None:
-            if ev in first_of:
-                union(first_of[ev], i)
-            else:
-                first_of[ev] = i
+            sets.union(first_of.setdefault(ev, i), i)
     reps = [u.rep for u in items]
-    articles = [u.key.split("/")[0] for u in items]
     known = [u.key in settled for u in items]
 
-    def decided(i: int, j: int) -> bool:
-        # Settled pairs were decided when they were linked; one article's units were told
-        # apart on purpose.
-        return (known[i] and known[j]) or articles[i] == articles[j]
-
-    for i, j in candidates(reps, decided):
-        if score(reps[i], reps[j]) >= THRESHOLD:
-            union(i, j)
+    # Settled pairs were decided when they were linked.
+    for i, j in candidates(reps, lambda i, j: known[i] and known[j]):
+        if linked(reps[i], reps[j]):
+            sets.union(i, j)
     groups: dict[int, list[Unit]] = defaultdict(list)
     for i, u in enumerate(items):
-        groups[find(i)].append(u)
+        groups[sets.find(i)].append(u)
     return list(groups.values())
 
 

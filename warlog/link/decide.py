@@ -13,6 +13,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from warlog.records import Claim, Report
 
@@ -21,6 +22,7 @@ WINDOW_DAYS = 2
 CELL_DEG = 0.5
 _COARSE = frozenset({"province", "region", "country"})
 THRESHOLD = 2.0
+T = TypeVar("T")
 
 
 def window(r: Report) -> int:
@@ -99,6 +101,12 @@ def candidates(
                 yield pair
 
 
+def linked(a: Report, b: Report) -> bool:
+    """The decision: two units' summaries report one incident. Units of one article never
+    link directly: the article told them apart on purpose."""
+    return a.article_id != b.article_id and score(a, b) >= THRESHOLD
+
+
 def score(a: Report, b: Report) -> float:
     """Evidence that two reports are about the same incident (positive) or not (negative)."""
     ca, cb = a.claim, b.claim
@@ -128,8 +136,6 @@ def score(a: Report, b: Report) -> float:
     )
     if copies and a.article_id != b.article_id:
         s += 3.0  # a wire copy of the same story
-    if a.article_id == b.article_id and ca.evidence.start == cb.evidence.start:
-        s -= 2.0  # two counts in one sentence are usually two groups of people
     return s
 
 
@@ -140,8 +146,7 @@ def _place_score(a: Claim, b: Claim) -> float:
     if pa.country != pb.country:
         return -4.0
     km = haversine_km(pa.lat, pa.lon, pb.lat, pb.lon)
-    coarse = {"province", "region", "country"} & {pa.precision, pb.precision}
-    if not coarse:
+    if not _COARSE & {pa.precision, pb.precision}:
         return 2.0 if km <= 10 else 1.0 if km <= 25 else -1.0 if km <= 60 else -3.0
     if pa.admin1 and pb.admin1:
         return 0.5 if pa.admin1 == pb.admin1 else -3.0
@@ -180,3 +185,24 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * r * math.asin(math.sqrt(h))
+
+
+class UnionFind:
+    """Disjoint sets whose representative is always the smallest member, so the sets and
+    their representatives do not depend on the order links arrive in."""
+
+    def __init__(self, items: Iterable[T]) -> None:
+        self.parent: dict[T, T] = {x: x for x in items}
+
+    def find(self, x: T) -> T:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: T, b: T) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = (ra, rb) if ra < rb else (rb, ra)  # type: ignore[operator]
+            self.parent[hi] = lo
