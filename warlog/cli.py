@@ -8,7 +8,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from rich.table import Table
 
 from warlog import __version__
 from warlog.errors import WarlogError
-from warlog.extract.jsonout import claim_json
+from warlog.extract.jsonout import article_meta_json, claim_json
 from warlog.ingest.tabular import parse_map
 from warlog.pipeline import IngestReport, ingest_paths
 from warlog.records import OUTCOMES, SCOPES, Article, Claim, Problem
@@ -250,7 +249,7 @@ def articles_cmd(
         )
     if as_json:
         for a in arts:
-            click.echo(json.dumps(_article_json(a, text=False), ensure_ascii=False))
+            click.echo(json.dumps(article_meta_json(a), ensure_ascii=False))
     else:
         _print_articles(arts, title="Articles")
 
@@ -264,9 +263,9 @@ def article_cmd(db: str | None, as_json: bool, article_id: str) -> None:
     with _store(db) as store:
         a = store.article(article_id)
     if as_json:
-        click.echo(json.dumps(_article_json(a, text=True), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(article_meta_json(a, text=True), ensure_ascii=False, indent=2))
         return
-    for key, value in _article_json(a, text=False).items():
+    for key, value in article_meta_json(a).items():
         click.echo(f"{key:>14}: {value}")
     click.echo("")
     click.echo(a.text)
@@ -498,27 +497,6 @@ def gazetteer_add(file: Path, data_dir: Path | None) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     err.print(f"Added {n} place(s) from {file} to {target}", highlight=False)
-
-
-def _article_json(a: Article, text: bool) -> dict[str, Any]:
-    d: dict[str, Any] = {
-        "id": a.id,
-        "title": a.title,
-        "outlet": a.outlet,
-        "outlet_how": a.outlet_how,
-        "published": a.published.isoformat() if isinstance(a.published, date) else None,
-        "published_how": a.published_how,
-        "url": a.url,
-        "source": a.source,
-        "external_id": a.external_id,
-        "duplicate_of": a.duplicate_of,
-        "duplicate_how": a.duplicate_how,
-        "removed": list(a.removed),
-        "chars": len(a.text),
-    }
-    if text:
-        d["text"] = a.text
-    return d
 
 
 def _print_articles(arts: list[Article], title: str) -> None:

@@ -22,7 +22,7 @@ def event_filters(f: Any) -> Any:
         [
             click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="On or after this day."),
             click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="On or before this day."),
-            click.option("--near", metavar="PLACE", help="Within --km of this place (a gazetteer name)."),
+            click.option("--near", metavar="PLACE", help="Within --km of this place (a gazetteer name or LAT,LON)."),
             click.option("--km", type=click.FloatRange(min=0), default=25.0, show_default=True),
             click.option("--actor", help="Perpetrator, claimant or outlet (words of its name or id)."),
             click.option("--type", "event_type", help="Event type, e.g. 'air/drone strike'."),
@@ -40,7 +40,9 @@ def query_events(
 ) -> list[dict[str, Any]]:
     near = None
     if opts.get("near"):
-        near = (*_locate(opts["near"]), opts.get("km") or 25.0)
+        from warlog.resolve.gazetteer import locate
+
+        near = (*locate(opts["near"]), opts.get("km") or 25.0)
     return store.events(
         since=_day(opts.get("since")),
         until=_day(opts.get("until")),
@@ -56,15 +58,6 @@ def query_events(
 
 def _day(v: Any) -> date | None:
     return v.date() if v is not None else None
-
-
-def _locate(name: str) -> tuple[float, float]:
-    from warlog.resolve.gazetteer import Gazetteer
-
-    place = Gazetteer.load().resolve(name)
-    if place is None:
-        raise WarlogError(E.E119, name=name)
-    return (place.lat, place.lon)
 
 
 @main.command("events")

@@ -173,8 +173,14 @@ def test_events_near_a_place(runner, seeds_db: str) -> None:
     assert res.exit_code == 0, res.output
     near = [json.loads(line) for line in res.output.splitlines()]
     assert near and all(r["place"]["name"] == "Al Mayādīn" for r in near)
+    res = runner.invoke(
+        main, ["events", "--db", seeds_db, "--json", "--near", "35.02,40.45", "--km", "15"]
+    )
+    assert [json.loads(line)["id"] for line in res.output.splitlines()] == [r["id"] for r in near]
     res = runner.invoke(main, ["events", "--db", seeds_db, "--near", "Nowhereville Xq"])
     assert res.exit_code == 1 and "E119" in res.output
+    res = runner.invoke(main, ["events", "--db", seeds_db, "--near", "95,40"])
+    assert res.exit_code == 1 and "E118" in res.output
 
 
 def test_show_lists_every_claim_side_by_side(runner, seeds_db: str, events) -> None:

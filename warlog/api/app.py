@@ -29,10 +29,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from warlog.api import stats
-from warlog.errors import E, WarlogError
+from warlog.errors import WarlogError
 from warlog.export import FORMATS, export
-from warlog.extract.jsonout import claim_json
-from warlog.records import OUTCOMES, SCOPES, Article
+from warlog.extract.jsonout import article_meta_json, claim_json
+from warlog.records import OUTCOMES, SCOPES
 from warlog.settings import DEFAULT_MAX_BYTES, IngestOptions
 from warlog.store import Store
 
@@ -56,7 +56,6 @@ CSP = (
 # A raw page is whatever a scraper saved, scripts included: never a document of this origin.
 RAW_CSP = "sandbox; default-src 'none'"
 _STATUS_OF_CODE = {"E113": 404, "E117": 404, "E119": 400, "E118": 400}
-_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -267,7 +266,7 @@ def create_app(
         )[offset:]
         return _json(
             {
-                "articles": [_article_json(a) for a in found[:limit]],
+                "articles": [article_meta_json(a, source=False) for a in found[:limit]],
                 "limit": limit,
                 "offset": offset,
                 "next_offset": offset + limit if len(found) > limit else None,
@@ -285,7 +284,7 @@ def create_app(
         claims = st.claims(article_ids=[art.id])
         return _json(
             {
-                **_article_json(art),
+                **article_meta_json(art, source=False),
                 "text": art.text,
                 "raw_url": f"/api/articles/{art.id}/raw",
                 "claims": [claim_json(c) for c in claims],
@@ -449,7 +448,8 @@ def create_app(
                 "pages_new": report.pages_new,
                 "pages_unchanged": report.pages_unchanged,
                 "articles": [
-                    {**_article_json(a), "claims": by_article.get(a.id, [])} for a in arts
+                    {**article_meta_json(a, source=False), "claims": by_article.get(a.id, [])}
+                    for a in arts
                 ],
                 "events": events,
                 "problems": problems,
@@ -504,7 +504,9 @@ def _filters(
 ) -> dict[str, Any]:
     where = None
     if near and near.strip():
-        where = (*_locate(near), km)
+        from warlog.resolve.gazetteer import locate
+
+        where = (*locate(_text(near) or ""), km)
     return {
         "since": since,
         "until": until,
@@ -513,38 +515,6 @@ def _filters(
         "event_type": _text(event_type) or None,
         "kind": kind,
         "conflicting": conflicting,
-    }
-
-
-def _locate(place: str) -> tuple[float, float]:
-    m = _LATLON.match(place)
-    if m:
-        lat, lon = float(m.group(1)), float(m.group(2))
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise WarlogError(E.E118, what="near", reason=f"{place!r} is not a latitude,longitude")
-        return lat, lon
-    from warlog.resolve.gazetteer import Gazetteer
-
-    found = Gazetteer.load().resolve(_text(place) or "")
-    if found is None:
-        raise WarlogError(E.E119, name=place)
-    return (found.lat, found.lon)
-
-
-def _article_json(a: Article) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "title": a.title,
-        "outlet": a.outlet,
-        "outlet_how": a.outlet_how,
-        "published": a.published.isoformat() if isinstance(a.published, date) else None,
-        "published_how": a.published_how,
-        "url": a.url,
-        "external_id": a.external_id,
-        "duplicate_of": a.duplicate_of,
-        "duplicate_how": a.duplicate_how,
-        "removed": list(a.removed),
-        "chars": len(a.text),
     }
 
 

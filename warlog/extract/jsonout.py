@@ -129,6 +129,32 @@ def article_json(result: ArticleClaims) -> dict[str, Any]:
     }
 
 
+def article_meta_json(a: Article, *, text: bool = False, source: bool = True) -> dict[str, Any]:
+    """An article's metadata (``warlog articles --json``, the API); ``source`` is the input
+    file it came from, which a server keeps to itself."""
+    d: dict[str, Any] = {
+        "id": a.id,
+        "title": a.title,
+        "outlet": a.outlet,
+        "outlet_how": a.outlet_how,
+        "published": a.published.isoformat() if isinstance(a.published, date) else None,
+        "published_how": a.published_how,
+        "url": a.url,
+    }
+    if source:
+        d["source"] = a.source
+    d.update(
+        external_id=a.external_id,
+        duplicate_of=a.duplicate_of,
+        duplicate_how=a.duplicate_how,
+        removed=list(a.removed),
+        chars=len(a.text),
+    )
+    if text:
+        d["text"] = a.text
+    return d
+
+
 def claim_from_json(article_id: str, d: dict[str, Any]) -> Claim:
     """The inverse of :func:`claim_json`, for claims read back from the store."""
     from warlog.records import Evidence, Part, Victims

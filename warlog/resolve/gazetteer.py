@@ -1336,3 +1336,22 @@ def _wanted_line(line: str, wanted: set[str] | None) -> bool:
 def _chain(head: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
     yield head
     yield from rest
+
+
+_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+def locate(place: str) -> tuple[float, float]:
+    """Coordinates for a user's ``--near``/``near=``: "lat,lon", or a place the gazetteer knows."""
+    from warlog.errors import E, WarlogError
+
+    m = _LATLON.match(place)
+    if m:
+        lat, lon = float(m.group(1)), float(m.group(2))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise WarlogError(E.E118, what="near", reason=f"{place!r} is not a latitude,longitude")
+        return lat, lon
+    found = Gazetteer.load().resolve(place)
+    if found is None:
+        raise WarlogError(E.E119, name=place)
+    return (found.lat, found.lon)
