@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
+from warlog.extract.jsonout import claim_from_json
 from warlog.link.decide import blocks as blocks_of
 from warlog.link.decide import window
 from warlog.link.events import event_json, report_from_json, report_json
@@ -58,16 +59,7 @@ def article_reports(conn: Connection, article_ids: Sequence[str]) -> list[Articl
             if m is None:
                 continue
             reports = tuple(
-                report_from_json(
-                    {
-                        "article_id": aid,
-                        "outlet": m.outlet,
-                        "published": m.published.isoformat() if m.published else None,
-                        "copy_of": m.duplicate_of,
-                        "title": m.title,
-                        "claim": d,
-                    }
-                )
+                Report(claim_from_json(aid, d), aid, m.outlet, m.published, m.duplicate_of, m.title)
                 for d in claims.get(aid, ())
             )
             out.append(ArticleReports(aid, reports, leads.get(aid, ())))
@@ -176,10 +168,6 @@ def write_events(conn: Connection, done: Sequence[tuple[Event, Sequence[Unit]]])
     if block_rows:
         conn.execute(insert(schema.link_blocks), block_rows)
     conn.execute(insert(schema.events), [event_row(ev) for ev, _ in done])
-
-
-def write_event(conn: Connection, ev: Event, units: Sequence[Unit]) -> None:
-    write_events(conn, [(ev, units)])
 
 
 def event_row(ev: Event) -> dict[str, Any]:
