@@ -179,13 +179,9 @@ def own_forces(
         return victims
     nationality = None
     if claimant.id:
-        country = actors.claimant(claimant.id).country
-        if country and actors.claimant(claimant.id).kind in {
-            "government",
-            "military",
-            "state media",
-        }:
-            nationality = lex.demonyms.get(country)
+        known = actors.claimant(claimant.id)
+        if known.country and known.kind in {"government", "military", "state media"}:
+            nationality = lex.demonyms.get(known.country)
     if nationality is None:
         nationality = next(
             (w for w in claimant.text.replace("-", " ").split() if w in lex.demonyms.values()),
