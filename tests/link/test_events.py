@@ -247,3 +247,15 @@ def test_postgresql_gives_the_same_events(pg_url: str, seeds_db: str) -> None:
     with Store(pg_url) as store:
         ingest_paths(store, [str(SEEDS)])
     assert _partition(pg_url) == _partition(seeds_db)
+
+
+def test_eval_links_names_a_bad_gold_file(runner, tmp_path: Path) -> None:
+    dataset = tmp_path / "d.jsonl"
+    dataset.write_text('{"id": "a", "text": "Ten people were killed."}\n', "utf-8")
+    for body in ("not json", '{"clusters": [{"members": []}]}', "[1, 2]"):
+        gold = tmp_path / "gold.json"
+        gold.write_text(body, "utf-8")
+        res = runner.invoke(main, ["eval", "links", str(dataset), str(gold)])
+        assert res.exit_code == 1, res.output
+        assert "E118" in res.output and "gold partition" in res.output
+        assert "Traceback" not in res.output

@@ -67,8 +67,17 @@ def score_partition(gold: dict[str, str], predicted: dict[str, str]) -> LinkScor
 
 def read_clusters(path: Path) -> dict[str, str]:
     """A gold partition file (``{"clusters": [{"ids": [...], "incident": ...}]}``) as id -> label."""
-    data = json.loads(path.read_text("utf-8"))
-    return {i: f"g{n}" for n, c in enumerate(data["clusters"]) for i in c["ids"]}
+    from warlog.errors import E, WarlogError
+
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return {i: f"g{n}" for n, c in enumerate(data["clusters"]) for i in c["ids"]}
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise WarlogError(
+            E.E118,
+            what=f"gold partition {path}",
+            reason=f'expected {{"clusters": [{{"ids": [...]}}, ...]}} ({type(exc).__name__}: {exc})',
+        ) from exc
 
 
 def evaluate_links(dataset: Path, gold_path: Path, focus: str | None = "SY") -> LinkScores:
