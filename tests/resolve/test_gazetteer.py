@@ -163,6 +163,7 @@ SHIPPED = {
     "admin.tsv": ["country", "level", "code", "name", "aliases", "lat", "lon", "kind", "precision"],
     "ucdp_places.tsv": [*ENTRY_COLUMNS, "events"],
     "stopwords.txt": ["word", "kind"],
+    "world.tsv": [*ENTRY_COLUMNS, "code", "population", "geonameid"],
 }
 
 
@@ -183,6 +184,55 @@ def test_data_file_header_and_version(name: str) -> None:
     assert VERSION_LINE.match(data.comments[0]), data.comments[0]
     assert list(data.header) == SHIPPED[name]
     assert data.rows
+
+
+def test_world_table_rows() -> None:
+    """Every country, continent and admin area of world.tsv is well formed and placed."""
+    data = read_data_file(_shipped_path("world.tsv"))
+    kinds: dict[str, int] = {}
+    for lineno, row in data.rows:
+        where = f"world.tsv:{lineno}"
+        kind = row["kind"]
+        kinds[kind] = kinds.get(kind, 0) + 1
+        assert row["name"].strip() == row["name"] and row["name"], where
+        assert -90 <= float(row["lat"]) <= 90 and -180 <= float(row["lon"]) <= 180, where
+        assert row["precision"] == KIND_PRECISION[kind], where
+        if kind == "continent":
+            assert row["country"] == "" and re.fullmatch(r"[A-Z]{2}", row["code"]), where
+            continue
+        if kind == "region":  # the Sahel, the Middle East: across countries
+            assert row["country"] == "", where
+            continue
+        assert re.fullmatch(r"[A-Z]{2}", row["country"]), where
+        if kind in ("admin1", "admin2"):
+            assert row["code"].startswith(row["country"] + "."), where
+            assert row["admin1"], where
+        if kind == "admin2":
+            assert row["admin2"] == row["name"], where
+        assert row["population"].isdigit(), where
+    assert kinds["country"] >= 240 and kinds["continent"] == 7 and kinds["region"] >= 15
+    assert kinds["admin1"] >= 3000 and kinds["admin2"] >= 15000 and kinds["demonym"] >= 150
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "precision", "lat", "lon"),
+    [
+        ("Texas", "US", "province", 31.3, -99.3),
+        ("Queensland", "AU", "province", -22.6, 144.6),
+        ("Diyala", "IQ", "province", 33.9, 45.0),
+        ("Laurel County", "US", "district", 37.0, -84.1),
+        ("Africa", "", "region", 7.2, 21.1),
+        ("United States", "US", "country", 39.5, -98.9),
+    ],
+    ids=["us-state", "au-state", "iraqi-province", "us-county", "continent", "country-point"],
+)
+def test_world_areas_resolve_to_their_area(
+    gazetteer: Gazetteer, name: str, country: str, precision: str, lat: float, lon: float
+) -> None:
+    entry = next(e for e in gazetteer.lookup(name) if e.precision == precision)
+    assert entry.country == country
+    # Within about 100 km of the area's middle, not at an average of its towns.
+    assert abs(entry.lat - lat) < 1.0 and abs(entry.lon - lon) < 1.0
 
 
 @pytest.mark.parametrize("name", ["curated.tsv", "admin.tsv", "ucdp_places.tsv"])

@@ -18,6 +18,7 @@ from warlog.records import ArticleClaims, Claim, Lead
 from warlog.resolve.dates import EventDate, find_date_expressions, resolve_date
 from warlog.resolve.gazetteer import Gazetteer, Place
 from warlog.resolve.placenames import is_origin
+from warlog.resolve.toponyms import Geoparser, Mention
 
 _SPEECH_BEFORE = re.compile(
     r"\b(?:said|says|told|reported|announced|added|stated|claimed)\s+(?:\w+\s+){0,3}$", re.I
@@ -91,6 +92,7 @@ class Resolver:
     def __init__(self, gazetteer: Gazetteer | None = None, focus: str | None = None) -> None:
         self.gazetteer = gazetteer or Gazetteer.load()
         self.focus = focus.upper() if focus else None
+        self.geoparser = Geoparser(self.gazetteer)
 
     def resolve(self, result: ArticleClaims) -> ArticleClaims:
         art = result.article
@@ -170,11 +172,21 @@ class Resolver:
         return ArticleClaims(article=art, claims=tuple(claims), lead=new_lead)
 
     def _country(self, text: str) -> str | None:
-        """The country most of the article's places are in: context for homonyms."""
+        """The country the article is in: context for homonyms.
+
+        Voted by unambiguous evidence only (country and province names, names whose every
+        reading lies in one country), so one foreign homonym cannot set the country; when
+        nothing is unambiguous, the country most of the article's places are in.
+        """
         found = self.gazetteer.find_places(text[:3000])
         if self.focus and any(p.country == self.focus for _, _, p in found):
             return self.focus
-        counts: Counter[str] = Counter()
+        mentions = [
+            Mention(s, e, text[s:e])
+            for s, e, _ in found
+            if not _is_acronym(text[s:e]) and not _MODIFIER_AFTER.match(text, e)
+        ]
+        counts: Counter[str] = self.geoparser.country_votes(mentions)
         for s, e, p in found:
             if p.country and not _is_acronym(text[s:e]) and not _MODIFIER_AFTER.match(text, e):
                 # Towns and provinces say where a story is; country names are often actors.

