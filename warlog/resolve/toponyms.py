@@ -42,7 +42,32 @@ _AFTER = re.compile(
     r"\s*(?:,\s*|\s+(?:in|near|of)\s+(?:the\s+)?)"
     r"((?:[A-Z][\w.'’-]*|al-\w+|el-\w+)(?:\s+(?:[A-Z][\w.'’-]*|al-\w+|el-\w+|of|and)){0,3})"
 )
-_LIST_NEXT = re.compile(r"\s*(?:,|and\b|or\b)")
+_LIST_NEXT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[A-Z]")
+# "Abu Omar, a commander of the brigade": an apposition that makes a name a person.
+_PERSON_AFTER = re.compile(
+    r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:commander|leader|spokes(?:man|woman|person)|"
+    r"official|member|fighter|resident|activist|journalist|reporter|doctor|director|chief|head|"
+    r"minister|mayor|general|colonel|sheikh|emir|cleric|father|son|brother|mother|wife|"
+    r"daughter|founder|preacher|militant|soldier|officer|deputy)\b",
+    re.I,
+)
+# "Abu Omar said", "Mamun Abu Omar told AFP": someone speaks; places do not.
+_SPEECH_AFTER = re.compile(
+    r"\s+(?:has\s+|had\s+)?(?:said|says|told|added|stated|explained|wrote|tweeted|asked)\b", re.I
+)
+# "activist Abu Omar", "commander Mamun Abu Omar": a title before a name makes it a person.
+_TITLE_BEFORE = re.compile(
+    r"\b(?:activist|commander|spokes(?:man|woman|person)|leader|official|resident|doctor|"
+    r"journalist|reporter|general|colonel|sheikh|minister|president|mayor|emir|cleric|Mr|Mrs|"
+    r"Ms|Dr)\.?\s+(?:[A-Z][\w'’-]*\s+){0,2}$"
+)
+# "the Islamic Dawa Party", "Nineveh Plains Protection Units": a body named after a place.
+_BODY_AFTER = re.compile(
+    r"\s+(?:party|council|committee|union|association|movement|front|brigades?|battalions?|"
+    r"units|forces|army|militia|coalition|alliance|organi[sz]ation|agency|news|tv|times|post|"
+    r"gazette|herald|tribune)\b",
+    re.I,
+)
 _CUE_AFTER = re.compile(
     r"\s+(?:province|governorate|county|parish|district|state|region|countryside)\b", re.I
 )
@@ -102,6 +127,7 @@ class Candidate:
     alternates: int = 0
     features: list[float] = field(default_factory=list)
     score: float = 0.0
+    decided: tuple[str, ...] = ()  # the words that narrowed the readings ("hierarchy: Texas")
 
 
 @dataclass(slots=True)
@@ -117,23 +143,28 @@ class _Evidence:
     soft_countries: dict[str, dict[str, float]] = field(default_factory=dict)
     soft_admin1s: dict[str, dict[str, float]] = field(default_factory=dict)
     soft_cells: dict[str, dict[tuple[int, int], float]] = field(default_factory=dict)
+    fine_cells: dict[str, dict[tuple[int, int], float]] = field(default_factory=dict)
 
-    def support(self, key: str, e: GazetteerEntry) -> tuple[float, float, float]:
-        """Shares of the other names whose readings share e's country, admin-1 and neighbourhood."""
+    def support(self, key: str, e: GazetteerEntry) -> tuple[float, float, float, float]:
+        """Shares of the other names whose readings share e's country, admin-1 area,
+        neighbourhood (about 100-300 km) and vicinity (about 30 km: a town and its county)."""
         others = [k for k in self.soft_countries if k != key]
         if not others:
-            return 0.0, 0.0, 0.0
+            return 0.0, 0.0, 0.0, 0.0
         a1 = f"{e.country}/{e.admin1}" if e.admin1 else None
         cells = _neighbourhood(e.lat, e.lon)
-        country = admin1 = near = 0.0
+        fine = _neighbourhood(e.lat, e.lon, _FINE_DEG)
+        country = admin1 = near = close = 0.0
         for k in others:
             country += self.soft_countries[k].get(e.country, 0.0)
             if a1 is not None:
                 admin1 += self.soft_admin1s[k].get(a1, 0.0)
             mine = self.soft_cells[k]
             near += sum(mine.get(c, 0.0) for c in cells)
+            mine = self.fine_cells[k]
+            close += sum(mine.get(c, 0.0) for c in fine)
         n = len(others)
-        return country / n, admin1 / n, min(1.0, near / n)
+        return country / n, admin1 / n, min(1.0, near / n), min(1.0, close / n)
 
     def country_share(self, key: str, country: str, focus: str | None) -> tuple[float, float]:
         votes = _without(self.countries, key)
@@ -196,11 +227,18 @@ class Geoparser:
     def find_mentions(
         self, text: str, focus: str | None = None, demonyms: bool = True
     ) -> list[Mention]:
+        """Place mentions: the gazetteer's, less people, organisations, parties and outlets."""
+        names = _named_bodies(text)
         found = [
             Mention(s, e, text[s:e])
             for s, e, _ in self.gazetteer.find_places(
                 text, country=focus.upper() if focus else None
             )
+            if not any(a < e and s < b for a, b in names)
+            and not _PERSON_AFTER.match(text, e)
+            and not _BODY_AFTER.match(text, e)
+            and not _SPEECH_AFTER.match(text, e)
+            and not _TITLE_BEFORE.search(text[max(0, s - 60) : s])
         ]
         if demonyms:
             taken = [(m.start, m.end) for m in found]
@@ -326,6 +364,15 @@ class Geoparser:
         if cue is not None and any(c.entry.precision == cue for c in cands):
             # "rural Idlib", "Diyala province": the words say which kind of place is meant.
             cands[:] = [c for c in cands if c.entry.precision == cue]
+            for c in cands:
+                c.decided += (f"cue: {cue}",)
+        inside = [c for c in cands if _hierarchy(c.entry, containers)[0]]
+        if inside:
+            # "Paris, Texas": the area written beside a name is the strongest evidence there is
+            # (a reading inside it is right 152 times in 159 on the development corpora).
+            cands[:] = inside
+            for c in cands:
+                c.decided += (f"hierarchy: {containers[0].name}",)
         pops = [c.entry.population or 0 for c in cands]
         top = max(pops)
         total_pop = sum(pops) or 1
@@ -336,14 +383,17 @@ class Geoparser:
             share, votes = ev.country_share(key, e.country, focus)
             near = ev.nearest_anchor(key, e.lat, e.lon) if e.precision != "country" else None
             inside, conflict = _hierarchy(e, containers)
-            s_country, s_admin1, s_near = ev.support(key, e)
+            s_country, s_admin1, s_near, s_close = ev.support(key, e)
             kind = _kind(e)
             x = {
                 "bias": 1.0,
                 "spelled": float(c.spelled),
                 "variant": float(c.variant > 0),
                 "fuzzy": float(c.fuzzy),
-                "log_pop": math.log10(pop + 1) / 7,
+                # Towns and areas on separate scales: a state's population is the sum of its
+                # towns', and would otherwise outweigh the city that shares its name.
+                "log_pop": math.log10(pop + 1) / 7 if kind == "town" else 0.0,
+                "log_pop_area": math.log10(pop + 1) / 7 if kind != "town" else 0.0,
                 "top_pop": float(pop == top and pop > 0),
                 "pop_share": pop / total_pop,
                 "log_alternates": math.log1p(c.alternates) / 5,
@@ -361,6 +411,7 @@ class Geoparser:
                 "support_country": s_country,
                 "support_admin1": s_admin1,
                 "support_near": s_near,
+                "support_close": s_close,
                 "focus": float(focus is not None and e.country == focus),
                 "anchor_near": 1 - math.log1p(near[0]) / math.log1p(_HALF_EARTH_KM)
                 if near
@@ -431,7 +482,8 @@ class Geoparser:
             feature=e.kind,
             geonameid=e.geonameid,
             source=e.source,
-            how=self.ranker.explain(best.features, second=self.ranker.second is not None),
+            how=best.decided
+            + self.ranker.explain(best.features, second=self.ranker.second is not None),
             confidence=confidence,
         )
 
@@ -459,6 +511,17 @@ def _agreement(
             near += conf * max(0.0, 1 - math.log1p(km) / math.log1p(1000))
     n = len(others)
     return [country / n, admin1 / n, near / n]
+
+
+def _named_bodies(text: str) -> list[tuple[int, int]]:
+    """Spans of armed groups, outlets and agencies the actor dictionary knows ("Daily Sabah",
+    "Ahrar al-Sham"): place words inside them name no place."""
+    from warlog.extract.actors import ActorDictionary
+
+    actors = ActorDictionary.load()
+    spans = [(m.start, m.end) for m in actors.find_actors(text) if " " in m.text or "-" in m.text]
+    spans += [(m.start, m.end) for m in actors.find_claimants(text) if " " in m.text]
+    return spans
 
 
 def _copy(c: Candidate) -> Candidate:
@@ -514,9 +577,13 @@ def _kind(e: GazetteerEntry) -> str:
 
 def _hierarchy(e: GazetteerEntry, containers: list[GazetteerEntry]) -> tuple[bool, bool]:
     """(inside one of the named areas, named areas exist and it is in none of them)."""
+    if not containers:
+        return False, False
     usable = [c for c in containers if _RANK[c.precision] > _RANK.get(e.precision, 0)]
     if not usable:
-        return False, False
+        # "Washington, D.C.": an area named after the mention makes it a place inside one,
+        # not an area of the same rank (a list of areas never gets here).
+        return False, True
     for c in usable:
         if c.precision == "region" and not c.country:
             if e.country and _continent(e.country) == c.code:
@@ -594,6 +661,15 @@ def _evidence(pools: dict[str, list[Candidate]]) -> _Evidence:
             prior,
         )
         ev.soft_cells[key] = _spread((_cell(c.entry.lat, c.entry.lon) for c in spelled), prior)
+        ev.fine_cells[key] = _spread(
+            (
+                _cell(c.entry.lat, c.entry.lon, _FINE_DEG)
+                if c.entry.precision != "country"
+                else None
+                for c in spelled
+            ),
+            prior,
+        )
     return ev
 
 
@@ -607,15 +683,16 @@ def _spread(values: Iterable[object], weights: list[float]) -> dict:
 
 
 _CELL_DEG = 1.0
+_FINE_DEG = 0.2
 
 
-def _cell(lat: float, lon: float) -> tuple[int, int]:
-    return (math.floor(lat / _CELL_DEG), math.floor(lon / _CELL_DEG))
+def _cell(lat: float, lon: float, size: float = _CELL_DEG) -> tuple[int, int]:
+    return (math.floor(lat / size), math.floor(lon / size))
 
 
-def _neighbourhood(lat: float, lon: float) -> list[tuple[int, int]]:
-    """The 1° cell of a point and its eight neighbours: about 100 to 300 km around."""
-    y, x = _cell(lat, lon)
+def _neighbourhood(lat: float, lon: float, size: float = _CELL_DEG) -> list[tuple[int, int]]:
+    """A point's cell and its eight neighbours: 1° cells reach 100 to 300 km around."""
+    y, x = _cell(lat, lon, size)
     return [(y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
 
 
