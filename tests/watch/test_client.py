@@ -34,7 +34,9 @@ def test_client_conditional_request_gets_304(
     server: FeedServer, clock: FakeClock, validator: str
 ) -> None:
     lm = "Tue, 01 Mar 2016 10:00:00 GMT"
-    server.set("/f", Route(b"<rss/>", etag='"v1"' if validator == "etag" else None, last_modified=lm))
+    server.set(
+        "/f", Route(b"<rss/>", etag='"v1"' if validator == "etag" else None, last_modified=lm)
+    )
     with _client(clock) as c:
         first = c.get(server.url("/f"))
         assert first.status == 200
@@ -96,7 +98,9 @@ def test_client_follows_redirects_within_the_limit(
     server: FeedServer, clock: FakeClock, hops: int, ok: bool
 ) -> None:
     for i in range(hops):
-        server.set(f"/r{i}", Route(b"", status=301 if i % 2 else 302, headers={"Location": f"/r{i + 1}"}))
+        server.set(
+            f"/r{i}", Route(b"", status=301 if i % 2 else 302, headers={"Location": f"/r{i + 1}"})
+        )
     server.set(f"/r{hops}", Route(b"arrived"))
     with _client(clock, max_redirects=5) as c:
         if ok:

@@ -300,29 +300,53 @@ class Watcher:
     def _entry(
         self, feed_url: str, e: FeedEntry, key: str, run_id: int, rep: FeedReport, poll: PollReport
     ) -> None:
-        page, how = self._page(e), "page"
+        entry = e.page if isinstance(e.page, RawPage) else None
+        page = self._page(e)
         if page is not None:
             rep.pages_fetched += 1
-        else:
-            page, how = (e.page if isinstance(e.page, RawPage) else None), "entry"
-            rep.fallbacks += page is not None
+            if self._ingest(feed_url, e, key, page, "page", run_id, rep, poll):
+                return
+            log.info("page %s gave no article; reading the feed entry instead", page.url)
+        if entry is not None:
+            rep.fallbacks += 1
+            if self._ingest(feed_url, e, key, entry, "entry", run_id, rep, poll):
+                return
+        log.info("%s: entry %s has no usable page nor text of its own", feed_url, e.link or e.n)
+        with self.store.transaction() as tx:
+            self._mark(tx, feed_url, e, key, "empty", [])
+
+    def _mark(
+        self, tx: Writer, feed_url: str, e: FeedEntry, key: str, outcome: str, arts: list[Article]
+    ) -> None:
         now = self.clock()
+        feedstore.mark_entry(tx.conn, key, feed_url, e.link, outcome, [a.id for a in arts], now)
+        if arts:
+            feedstore.add_found(tx.conn, feed_url, len(arts))
+        feedstore.renew(tx.conn, feed_url, self.owner, now + self.options.lease)
+
+    def _ingest(
+        self,
+        feed_url: str,
+        e: FeedEntry,
+        key: str,
+        page: RawPage,
+        how: str,
+        run_id: int,
+        rep: FeedReport,
+        poll: PollReport,
+    ) -> bool:
+        """Run ``page`` through the pipeline; the entry is marked handled in the same
+        transaction, unless the page could not be stored (no article in it): False then."""
 
         def within(tx: Writer, arts: list[Article]) -> None:
-            outcome = (how if arts else "known") if page is not None else "empty"
-            feedstore.mark_entry(tx.conn, key, feed_url, e.link, outcome, [a.id for a in arts], now)
-            if arts:
-                feedstore.add_found(tx.conn, feed_url, len(arts))
-            feedstore.renew(tx.conn, feed_url, self.owner, self.clock() + self.options.lease)
+            if tx.has_page(page.sha256):  # new, or stored before (from another feed)
+                self._mark(tx, feed_url, e, key, how if arts else "known", arts)
 
-        if page is None:
-            log.info("%s: entry %s has no page and no text of its own", feed_url, e.link or e.n)
-            with self.store.transaction() as tx:
-                within(tx, [])
-            return
         result = ingest_page(self.store, page, self.options.ingest, self.models, run_id, within)
         for p in result.problems:
             log.warning("%s", p)
+        if result.failed and not result.pages_new:
+            return False
         rep.articles += result.articles_new
         rep.claims += result.claims_new
         if result.articles_new:
@@ -337,6 +361,7 @@ class Watcher:
             )
             if self.alerter is not None:
                 poll.alerts += self.alerter.check(touched)
+        return True
 
     def _page(self, e: FeedEntry) -> RawPage | None:
         """The entry's page read as HTML, or None (robots.txt, an error, no text): the caller
