@@ -6,9 +6,9 @@ import time
 
 import pytest
 
+from warlog.watch.client import ClientOptions, FetchError, PoliteClient, retry_after, user_agent
 from watch.conftest import FakeClock
 from watch.feedserver import FeedServer, Route
-from warlog.watch.client import ClientOptions, FetchError, PoliteClient, retry_after, user_agent
 
 
 def _client(clock: FakeClock, **kw: object) -> PoliteClient:
