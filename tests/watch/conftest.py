@@ -13,27 +13,7 @@ from warlog.store import Store
 from warlog.watch.client import ClientOptions, PoliteClient
 from warlog.watch.service import Watcher, WatchOptions
 from warlog.watch.state import Schedule
-from watch.feedserver import FeedServer, serving
-
-T0 = 1_700_000_000.0
-
-
-class FakeClock:
-    """Time that moves only when told to (or when the code under test sleeps)."""
-
-    def __init__(self, start: float = T0) -> None:
-        self.now = start
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += max(0.0, seconds)
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from watch.feedserver import FakeClock, FeedServer, serving
 
 
 @pytest.fixture

@@ -17,6 +17,26 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+T0 = 1_700_000_000.0
+
+
+class FakeClock:
+    """Time that moves only when told to (or when the code under test sleeps)."""
+
+    def __init__(self, start: float = T0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += max(0.0, seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
 
 @dataclass
 class Route:

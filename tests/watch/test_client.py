@@ -7,8 +7,7 @@ import time
 import pytest
 
 from warlog.watch.client import ClientOptions, FetchError, PoliteClient, retry_after, user_agent
-from watch.conftest import FakeClock
-from watch.feedserver import FeedServer, Route
+from watch.feedserver import FakeClock, FeedServer, Route
 
 
 def _client(clock: FakeClock, **kw: object) -> PoliteClient:

@@ -11,8 +11,7 @@ from warlog.store import Store
 from warlog.store import feeds as feedstore
 from warlog.watch import service
 from warlog.watch.status import feeds_json
-from watch.conftest import FakeClock
-from watch.feedserver import FeedServer, Route, Story, publish, rss
+from watch.feedserver import FakeClock, FeedServer, Route, Story, publish, rss
 
 S1 = Story("s1", "Saraqeb", 12, "2016-03-01")
 S2 = Story("s2", "Khan Sheikhoun", 7, "2016-03-02", weekday="Wednesday")
