@@ -150,7 +150,7 @@ class FeedServer:
                 self.end_headers()
                 self.wfile.write(route.body)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _Quiet(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
@@ -180,6 +180,11 @@ class FeedServer:
     def requests(self, path: str) -> list[Hit]:
         with self._lock:
             return [h for h in self.hits if h.path == path]
+
+
+class _Quiet(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that hangs up (a killed watcher, a timeout) is part of the tests
 
 
 @contextmanager
