@@ -62,6 +62,7 @@ class FeedReport:
     new_entries: int = 0
     pages_fetched: int = 0
     fallbacks: int = 0  # entries read from the feed's own content
+    pages_new: int = 0
     articles: list[str] = field(default_factory=list)
     claims: int = 0
     events: set[str] = field(default_factory=set)
@@ -79,6 +80,20 @@ class PollReport:
     @property
     def claims(self) -> int:
         return sum(f.claims for f in self.feeds)
+
+
+class _Run:
+    """The ingestion run (``warlog runs``) of one round, started by its first page."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.started: int | None = None
+
+    @property
+    def id(self) -> int:
+        if self.started is None:
+            self.started = self.store.start_run("watch")
+        return self.started
 
 
 class _Deferred(Exception):
@@ -143,24 +158,19 @@ class Watcher:
 
     # --- the loop -----------------------------------------------------------------
     def run(self, *, once: bool = False) -> PollReport:
-        """Poll due feeds until stopped (or one round with ``once``)."""
-        total = PollReport()
+        """Poll due feeds until stopped; with ``once``, one round, whose report is returned
+        (a long-running service keeps no report of its life in memory: it logs them)."""
         while not self.stopping:
             done = self.poll_once()
-            total.feeds += done.feeds
-            total.alerts += done.alerts
             if once:
-                break
-            if self.options.schedule.interval >= 60:
-                # A long-running service must not keep every report of its life in memory.
-                total = PollReport()
+                return done
             nxt = feedstore.next_due(self.store, self.urls)
             interval = self.options.schedule.interval
             wait = interval if nxt is None else nxt - self.clock()
             # At least a moment (a due feed leased by another watcher must not spin us),
             # at most one interval (feeds added meanwhile by another process are seen).
             self._stop.wait(min(max(wait, min(1.0, interval)), interval))
-        return total
+        return PollReport()
 
     def poll_once(self) -> PollReport:
         """Poll every due feed one time (``warlog watch --once``)."""
@@ -170,25 +180,26 @@ class Watcher:
         )
         if not claimed:
             return report
-        run_id = self.store.start_run("watch")
+        run = _Run(self.store)
         try:
             for row in claimed:
                 if self.stopping:
                     feedstore.release(self.store, row.url, self.owner)
                     continue
-                report.feeds.append(self._poll(row, run_id, report))
+                report.feeds.append(self._poll(row, run, report))
         finally:
-            self.store.finish_run(
-                run_id,
-                len(report.feeds),
-                len(report.articles),
-                len(report.articles),
-                sum(1 for f in report.feeds if f.outcome.startswith(("error", "HTTP"))),
-            )
+            if run.started is not None:  # polls that found nothing new leave no run behind
+                self.store.finish_run(
+                    run.started,
+                    len(report.feeds),
+                    sum(f.pages_new for f in report.feeds),
+                    len(report.articles),
+                    sum(1 for f in report.feeds if f.outcome.startswith(("error", "HTTP"))),
+                )
         return report
 
     # --- one feed -----------------------------------------------------------------
-    def _poll(self, row: feedstore.FeedRow, run_id: int, poll: PollReport) -> FeedReport:
+    def _poll(self, row: feedstore.FeedRow, run: _Run, poll: PollReport) -> FeedReport:
         rep = FeedReport(row.url)
         sched = self.options.schedule
         try:
@@ -238,7 +249,7 @@ class Watcher:
                 complete = False
                 break
             try:
-                self._entry(row.url, e, k, run_id, rep, poll)
+                self._entry(row.url, e, k, run, rep, poll)
             except _Deferred as d:
                 complete, deferred = False, d.wait
                 break
@@ -298,18 +309,18 @@ class Watcher:
 
     # --- one entry ----------------------------------------------------------------
     def _entry(
-        self, feed_url: str, e: FeedEntry, key: str, run_id: int, rep: FeedReport, poll: PollReport
+        self, feed_url: str, e: FeedEntry, key: str, run: _Run, rep: FeedReport, poll: PollReport
     ) -> None:
         entry = e.page if isinstance(e.page, RawPage) else None
         page = self._page(e)
         if page is not None:
             rep.pages_fetched += 1
-            if self._ingest(feed_url, e, key, page, "page", run_id, rep, poll):
+            if self._ingest(feed_url, e, key, page, "page", run, rep, poll):
                 return
             log.info("page %s gave no article; reading the feed entry instead", page.url)
         if entry is not None:
             rep.fallbacks += 1
-            if self._ingest(feed_url, e, key, entry, "entry", run_id, rep, poll):
+            if self._ingest(feed_url, e, key, entry, "entry", run, rep, poll):
                 return
         log.info("%s: entry %s has no usable page nor text of its own", feed_url, e.link or e.n)
         with self.store.transaction() as tx:
@@ -331,7 +342,7 @@ class Watcher:
         key: str,
         page: RawPage,
         how: str,
-        run_id: int,
+        run: _Run,
         rep: FeedReport,
         poll: PollReport,
     ) -> bool:
@@ -342,12 +353,13 @@ class Watcher:
             if tx.has_page(page.sha256):  # new, or stored before (from another feed)
                 self._mark(tx, feed_url, e, key, how if arts else "known", arts)
 
-        result = ingest_page(self.store, page, self.options.ingest, self.models, run_id, within)
+        result = ingest_page(self.store, page, self.options.ingest, self.models, run.id, within)
         for p in result.problems:
             log.warning("%s", p)
         if result.failed and not result.pages_new:
             return False
         rep.articles += result.articles_new
+        rep.pages_new += result.pages_new
         rep.claims += result.claims_new
         if result.articles_new:
             touched = self.store.event_ids_of_articles(result.articles_new)
