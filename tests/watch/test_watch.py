@@ -286,3 +286,30 @@ def test_watch_two_watchers_never_poll_one_feed_at_once(
         assert len(b.poll_once().articles) == 1
         assert a.poll_once().feeds == []  # not due again yet
         assert server.count("/feed.xml") == 1
+
+
+def test_watch_two_concurrent_watchers_fetch_each_feed_once(
+    server: FeedServer, clock: FakeClock, make_watcher: Any, db_url: str
+) -> None:
+    import threading
+
+    urls = []
+    for i in range(6):  # slow failing feeds: the two watchers overlap, no NLP involved
+        server.set(f"/f{i}.xml", Route(b"", status=500, delay=0.1))
+        urls.append(server.url(f"/f{i}.xml"))
+    with Store(db_url) as a_store, Store(db_url) as b_store:
+        a = make_watcher(a_store, urls, owner="a")
+        b = make_watcher(b_store, urls, owner="b")
+        done: dict[str, list[str]] = {}
+
+        def poll(name: str, w: Any) -> None:
+            done[name] = [f.url for f in w.poll_once().feeds]
+
+        threads = [threading.Thread(target=poll, args=(n, w)) for n, w in (("a", a), ("b", b))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    assert sorted(done["a"] + done["b"]) == sorted(urls)  # every feed polled, by one of them
+    for i in range(6):
+        assert server.count(f"/f{i}.xml") == 1

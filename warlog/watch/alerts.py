@@ -412,7 +412,7 @@ class Alerter:
                 now = self.clock()
                 alert = alert_json(rule, event, keys, event["id"] in before, now)
                 # Recorded once delivered everywhere: a failed delivery is tried again the
-                # next time the event changes rather than lost for good.
+                # next time the event is checked rather than lost for good.
                 if all([s.send(alert) for s in self.sinks]):
                     feedstore.record_alert(self.store, rule.text, event["id"], figs, now)
                 fired.append(alert)
