@@ -113,7 +113,7 @@ def read_feeds_file(path: Path) -> list[str]:
 )
 @click.option(
     "--lease",
-    default="10m",
+    default="5m",
     show_default=True,
     help="How long a feed stays reserved for a watcher that died polling it.",
 )

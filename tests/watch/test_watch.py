@@ -313,3 +313,25 @@ def test_watch_two_concurrent_watchers_fetch_each_feed_once(
     assert sorted(done["a"] + done["b"]) == sorted(urls)  # every feed polled, by one of them
     for i in range(6):
         assert server.count(f"/f{i}.xml") == 1
+
+
+def test_watch_a_failing_entry_does_not_hold_back_the_others(
+    server: FeedServer, clock: FakeClock, make_watcher: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish(server, "/feed.xml", [S1, S2, S3])
+    real = service.ingest_page
+
+    def broken_for_s2(store: Store, page: Any, *args: Any) -> Any:
+        if page.url and page.url.endswith("/news/s2"):
+            raise RuntimeError("a bug in some stage")
+        return real(store, page, *args)
+
+    monkeypatch.setattr(service, "ingest_page", broken_for_s2)
+    with Store("sqlite://") as store:
+        w = make_watcher(store, [server.url("/feed.xml")])
+        (rep,) = w.poll_once().feeds
+        assert len(rep.articles) == 2
+        outcomes = sorted(e["outcome"] for e in feedstore.entries(store))
+        assert outcomes == ["error: RuntimeError", "page", "page"]
+        row = feedstore.feed(store, server.url("/feed.xml"))
+        assert row is not None and row.failures == 0

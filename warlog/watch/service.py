@@ -48,8 +48,9 @@ class WatchOptions:
     schedule: state.Schedule = field(default_factory=state.Schedule)
     client: ClientOptions = field(default_factory=ClientOptions)
     ingest: IngestOptions = field(default_factory=IngestOptions)
-    # How long a claimed feed stays reserved for a watcher that died while polling it.
-    lease: float = 600.0
+    # How long a claimed feed stays reserved for a watcher that died while polling it
+    # (renewed before each entry: longer than one entry's fetches and reading).
+    lease: float = 300.0
     fetch_pages: bool = True
 
 
@@ -186,7 +187,19 @@ class Watcher:
                 if self.stopping:
                     feedstore.release(self.store, row.url, self.owner)
                     continue
-                report.feeds.append(self._poll(row, run, report))
+                try:
+                    report.feeds.append(self._poll(row, run, report))
+                except Exception as exc:  # a bug on one feed must not stop the service
+                    log.exception("polling %s failed", row.url)
+                    rep = FeedReport(row.url, outcome=f"error: internal ({type(exc).__name__})")
+                    nxt = state.after_failure(
+                        self.clock(), self.options.schedule, row.failures, row.gone, self.rng
+                    )
+                    report.feeds.append(self._finish(row, rep, nxt, self.clock()))
+                except BaseException:
+                    # Interrupted for good (a second Ctrl-C): the feed is free for a restart.
+                    _quietly(feedstore.release, self.store, row.url, self.owner)
+                    raise
         finally:
             if run.started is not None:  # polls that found nothing new leave no run behind
                 self.store.finish_run(
@@ -248,11 +261,17 @@ class Watcher:
             if self.stopping:
                 complete = False
                 break
+            with self.store.transaction() as tx:  # still ours while this entry is read
+                feedstore.renew(tx.conn, row.url, self.owner, self.clock() + self.options.lease)
             try:
                 self._entry(row.url, e, k, run, rep, poll)
             except _Deferred as d:
                 complete, deferred = False, d.wait
                 break
+            except Exception as exc:  # a bug on one entry must not hold back the others
+                log.exception("entry %s of %s failed", e.link or e.n, row.url)
+                with self.store.transaction() as tx:
+                    self._mark(tx, row.url, e, k, f"error: {type(exc).__name__}"[:24], [])
         now = self.clock()
         rep.outcome = self._describe(rep)
         if complete:
@@ -421,6 +440,13 @@ class Watcher:
             if page.title is None and entry.title is not None:
                 page = replace(page, title=entry.title)
         return page
+
+
+def _quietly(f: Callable[..., None], *args: Any) -> None:
+    try:
+        f(*args)
+    except Exception:  # already failing: the original error is the one to show
+        log.debug("ignored while stopping", exc_info=True)
 
 
 def _charset(content_type: str | None) -> str | None:
