@@ -151,3 +151,16 @@ def test_client_robots_txt_missing_or_failing(
     server.set("/robots.txt", Route(b"", status=status))
     with _client(clock) as c:
         assert c.allowed(server.url("/news/1")) is allowed
+
+
+def test_client_robots_txt_retry_after_defers_the_page(
+    server: FeedServer, clock: FakeClock
+) -> None:
+    server.set("/robots.txt", Route(b"", status=429, headers={"Retry-After": "60"}))
+    with _client(clock) as c:
+        with pytest.raises(FetchError) as exc:
+            c.allowed(server.url("/news/1"))
+        assert exc.value.kind == "deferred" and exc.value.wait == pytest.approx(60)
+        server.set("/robots.txt", Route(ROBOTS, content_type="text/plain"))
+        clock.advance(61)  # asked again once the time is up, not an hour later
+        assert c.allowed(server.url("/news/1"))

@@ -267,15 +267,20 @@ class PoliteClient:
         try:
             resp = self.get(robots_url, max_bytes=min(self.options.max_bytes, ROBOTS_MAX_BYTES))
         except FetchError as exc:
+            if exc.kind == "deferred":
+                raise  # the host asked us to wait: ask again then, not in an hour
             log.info("robots.txt of %s unavailable (%s): no page fetched there", parts.netloc, exc)
             host.robots, host.robots_state = None, "unavailable"
             host.robots_expires = self._clock() + ROBOTS_RETRY
             return
+        wait = resp.retry_after(self._clock()) if resp.status in (429, 503) else None
+        if wait:
+            raise FetchError("deferred", f"robots.txt: the host asked to wait {wait:.0f} s", wait)
         if resp.status == 200:
             text = resp.body.decode("utf-8", "replace")
             host.robots, host.robots_state = Protego.parse(text), "parsed"
             host.robots_expires = self._clock() + ROBOTS_TTL
-        elif 400 <= resp.status < 500:
+        elif 400 <= resp.status < 500 and resp.status != 429:  # 429 says "later", not "none"
             host.robots, host.robots_state = None, "allow"
             host.robots_expires = self._clock() + ROBOTS_TTL
         else:
