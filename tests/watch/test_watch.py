@@ -335,3 +335,39 @@ def test_watch_a_failing_entry_does_not_hold_back_the_others(
         assert outcomes == ["error: RuntimeError", "page", "page"]
         row = feedstore.feed(store, server.url("/feed.xml"))
         assert row is not None and row.failures == 0
+
+
+def test_watch_page_retry_after_defers_the_feed(
+    server: FeedServer, clock: FakeClock, make_watcher: Any
+) -> None:
+    publish(server, "/feed.xml", [S1, S2], etag='"v1"')
+    server.set("/news/s2", Route(b"", status=429, headers={"Retry-After": "120"}))
+    url = server.url("/feed.xml")
+    with Store("sqlite://") as store:
+        w = make_watcher(store, [url])
+        (rep,) = w.poll_once().feeds
+        assert len(rep.articles) == 1 and "asked to wait 120 s" in rep.outcome
+        row = feedstore.feed(store, url)
+        assert row is not None and row.etag is None  # read whole next time
+        assert row.next_poll == pytest.approx(clock() + 120)
+        assert len(feedstore.entries(store)) == 1  # s2 not marked: it is not lost
+        clock.advance(121)
+        publish(server, "/feed.xml", [S1, S2], etag='"v1"')
+        (rep,) = w.poll_once().feeds
+        assert len(rep.articles) == 1 and rep.pages_fetched == 1
+        assert server.count("/news/s1") == 1 and server.count("/news/s2") == 2
+
+
+def test_watch_cache_control_max_age_delays_the_next_poll(
+    server: FeedServer, clock: FakeClock, make_watcher: Any
+) -> None:
+    publish(server, "/feed.xml", [S1], headers={"Cache-Control": "max-age=3600"})
+    url = server.url("/feed.xml")
+    with Store("sqlite://") as store:
+        w = make_watcher(store, [url], interval=60.0)
+        w.poll_once()
+        clock.advance(1800)  # past the interval, within max-age
+        assert w.poll_once().feeds == []
+        clock.advance(1801)
+        assert len(w.poll_once().feeds) == 1
+    assert server.count("/feed.xml") == 2
