@@ -23,10 +23,10 @@ def _pages(server: FeedServer) -> int:
 
 
 def test_watch_new_entries_become_articles_claims_and_events(
-    server: FeedServer, clock: FakeClock, make_watcher: Any
+    server: FeedServer, clock: FakeClock, make_watcher: Any, db_url: str
 ) -> None:
     publish(server, "/feed.xml", [S1, S2], etag='"v1"')
-    with Store("sqlite://") as store:
+    with Store(db_url) as store:
         w = make_watcher(store, [server.url("/feed.xml")])
         report = w.poll_once()
         assert len(report.articles) == 2 and report.claims >= 4
