@@ -525,4 +525,4 @@ if __name__ == "__main__":
 
 # Command groups in their own modules (events, serve, batch): importing them registers them
 # on ``main``.
-from warlog import cli_batch, cli_events, cli_places, cli_serve  # noqa: E402, F401
+from warlog import cli_batch, cli_events, cli_places, cli_serve, cli_watch  # noqa: E402, F401

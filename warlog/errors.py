@@ -28,6 +28,10 @@ class E:
     E117 = "Unknown event {id!r}: `warlog events` lists them"
     E118 = "Bad {what}: {reason}"
     E119 = "No place called {name!r} in the gazetteer; add it with `warlog gazetteer add FILE`"
+    E120 = "No feeds to watch: give a FEEDS_FILE or --feed URL (or watch a store that has feeds)"
+    E121 = "Bad feed URL {url!r} ({where}): expected an http:// or https:// address"
+    E122 = "Bad alert rule {rule!r} ({where}): {reason}"
+    E123 = "Bad duration {value!r}: expected a number with s, m, h or d (e.g. 90s, 15m, 1h)"
 
 
 class WarlogError(Exception):

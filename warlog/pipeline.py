@@ -267,3 +267,40 @@ def read_articles(
                     report(Problem(page.source, exc.message))
         except InputError as exc:
             report(Problem(item.name, exc.message, exc.line))
+
+
+# The models one long-lived caller (``warlog watch``) keeps across many pages.
+Models = _LazyExtractor
+
+
+def ingest_page(
+    store: Store,
+    page: RawPage,
+    options: IngestOptions,
+    models: Models | None,
+    run_id: int,
+    within: Callable[[Writer, list[Article]], None] | None = None,
+) -> IngestReport:
+    """One page already in hand (``warlog watch`` fetched it) through the whole pipeline, in
+    one transaction like a file; ``within(tx, articles)`` runs in that transaction, so what the
+    caller records about the page commits (or is rolled back) with its articles."""
+    report = IngestReport(run_id=run_id, inputs=1)
+    tally = _FileTally()
+    with store.transaction() as tx:
+        stored = _store_page(tx, page, report, tally, options, report.problems.append)
+        if models is not None and stored:
+            extractor = models.get()
+            resolver = models.resolver()
+            for result in extractor.extract_many(stored):
+                tx.replace_claims(resolver.resolve(result), extractor.version)
+                tally.claims_new += len(result.claims)
+            tally.events_changed += update_events(tx.conn, [a.id for a in stored]).events_new
+        if within is not None:
+            within(tx, stored)
+        status = "error" if tally.problems else ("ok" if tally.pages_new else "unchanged")
+        tx.log(run_id, page.source, status, None, None, tally.pages_new, tally.articles_new)
+    report.pages_new += tally.pages_new
+    report.articles_new.extend(a.id for a in stored)
+    report.claims_new += tally.claims_new
+    report.events_changed += tally.events_changed
+    return report

@@ -360,6 +360,14 @@ def create_app(
             }
         )
 
+    @app.get(
+        "/api/feeds", tags=["meta"], summary="Feeds followed by `warlog watch`, with their state"
+    )
+    def feeds(request: Request) -> JSONResponse:
+        from warlog.watch.status import feeds_json
+
+        return _json({"feeds": feeds_json(reader(request))})
+
     # --- writes -----------------------------------------------------------------------
     @app.post(
         "/api/articles",
@@ -463,7 +471,7 @@ def create_app(
     def page() -> FileResponse:
         return FileResponse(WEB_DIR / "index.html", media_type="text/html")
 
-    for route in ("/", "/event/{event_id}", "/article/{article_id}", "/search"):
+    for route in ("/", "/event/{event_id}", "/article/{article_id}", "/search", "/feeds"):
         app.add_api_route(route, page, methods=["GET"], include_in_schema=False)
 
     @app.get("/docs", include_in_schema=False)

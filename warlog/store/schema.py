@@ -208,3 +208,50 @@ events = Table(
     Index("ix_events_place", "country", "admin1"),
     Index("ix_events_latlon", "lat", "lon"),
 )
+
+# Migration 8: `warlog watch`. Times are POSIX seconds (floats) so that due-feed and lease
+# comparisons are plain numbers on every backend, whatever each does with time zones.
+watch_feeds = Table(
+    "watch_feeds",
+    metadata,
+    Column("url", String(2000), primary_key=True),
+    Column("title", Text),
+    Column("added_at", Float, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("next_poll", Float, nullable=False),
+    Column("last_poll", Float),
+    Column("last_status", Integer),  # HTTP status of the last poll, null when none came back
+    Column("last_outcome", Text),
+    Column("failures", Integer, nullable=False, default=0),  # consecutive, for the backoff
+    Column("gone", Integer, nullable=False, default=0),  # consecutive 404/410 answers
+    Column("dead", Integer, nullable=False, default=0),
+    Column("polls", Integer, nullable=False, default=0),
+    Column("articles_found", Integer, nullable=False, default=0),
+    # A watcher holds a feed while it polls it: two watchers on one store never fetch it at once.
+    Column("lease_owner", String(120)),
+    Column("lease_until", Float),
+    Index("ix_watch_feeds_next", "dead", "next_poll"),
+)
+
+# Every feed entry already handled (by its id or link): its page is never fetched again.
+watch_entries = Table(
+    "watch_entries",
+    metadata,
+    Column("key", String(64), primary_key=True),  # SHA-1 of the entry's id, else its link
+    Column("feed_url", String(2000), nullable=False),
+    Column("link", Text),
+    Column("outcome", String(24), nullable=False),  # page | entry | known | empty
+    Column("article_ids", Text, nullable=False),  # JSON list
+    Column("seen_at", Float, nullable=False),
+)
+
+# The figures each alert rule last fired with, per event: a rule fires again only when they change.
+watch_alerts = Table(
+    "watch_alerts",
+    metadata,
+    Column("rule", String(400), primary_key=True),
+    Column("event_id", String(24), primary_key=True),
+    Column("figures", Text, nullable=False),
+    Column("fired_at", Float, nullable=False),
+)

@@ -693,6 +693,31 @@ async function searchPage() {
   document.body.dataset.ready = "search";
 }
 
+// --- feeds (warlog watch) ---------------------------------------------------------------------
+
+async function feedsPage() {
+  document.title = "warlog: feeds";
+  const root = main();
+  const page = el("section", { class: "page", id: "feeds" });
+  root.replaceChildren(page);
+  let data;
+  try {
+    data = await api("feeds");
+  } catch (err) {
+    showError(page, err);
+    return;
+  }
+  const when = (iso) => (iso ? iso.replace("T", " ").replace("+00:00", " UTC") : "–");
+  page.append(el("h1", { text: `${data.feeds.length} feed(s) followed by warlog watch` }),
+    el("table", { class: "feeds" },
+      el("thead", {}, el("tr", {}, ["feed", "state", "last poll", "outcome", "next poll", "articles"].map((h) => el("th", { text: h })))),
+      el("tbody", {}, data.feeds.map((f) => el("tr", { class: `feed-${f.state.replace(/ /g, "-")}` },
+        el("td", {}, el("div", { text: f.title || f.url }), f.title ? el("div", { class: "meta", text: f.url }) : null),
+        el("td", { text: f.state }), el("td", { text: when(f.last_poll) }), el("td", { text: f.last_outcome || "" }),
+        el("td", { text: when(f.next_poll) }), el("td", { text: f.articles_found }))))));
+  document.body.dataset.ready = "feeds";
+}
+
 // --- routing ----------------------------------------------------------------------------------
 
 function route() {
@@ -700,6 +725,7 @@ function route() {
   const m = path.match(/^\/(event|article)\/([^/]+)$/);
   if (m) return m[1] === "event" ? eventPage(decodeURIComponent(m[2])) : articlePage(decodeURIComponent(m[2]));
   if (path === "/search") return searchPage();
+  if (path === "/feeds") return feedsPage();
   return dashboard();
 }
 
