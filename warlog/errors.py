@@ -28,6 +28,7 @@ class E:
     E117 = "Unknown event {id!r}: `warlog events` lists them"
     E118 = "Bad {what}: {reason}"
     E119 = "No place called {name!r} in the gazetteer; add it with `warlog gazetteer add FILE`"
+    E120 = "No place called {name!r} in the gazetteer; did you mean {suggestion!r}?"
 
 
 class WarlogError(Exception):

@@ -20,6 +20,7 @@ from warlog.extract.jsonout import (
     place_json,
 )
 from warlog.extract.lexicon import lexicon
+from warlog.link.plausibility import flags as plausibility_flags
 from warlog.link.reconcile import reconcile
 from warlog.link.units import Unit, rank, window_of
 from warlog.records import ActorRef, Estimate, Event, Report, Revision, SourceFigure
@@ -224,6 +225,10 @@ def event_json(ev: Event, *, with_claims: bool = True) -> dict[str, Any]:
         "claimants": list(ev.claimants),
         "schema": SCHEMA_VERSION,
     }
-    if with_claims:
-        out["claims"] = [report_json(r) for r in ev.reports]
+    out["claims"] = [report_json(r) for r in ev.reports]
+    # Intrinsic plausibility flags (the sentences are in the claims); the country check is
+    # added when events are read, as it depends on the whole collection.
+    out["flags"] = plausibility_flags(out)
+    if not with_claims:
+        del out["claims"]
     return out
