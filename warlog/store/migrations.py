@@ -70,6 +70,7 @@ _V7_COLUMNS = ("flags", "perpetrator_text", "claimant_text", "outlet_text")
 def _flags_aliases_quarantine(conn: Connection) -> None:
     """Add the events' flag and filter-text columns (computed again from each stored event's
     JSON, so no re-linking is needed), and create the alias and quarantine tables."""
+    from warlog.link.events import headline
     from warlog.link.plausibility import codes, flags
     from warlog.store.ledger import filter_texts
 
@@ -84,6 +85,7 @@ def _flags_aliases_quarantine(conn: Connection) -> None:
         d = json.loads(row.data)
         found = flags(d)
         d["flags"] = found
+        d["headline"] = headline(d)
         perp = d.get("perpetrator") or {}
         perpetrators = [perp.get("name") or "", perp.get("actor") or ""] + [
             ((c.get("claim") or {}).get("perpetrator") or {}).get("text") or ""
