@@ -127,7 +127,7 @@ def create_app(
     )
     app.state.store = store
     # Compression inside the guard: the guard's headers go on the compressed response.
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
     hosts = {h.lower() for h in (*LOOPBACK_HOSTS, *allow_hosts)}
     app.add_middleware(_Guard, max_body=max_body, hosts=frozenset(hosts))
     _error_handlers(app)
@@ -282,6 +282,8 @@ def create_app(
             {
                 "event_types": sorted(g["group"] for g in data["groups"]),
                 "actors": [g["group"] for g in actors["groups"] if g["group"] != stats.UNKNOWN],
+                # The country the map opens on and the "outside_country" flag is judged by.
+                "focus_country": focus_country or reader(request).dominant_country(),
             }
         )
 
