@@ -419,7 +419,11 @@ function drawList(state, box, data, offset) {
     box.replaceChildren(heading, near, el("p", { class: "empty" }, "Try a wider date range or ", el("a", { href: "/", text: "reset the filters" }), "."));
     return;
   }
-  const items = events.map((e) => el("li", { class: `event-row${e.conflict ? " conflict" : ""}${(e.flags || []).length ? " flagged" : ""}`, "data-id": e.id },
+  const items = events.map((e) => el("li", {
+    class: `event-row${e.conflict ? " conflict" : ""}${(e.flags || []).length ? " flagged" : ""}`,
+    "data-id": e.id, "data-kind": e.kind, "data-perpetrator": (e.perpetrator && e.perpetrator.name) || "",
+    "data-start": (e.date && (e.date.start || e.date.end)) || "",
+  },
     el("div", { class: "row-head" },
       symbol(perpetratorName(e), 12),
       el("a", { href: eventHref(e.id), class: "event-link" }, u(e.headline || `${e.kind === "tally" ? "Tally" : e.event_type || "Event"} in ${e.place ? e.place.name : "an unknown place"}`))),
