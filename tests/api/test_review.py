@@ -105,7 +105,7 @@ def test_no_incident_over_the_threshold_goes_unflagged(writer: TestClient) -> No
         if e["kind"] == "incident" and any(f["code"] != "outside_country" for f in e["flags"])
     ]
     assert stats["flagged_left_out"]["events"] == len(flagged)
-    with_flagged = ok(writer, "/api/stats", flagged=1)
+    with_flagged = ok(writer, "/api/stats", include_flagged=1)
     assert sum(b["killed"] for b in with_flagged["buckets"]) + with_flagged["undated"][
         "killed"
     ] == (charted + stats["flagged_left_out"]["killed"])

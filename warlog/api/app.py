@@ -255,13 +255,15 @@ def create_app(
         type: Annotated[str | None, Query(max_length=60)] = None,
         kind: Literal["incident", "tally"] = "incident",
         conflicting: bool = False,
-        flagged: Annotated[
+        flagged: Annotated[bool, Query(description="Only events with a plausibility flag")] = False,
+        include_flagged: Annotated[
             bool, Query(description="Count flagged events too (left out by default)")
         ] = False,
     ) -> JSONResponse:
+        st = reader(request)
         return _json(
             stats.deaths(
-                reader(request),
+                st,
                 period=period,
                 by=by,
                 since=since,
@@ -270,7 +272,9 @@ def create_app(
                 event_type=_text(type),
                 kind=kind,
                 conflicting=conflicting,
-                include_flagged=flagged,
+                include_flagged=include_flagged,
+                only_flagged=flagged,
+                only_flagged_in=(focus_country or st.dominant_country()) if flagged else None,
             )
         )
 

@@ -39,6 +39,8 @@ def deaths(
     kind: str | None = "incident",
     conflicting: bool = False,
     include_flagged: bool = False,
+    only_flagged_in: str | None = None,
+    only_flagged: bool = False,
 ) -> dict[str, Any]:
     """Killed (best estimate) and event counts per period and group.
 
@@ -59,6 +61,8 @@ def deaths(
         kind=kind,
         conflicting=conflicting,
         unflagged=not include_flagged,
+        flagged=only_flagged,
+        flagged_in=only_flagged_in,
     )
     left_out = {"killed": 0, "events": 0}
     if not include_flagged:

@@ -41,9 +41,10 @@ function el(tag, attrs, ...children) {
 // inside it cannot flip the text around it.
 const u = (text) => el("bdi", {}, text === null || text === undefined ? "" : String(text));
 
-// Only same-origin paths: a javascript: or data: URL from data can never become a link.
+// Only same-origin paths and fragments: a javascript: or data: URL from data can never become a link.
 function safeHref(value) {
   const text = String(value);
+  if (/^#[A-Za-z0-9_-]+$/.test(text)) return text; // a place on this page
   return text.startsWith("/") && !text.startsWith("//") ? text : "#";
 }
 
@@ -550,7 +551,7 @@ async function applyRange(state, since, until, chart, listBox) {
 function chartTable(box, data) {
   const rows = data.buckets.map((b) => el("tr", {},
     el("td", { text: b.period }), el("td", {}, u(b.group)), el("td", { class: "num", text: b.killed }), el("td", { class: "num", text: b.events })));
-  box.append(el("table", { class: "chart-data" },
+  box.append(el("table", { class: "chart-data", tabindex: "0" },
     el("caption", { text: "Deaths per week by perpetrator (best estimates; flagged events left out)" }),
     el("thead", {}, el("tr", {}, ["week", "perpetrator", "deaths", "events"].map((h) => el("th", { scope: "col", text: h })))),
     el("tbody", {}, rows)));
@@ -642,7 +643,8 @@ function groupText(group) {
 }
 
 function estimatesTable(e) {
-  return el("table", { class: "estimates" },
+  // tabindex: on a phone the table scrolls sideways, and a scrolling box needs the keyboard.
+  return el("table", { class: "estimates", tabindex: "0", "aria-label": "Reconciled figures" },
     el("thead", {}, el("tr", {}, ["outcome", "group", "low", "best", "high", "sources", ""].map((h) =>
       el("th", { text: h, class: ["low", "best", "high"].includes(h) ? "num" : null })))),
     el("tbody", {}, e.estimates.map((x) => el("tr", { class: x.conflict ? "conflict" : "" },
@@ -687,7 +689,7 @@ function sourcesSideBySide(e) {
 }
 
 function claimsTable(e) {
-  return el("table", { class: "claims" },
+  return el("table", { class: "claims", tabindex: "0", "aria-label": "Claims" },
     el("thead", {}, el("tr", {}, ["outlet", "published", "claimant", "count", "low", "high", "outcome", "victims", "date", "article"]
       .map((h) => el("th", { text: h })))),
     el("tbody", {}, (e.claims || []).map((r) => {
@@ -722,6 +724,10 @@ async function evidenceBoxes(e, section) {
     const byIndex = new Map(a.claims.map((c) => [c.index, c]));
     const text = highlighted(a.text, spans, byIndex, (s) => sentenceId(s.key));
     text.classList.add("excerpt");
+    // A scrolling box must be reachable by keyboard to be scrolled.
+    text.setAttribute("tabindex", "0");
+    text.setAttribute("role", "region");
+    text.setAttribute("aria-label", `Text of the article from ${a.outlet || "an unknown outlet"}, ${a.published || "undated"}`);
     section.append(el("div", { class: "evidence-box", "data-article": a.id },
       el("h3", {}, el("a", { href: articleHref(a.id) }, u(a.title || a.id)),
         " · ", u(a.outlet || "outlet unknown"), ` · ${a.published || "undated"} · `,
