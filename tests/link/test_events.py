@@ -276,3 +276,25 @@ def test_eval_links_names_a_bad_gold_file(runner, tmp_path: Path) -> None:
         assert res.exit_code == 1, res.output
         assert "E118" in res.output and "gold partition" in res.output
         assert "Traceback" not in res.output
+
+
+def test_events_filters_perpetrator_claimant_outlet_and_flags(runner, seeds_db: str) -> None:
+    def ids(*args: str) -> list[dict[str, Any]]:
+        res = runner.invoke(main, ["events", "--db", seeds_db, "--json", *args])
+        assert res.exit_code == 0, res.output
+        return [json.loads(line) for line in res.stdout.splitlines()]
+
+    by_outlet = ids("--outlet", "press tv")
+    assert by_outlet and all("Press TV" in e["outlets"] for e in by_outlet)
+    assert ids("--actor", "press tv") == []  # the perpetrator only
+    by_claimant = ids("--claimant", "ministry of defence")
+    assert by_claimant and all(
+        any("Ministry of Defence" in c for c in e["claimants"]) for e in by_claimant
+    )
+    # The seeds are about Syria: the Paris attacks are flagged as abroad, unless the
+    # collection is said to be about France (then the Syrian events are).
+    flagged = ids("--flagged")
+    assert "FR" in {(e["place"] or {}).get("country") for e in flagged}
+    assert all(e["flags"] for e in flagged)
+    in_france = ids("--flagged", "--focus-country", "FR")
+    assert "FR" not in {(e["place"] or {}).get("country") for e in in_france}
