@@ -232,6 +232,21 @@ def export_cmd(db: str | None, fmt: str, out_path: Path | None, **opts: Any) -> 
     err.print(f"Wrote {len(found)} event(s) to {out_path}", highlight=False)
 
 
+@main.command("quarantine")
+@db_option
+@click.option("--restore", is_flag=True, help="Put the article back into the ledger.")
+@click.option("--reason", default="", help="Why (kept with the quarantine).")
+@click.argument("article_id")
+def quarantine_cmd(db: str | None, restore: bool, reason: str, article_id: str) -> None:
+    """Take an article out of every event (its events are re-linked without it, old event ids
+    redirect) until --restore; the article and its claims are kept."""
+    with _store(db) as store:
+        state = store.restore(article_id) if restore else store.quarantine(article_id, reason)
+    events = ", ".join(state["events"]) or "none"
+    what = "quarantined" if state["quarantined"] else "in the ledger"
+    err.print(f"{article_id}: {what}; its events: {events}", highlight=False)
+
+
 @main.command("link")
 @db_option
 @click.option("--rebuild", is_flag=True, help="Forget every link and link the whole store again.")

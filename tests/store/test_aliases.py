@@ -109,3 +109,17 @@ def test_migration_7_runs_after_a_gap_and_fills_stored_events(
     con = sqlite3.connect(db)
     assert con.execute(f"SELECT id, {', '.join(cols)} FROM events ORDER BY id").fetchall() == want
     con.close()
+
+
+def test_quarantine_command(runner, merged: tuple[str, str, str]) -> None:
+    url, _old, new = merged
+    with Store(url) as store:
+        owner = min(r["article_id"] for r in store.event(new)["claims"])
+    res = runner.invoke(main, ["quarantine", "--db", url, "--reason", "planted", owner])
+    assert res.exit_code == 0, res.output
+    assert f"{owner}: quarantined; its events: none" in res.stderr
+    res = runner.invoke(main, ["quarantine", "--db", url, "--restore", owner])
+    assert res.exit_code == 0 and f"{owner}: in the ledger; its events: " in res.stderr
+    assert new in res.stderr
+    res = runner.invoke(main, ["quarantine", "--db", url, "nope"])
+    assert res.exit_code == 1 and "[E113] Unknown article 'nope'" in res.output
