@@ -32,7 +32,8 @@ from browser.harness import CHROMIUM_FLAGS, PageLog, guard_network, save_screens
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-pytestmark = pytest.mark.browser
+# Slow as well: the store is the seeds plus 247 FA-KES articles through the whole pipeline.
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DEV = SEEDS.parent / "eval" / "fakes" / "dev.jsonl"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
