@@ -277,6 +277,11 @@ def test_keyboard_reaches_the_list_in_a_few_tabs(
         "document.querySelectorAll('.leaflet-marker-icon[tabindex]:not([tabindex=\"-1\"])').length"
     )
     assert stops == 0
+    # Enter on the focused map lists the events in view, as links, and moves there.
+    page.focus("#map")
+    page.keyboard.press("Enter")
+    assert page.locator("#map-events li a").count() >= 1
+    assert page.evaluate("!!document.activeElement.closest('#map-events')")
     # The date range can be typed: the from/to fields filter the list.
     page.fill("#f-since", "2015-01-01")
     page.fill("#f-until", "2015-01-31")

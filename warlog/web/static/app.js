@@ -201,7 +201,15 @@ async function dashboard() {
       return L.divIcon({ html: el("span", { text: count }), className: "cluster", iconSize: [size, size] });
     },
   });
-  const state = { filters, map, layer: cluster.addTo(map), fitted: false };
+  const state = { filters, map, layer: cluster.addTo(map), fitted: false, events: [] };
+  // Keyboard access to the map's events: Enter on the focused map lists those in view.
+  const inView = el("div", { id: "map-events", class: "map-events", "aria-live": "polite" });
+  mapBox.after(el("p", { class: "hint", id: "map-keys", text: "Keyboard: focus the map, arrows pan, + and − zoom, Enter lists the events in view." }), inView);
+  mapBox.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Enter" || ev.target !== mapBox) return;
+    ev.preventDefault();
+    listInView(state, inView);
+  });
   const facets = await api("facets").catch(() => ({ event_types: [], actors: [], focus_country: null }));
   state.focus = facets.focus_country;
   fillFacets(form, facets);
@@ -337,6 +345,7 @@ function focusBounds(events, focus) {
 
 function drawMarkers(state, events) {
   state.layer.clearLayers();
+  state.events = events;
   let placed = 0;
   const markers = [];
   for (const e of events) {
@@ -377,6 +386,18 @@ function drawMarkers(state, events) {
     state.fitted = true;
   }
   drawLegend(state, events);
+}
+
+function listInView(state, box) {
+  const bounds = state.map.getBounds();
+  const shown = state.events.filter((e) => e.place && e.place.lat !== null && e.place.lat !== undefined
+    && bounds.contains([e.place.lat, e.place.lon]));
+  const top = shown.slice(0, 20);
+  box.replaceChildren(
+    el("h3", { text: `${shown.length} event(s) in view${shown.length > top.length ? `, the first ${top.length}` : ""}` }),
+    el("ul", {}, top.map((e) => el("li", {}, el("a", { href: eventHref(e.id) }, u(e.headline || e.id)), " · ", u(placeText(e.place)), ` · ${eventDate(e)}`))));
+  const first = box.querySelector("a");
+  if (first) first.focus();
 }
 
 function drawLegend(state, events) {
