@@ -12,10 +12,24 @@ VENDOR = resources.files("warlog") / "web" / "static" / "vendor"
 
 def test_vendored_files_match_the_recorded_digests() -> None:
     readme = (VENDOR / "README.md").read_text(encoding="utf-8")
-    recorded = re.findall(r"^([0-9a-f]{64})  ((?:leaflet|chartjs)/\S+)$", readme, re.MULTILINE)
-    assert len(recorded) == 3
+    recorded = re.findall(
+        r"^([0-9a-f]{64})  ((?:leaflet|chartjs|markercluster)/\S+)$", readme, re.MULTILINE
+    )
+    assert len(recorded) == 5
     for digest, path in recorded:
         assert hashlib.sha256((VENDOR / path).read_bytes()).hexdigest() == digest, path
+
+
+def test_the_test_tools_match_their_recorded_digests() -> None:
+    """axe-core, for the accessibility audit of the browser tests (not shipped)."""
+    tools = Path(__file__).resolve().parent / "browser" / "vendor"
+    readme = (tools / "README.md").read_text(encoding="utf-8")
+    recorded = re.findall(r"^([0-9a-f]{64})  (axe-core/\S+)$", readme, re.MULTILINE)
+    assert len(recorded) == 1
+    for digest, path in recorded:
+        assert hashlib.sha256((tools / path).read_bytes()).hexdigest() == digest, path
+    assert "axe v4.14.1" in (tools / "axe-core" / "axe.min.js").read_text(encoding="utf-8")[:100]
+    assert "Mozilla Public License" in (tools / "axe-core" / "LICENSE").read_text(encoding="utf-8")
 
 
 def test_versions_and_licenses() -> None:
@@ -23,7 +37,7 @@ def test_versions_and_licenses() -> None:
     assert "Chart.js v4.6.1" in (VENDOR / "chartjs" / "chart.umd.min.js").read_text(
         encoding="utf-8"
     )
-    for license_file in ("leaflet/LICENSE", "chartjs/LICENSE.md"):
+    for license_file in ("leaflet/LICENSE", "chartjs/LICENSE.md", "markercluster/MIT-LICENCE.txt"):
         assert "Copyright" in (VENDOR / license_file).read_text(encoding="utf-8")
     images = {p.name for p in (VENDOR / "leaflet" / "images").iterdir()}
     assert {"marker-icon.png", "marker-shadow.png", "layers.png"} <= images

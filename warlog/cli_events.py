@@ -24,10 +24,14 @@ def event_filters(f: Any) -> Any:
             click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="On or before this day."),
             click.option("--near", metavar="PLACE", help="Within --km of this place (a gazetteer name or LAT,LON)."),
             click.option("--km", type=click.FloatRange(min=0), default=25.0, show_default=True),
-            click.option("--actor", help="Perpetrator, claimant or outlet (words of its name or id)."),
+            click.option("--actor", help="Perpetrator (words of its name or id)."),
+            click.option("--claimant", help="Who gave a figure (words of the source's name)."),
+            click.option("--outlet", help="Who published (words of the outlet's name)."),
             click.option("--type", "event_type", help="Event type, e.g. 'air/drone strike'."),
             click.option("--kind", type=click.Choice(["incident", "tally"]), help="Incidents or tallies."),
             click.option("--conflicting", is_flag=True, help="Only events whose sources disagree."),
+            click.option("--flagged", is_flag=True, help="Only events with a plausibility flag."),
+            click.option("--focus-country", metavar="CC", help="The collection's country, for the outside-country flag (default: the country of most incidents)."),
             click.option("--limit", type=click.IntRange(min=1), help="At most this many."),
         ]
     ):  # fmt: skip
@@ -39,18 +43,30 @@ def query_events(
     store: Any, opts: dict[str, Any], with_claims: bool = False
 ) -> list[dict[str, Any]]:
     near = None
+    focus = opts.get("focus_country") or None
     if opts.get("near"):
-        from warlog.resolve.gazetteer import locate
+        from warlog.near import near_place
 
-        near = (*locate(opts["near"]), opts.get("km") or 25.0)
+        place = near_place(opts["near"], focus or store.dominant_country())
+        km = opts.get("km") or 25.0
+        # Say which place was used: a name can match somewhere the user did not mean.
+        where = f"{place.name} ({place.country})" if place.country else place.name
+        err.print(
+            f"near {where}, {place.lat:.4f},{place.lon:.4f}, within {km:g} km", highlight=False
+        )
+        near = (place.lat, place.lon, km)
     return store.events(
         since=_day(opts.get("since")),
         until=_day(opts.get("until")),
         near=near,
         actor=opts.get("actor"),
+        claimant=opts.get("claimant"),
+        outlet=opts.get("outlet"),
         event_type=opts.get("event_type"),
         kind=opts.get("kind"),
         conflicting=bool(opts.get("conflicting")),
+        flagged=bool(opts.get("flagged")),
+        focus_country=focus,
         limit=opts.get("limit"),
         with_claims=with_claims,
     )
@@ -78,7 +94,7 @@ def events_cmd(db: str | None, as_json: bool, **opts: Any) -> None:
 def print_ledger(events: list[dict[str, Any]], title: str) -> None:
     table = Table(title=escape(title), title_justify="left")
     for col in ("event", "date", "place", "type", "perpetrator", "killed (low-best-high)",
-                "outlets", "claimants", "!"):  # fmt: skip
+                "outlets", "claimants", "!", "flags"):  # fmt: skip
         table.add_column(col)
     for e in events:
         table.add_row(
@@ -86,6 +102,7 @@ def print_ledger(events: list[dict[str, Any]], title: str) -> None:
             "tally" if e["kind"] == "tally" else (e.get("event_type") or ""),
             escape((e.get("perpetrator") or {}).get("name") or ""), _headline_figures(e),
             str(e["n_outlets"]), str(e["n_claimants"]), "conflict" if e["conflict"] else "",
+            ", ".join(f["code"] for f in e.get("flags", ())),
         )  # fmt: skip
     _print_table(table)
 
@@ -132,11 +149,15 @@ def _n(v: int | None) -> str:
 @main.command("show")
 @db_option
 @json_option
+@click.option("--focus-country", metavar="CC", help="The collection's country (for the flags).")
 @click.argument("event_id")
-def show_cmd(db: str | None, as_json: bool, event_id: str) -> None:
-    """One event: reconciled figures and every claim side by side (a unique id prefix is enough)."""
+def show_cmd(db: str | None, as_json: bool, focus_country: str | None, event_id: str) -> None:
+    """One event: reconciled figures and every claim side by side (a unique id prefix is enough;
+    an old id of an event merged into another shows that event)."""
     with _store(db) as store:
-        e = store.event(event_id)
+        e = store.event(event_id, focus_country=focus_country)
+    if e.get("merged_from"):
+        err.print(f"{e['merged_from']} was merged into {e['id']}", highlight=False)
     if as_json:
         out.print(json.dumps(e, ensure_ascii=False, indent=1), markup=False, highlight=False)
         return
@@ -148,6 +169,8 @@ def show_cmd(db: str | None, as_json: bool, event_id: str) -> None:
     )
     if e["conflict"]:
         out.print("[red]Sources disagree[/red] (see the figures marked below).", highlight=False)
+    for f in e.get("flags", ()):
+        out.print(f"[yellow]Check:[/yellow] {escape(f['message'])} ({f['code']})", highlight=False)
     est = Table(title="Reconciled figures", title_justify="left")
     for col in ("outcome", "group", "low", "best", "high", "sources", "!"):
         est.add_column(col)
@@ -207,6 +230,21 @@ def export_cmd(db: str | None, fmt: str, out_path: Path | None, **opts: Any) -> 
             E.E118, what="--out", reason=f"cannot write {out_path}: {exc.strerror}"
         ) from exc
     err.print(f"Wrote {len(found)} event(s) to {out_path}", highlight=False)
+
+
+@main.command("quarantine")
+@db_option
+@click.option("--restore", is_flag=True, help="Put the article back into the ledger.")
+@click.option("--reason", default="", help="Why (kept with the quarantine).")
+@click.argument("article_id")
+def quarantine_cmd(db: str | None, restore: bool, reason: str, article_id: str) -> None:
+    """Take an article out of every event (its events are re-linked without it, old event ids
+    redirect) until --restore; the article and its claims are kept."""
+    with _store(db) as store:
+        state = store.restore(article_id) if restore else store.quarantine(article_id, reason)
+    events = ", ".join(state["events"]) or "none"
+    what = "quarantined" if state["quarantined"] else "in the ledger"
+    err.print(f"{article_id}: {what}; its events: {events}", highlight=False)
 
 
 @main.command("link")

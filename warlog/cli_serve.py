@@ -29,7 +29,27 @@ TOKEN_ENV = "WARLOG_TOKEN"
     show_default=True,
     help="Largest request body accepted (an upload is one page).",
 )
-def serve_cmd(db: str | None, host: str, port: int, protect_reads: bool, max_bytes: int) -> None:
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A Host name requests may use besides localhost, 127.0.0.1 and ::1 (repeatable).",
+)
+@click.option(
+    "--focus-country",
+    metavar="CC",
+    help="The collection's country, for the outside-country flag (default: most incidents').",
+)
+def serve_cmd(
+    db: str | None,
+    host: str,
+    port: int,
+    protect_reads: bool,
+    max_bytes: int,
+    allow_hosts: tuple[str, ...],
+    focus_country: str | None,
+) -> None:
     """The HTTP API (/api, OpenAPI at /docs) and the dashboard (/), offline.
 
     Writes (POST /api/articles) need the token in $WARLOG_TOKEN, sent as
@@ -42,9 +62,33 @@ def serve_cmd(db: str | None, host: str, port: int, protect_reads: bool, max_byt
     token = os.environ.get(TOKEN_ENV) or None
     if protect_reads and token is None:
         raise click.UsageError(f"--protect-reads needs ${TOKEN_ENV} set")
-    app = create_app(database_url(db), token, protect_reads=protect_reads, max_body=max_bytes)
+    app = create_app(
+        database_url(db),
+        token,
+        protect_reads=protect_reads,
+        max_body=max_bytes,
+        focus_country=focus_country,
+        allow_hosts=allow_hosts,
+    )
+    if not _loopback(host) and not protect_reads:
+        err.print(
+            f"warning: listening on {host}, beyond this machine, with reads open to anyone who "
+            "reaches it; use --protect-reads (and --allow-host NAME for the name it is reached by)",
+            highlight=False,
+        )
     writes = "on (token required)" if token else f"off (set ${TOKEN_ENV} to enable)"
     err.print(
         f"warlog: http://{host}:{port}/  API /api  docs /docs  writes {writes}", highlight=False
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -32,6 +32,7 @@ class E:
     E121 = "Bad feed URL {url!r} ({where}): expected an http:// or https:// address"
     E122 = "Bad alert rule {rule!r} ({where}): {reason}"
     E123 = "Bad duration {value!r}: expected a number with s, m, h or d (e.g. 90s, 15m, 1h)"
+    E124 = "No place called {name!r} in the gazetteer; did you mean {suggestion!r}?"
 
 
 class WarlogError(Exception):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -67,13 +67,38 @@ _ACLED_GEO = {"point": 1, "village": 1, "town": 1, "city": 1, "district": 2, "re
 
 
 def export(events: Iterable[dict[str, Any]], fmt: str) -> str:
-    writers: dict[str, Callable[[Iterable[dict[str, Any]]], str]] = {
-        "ucdp-csv": ucdp_csv,
-        "acled-csv": acled_csv,
-        "geojson": geojson,
-        "jsonl": jsonl,
-    }
-    return writers[fmt](events)
+    return "".join(export_stream([events], fmt))
+
+
+def export_stream(pages: Iterable[Iterable[dict[str, Any]]], fmt: str) -> Iterator[str]:
+    """The export of ``pages`` of events, piece by piece (the API streams a large export page
+    by page instead of building it whole); joined, it is :func:`export` of all the events."""
+    if fmt == "jsonl":
+        for page in pages:
+            yield jsonl(page)
+    elif fmt == "geojson":
+        yield '{"type": "FeatureCollection", "features": ['
+        first = True
+        for page in pages:
+            for e in page:
+                f = _feature(e)
+                if f is None:
+                    continue
+                yield ("" if first else ", ") + json.dumps(f, ensure_ascii=False)
+                first = False
+        yield "]}"
+    elif fmt in ("ucdp-csv", "acled-csv"):
+        columns, row = (
+            (UCDP_COLUMNS, _ucdp_row) if fmt == "ucdp-csv" else (ACLED_COLUMNS, _acled_row)
+        )
+        header = True
+        for page in pages:
+            yield _csv(columns, (row(e) for e in page if e["kind"] == "incident"), header=header)
+            header = False
+        if header:
+            yield _csv(columns, (), header=True)
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")
 
 
 def jsonl(events: Iterable[dict[str, Any]]) -> str:
@@ -81,29 +106,29 @@ def jsonl(events: Iterable[dict[str, Any]]) -> str:
 
 
 def geojson(events: Iterable[dict[str, Any]]) -> str:
-    features = []
-    for e in events:
-        p = e.get("place")
-        if not p:
-            continue
-        props = {k: v for k, v in e.items() if k not in ("claims", "estimates", "place")}
-        props["place_name"] = p["name"]
-        props["precision"] = p["precision"]
-        features.append(
-            {
-                "type": "Feature",
-                "id": e["id"],
-                "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
-                "properties": props,
-            }
-        )
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    return "".join(export_stream([events], "geojson"))
 
 
-def _csv(columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> str:
+def _feature(e: dict[str, Any]) -> dict[str, Any] | None:
+    p = e.get("place")
+    if not p:
+        return None
+    props = {k: v for k, v in e.items() if k not in ("claims", "estimates", "place")}
+    props["place_name"] = p["name"]
+    props["precision"] = p["precision"]
+    return {
+        "type": "Feature",
+        "id": e["id"],
+        "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+        "properties": props,
+    }
+
+
+def _csv(columns: tuple[str, ...], rows: Iterable[dict[str, Any]], header: bool = True) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
-    w.writeheader()
+    if header:
+        w.writeheader()
     for r in rows:
         w.writerow({k: "" if r.get(k) is None else r[k] for k in columns})
     return buf.getvalue()

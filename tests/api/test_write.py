@@ -42,12 +42,17 @@ def test_missing_token_is_401(writer: TestClient) -> None:
         {"Authorization": "Bearer wrong"},
         {"Authorization": f"Bearer {TOKEN}x"},
         {"Authorization": f"Bearer {TOKEN[:-1]}"},
-        {"X-Warlog-Token": "nope"},
         {"Authorization": "Bearer é".encode()},  # type: ignore[dict-item]
     ],
 )
 def test_wrong_token_is_403(writer: TestClient, headers: dict[str, str]) -> None:
     err(writer.post("/api/articles", json={"text": STORY}, headers=headers), 403)
+
+
+def test_only_the_documented_header_carries_the_token(writer: TestClient) -> None:
+    """Regression: an undocumented X-Warlog-Token header was accepted as well."""
+    r = writer.post("/api/articles", json={"text": STORY}, headers={"X-Warlog-Token": TOKEN})
+    err(r, 401)
 
 
 def test_writes_are_off_without_a_configured_token(tmp_path: Path) -> None:

@@ -171,16 +171,33 @@ def test_events_near_a_place(runner, seeds_db: str) -> None:
         main, ["events", "--db", seeds_db, "--json", "--near", "Mayadin", "--km", "15"]
     )
     assert res.exit_code == 0, res.output
-    near = [json.loads(line) for line in res.output.splitlines()]
+    near = [json.loads(line) for line in res.stdout.splitlines()]
     assert near and all(r["place"]["name"] == "Al Mayādīn" for r in near)
+    # The place used is said on stderr (a name can match a place the user did not mean).
+    assert "near Al Mayādīn (SY), 35.0198,40.4515, within 15 km" in res.stderr
     res = runner.invoke(
         main, ["events", "--db", seeds_db, "--json", "--near", "35.02,40.45", "--km", "15"]
     )
-    assert [json.loads(line)["id"] for line in res.output.splitlines()] == [r["id"] for r in near]
+    assert [json.loads(line)["id"] for line in res.stdout.splitlines()] == [r["id"] for r in near]
     res = runner.invoke(main, ["events", "--db", seeds_db, "--near", "Nowhereville Xq"])
     assert res.exit_code == 1 and "E119" in res.output
     res = runner.invoke(main, ["events", "--db", seeds_db, "--near", "95,40"])
     assert res.exit_code == 1 and "E118" in res.output
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggestion"), [("Mayaden", "Al Mayādīn"), ("Damscus", "Damascus")]
+)
+def test_events_near_refuses_a_misspelt_place_with_a_suggestion(
+    runner, seeds_db: str, typed: str, suggestion: str
+) -> None:
+    """Regression: a mistyped name silently searched around the fuzzy match."""
+    res = runner.invoke(main, ["events", "--db", seeds_db, "--near", typed])
+    assert res.exit_code == 1
+    assert (
+        f"[E124] No place called {typed!r} in the gazetteer; did you mean {suggestion!r}?"
+        in res.output
+    )
 
 
 def test_show_lists_every_claim_side_by_side(runner, seeds_db: str, events) -> None:
@@ -259,3 +276,25 @@ def test_eval_links_names_a_bad_gold_file(runner, tmp_path: Path) -> None:
         assert res.exit_code == 1, res.output
         assert "E118" in res.output and "gold partition" in res.output
         assert "Traceback" not in res.output
+
+
+def test_events_filters_perpetrator_claimant_outlet_and_flags(runner, seeds_db: str) -> None:
+    def ids(*args: str) -> list[dict[str, Any]]:
+        res = runner.invoke(main, ["events", "--db", seeds_db, "--json", *args])
+        assert res.exit_code == 0, res.output
+        return [json.loads(line) for line in res.stdout.splitlines()]
+
+    by_outlet = ids("--outlet", "press tv")
+    assert by_outlet and all("Press TV" in e["outlets"] for e in by_outlet)
+    assert ids("--actor", "press tv") == []  # the perpetrator only
+    by_claimant = ids("--claimant", "ministry of defence")
+    assert by_claimant and all(
+        any("Ministry of Defence" in c for c in e["claimants"]) for e in by_claimant
+    )
+    # The seeds are about Syria: the Paris attacks are flagged as abroad, unless the
+    # collection is said to be about France (then the Syrian events are).
+    flagged = ids("--flagged")
+    assert "FR" in {(e["place"] or {}).get("country") for e in flagged}
+    assert all(e["flags"] for e in flagged)
+    in_france = ids("--flagged", "--focus-country", "FR")
+    assert "FR" not in {(e["place"] or {}).get("country") for e in in_france}

@@ -155,3 +155,14 @@ def test_each_outcome_is_reconciled_apart() -> None:
         ("killed", 5),
         ("wounded", 30),
     }
+
+
+def test_sub_counts_inside_one_article_are_no_disagreement() -> None:
+    """Regression: "two died at once" (the outlet's words) and "another two died of their
+    wounds, the Observatory said" raised a false "Sources disagree" (4 against 2)."""
+    at_once = claim(2, text="two", index=0)
+    later = claim(4, claimant=SOHR, text="four", index=1)
+    one_article = [rep(at_once, "a1"), rep(later, "a1")]
+    assert not total(one_article).conflict
+    # The same figures in two articles are a disagreement.
+    assert total([rep(at_once, "a1"), rep(later, "a2")]).conflict

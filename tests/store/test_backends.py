@@ -367,3 +367,33 @@ def test_two_concurrent_ingests_equal_one_sequential_run(tmp_path: Path) -> None
             assert conc.count("pages") == len(files)
             # Every overlapping page was stored once, by one of the two runs.
             assert sum(r.pages_new for r in conc.runs()) == len(files)
+
+
+# --- stable ids and quarantine (migration 7) -----------------------------------------
+
+
+def test_quarantine_aliases_and_flags_on_both(db_url: str, tmp_path: Path) -> None:
+    """Two outlets report one strike: quarantining the article that names the event moves the
+    event to the other article's id, the old id points there, restoring undoes both."""
+    stories = {
+        "afp.txt": "Air strikes kill 12 in Saraqeb\n\nPublished May 3rd, 2018\n\nSARAQEB (AFP) - "
+        "Air strikes killed 12 civilians in the town of Saraqeb in Idlib province on Wednesday, "
+        "the Syrian Observatory for Human Rights said.\n",
+        "reuters.txt": "Raids on Saraqeb kill a dozen\n\nPublished May 3rd, 2018\n\nBEIRUT "
+        "(Reuters) - Twelve civilians were killed on Wednesday when air strikes hit Saraqeb in "
+        "Idlib province, the Syrian Observatory for Human Rights said.\n",
+    }
+    for name, body in stories.items():
+        (tmp_path / name).write_text(body, "utf-8")
+    with Store(db_url) as store:
+        ingest_paths(store, [str(tmp_path / n) for n in stories])
+        both = [e for e in store.events(with_claims=True) if e["n_articles"] == 2]
+        assert len(both) == 1, [(e["id"], e["n_articles"]) for e in store.events()]
+        old = both[0]["id"]
+        owner = min(r["article_id"] for r in both[0]["claims"])
+        assert store.quarantine(owner, "test")["events"] == []
+        moved = store.event(old)
+        assert moved["id"] != old and moved["merged_from"] == old and moved["n_articles"] == 1
+        assert store.events(flagged=True, focus_country="FR")  # Syria is abroad from France
+        store.restore(owner)
+        assert store.event(old)["id"] == old and store.event_alias(old) is None

@@ -15,23 +15,39 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    MutableMapping,
+    Sequence,
+)
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from warlog.api import stats
 from warlog.errors import WarlogError
-from warlog.export import FORMATS, export
+from warlog.export import FORMATS, export_stream
 from warlog.extract.jsonout import article_meta_json, claim_json
+from warlog.near import NearPlace, near_place
 from warlog.records import OUTCOMES, SCOPES
 from warlog.settings import DEFAULT_MAX_BYTES, IngestOptions
 from warlog.store import Store
@@ -45,6 +61,13 @@ TOKEN_ENV = "WARLOG_TOKEN"
 MAX_LIST = 1000
 MAX_OFFSET = 10**9  # anything larger overflows SQLite's integer before it means anything
 MAX_EXPORT = 100_000
+EXPORT_PAGE = 500  # events per page of a streamed export
+# A radius beyond a region's size reads every event of the store; nobody means more than this.
+MAX_KM = 1000
+MAX_JSON_DEPTH = 64
+# Host names a browser may reach the server under: without this check a hostile page can
+# read the store through the analyst's browser by DNS rebinding (its name, our address).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "testserver")
 # The pages of the dashboard: a script may only come from this origin, so even an escaping
 # bug could not run an inline payload (the XSS test checks escaping with this in place, and
 # checks the DOM as well so that the test does not pass on the policy alone).
@@ -55,7 +78,7 @@ CSP = (
 )
 # A raw page is whatever a scraper saved, scripts included: never a document of this origin.
 RAW_CSP = "sandbox; default-src 'none'"
-_STATUS_OF_CODE = {"E113": 404, "E117": 404, "E119": 400, "E118": 400}
+_STATUS_OF_CODE = {"E113": 404, "E117": 404, "E119": 400, "E118": 400, "E124": 400}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -66,13 +89,18 @@ def create_app(
     protect_reads: bool = False,
     max_body: int = DEFAULT_MAX_BYTES,
     ingest_options: IngestOptions | None = None,
+    focus_country: str | None = None,
+    allow_hosts: Sequence[str] = (),
 ) -> FastAPI:
     """The API and dashboard over the store at ``store_url``.
 
     ``token`` (default: ``$WARLOG_TOKEN``) is required for writes; with none set, writes are
     refused. ``protect_reads`` requires it for every ``/api`` read as well. ``max_body`` caps a
     request body (an upload is one page, so the ingest limit per page is the natural cap).
+    ``focus_country`` is the collection's country for the "outside_country" flag (default: the
+    country of most incidents). Requests must name a loopback host or one of ``allow_hosts``.
     """
+    focus_country = focus_country.upper() if focus_country else None
     # An empty token is no token: it would let an empty Authorization header write.
     secret = (token if token is not None else os.environ.get(TOKEN_ENV)) or None
     store = Store(store_url)
@@ -98,7 +126,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.store = store
-    app.add_middleware(_Guard, max_body=max_body)
+    # Compression inside the guard: the guard's headers go on the compressed response.
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    hosts = {h.lower() for h in (*LOOPBACK_HOSTS, *allow_hosts)}
+    app.add_middleware(_Guard, max_body=max_body, hosts=frozenset(hosts))
     _error_handlers(app)
 
     def authorize(request: Request, *, write: bool) -> None:
@@ -125,29 +156,21 @@ def create_app(
     @app.get("/api/events", tags=["events"], summary="Events, filtered, sorted and paginated")
     def list_events(
         request: Request,
-        since: Annotated[date | None, Query(description="On or after this day")] = None,
-        until: Annotated[date | None, Query(description="On or before this day")] = None,
-        near: Annotated[
-            str | None, Query(max_length=200, description="A gazetteer place name, or 'lat,lon'")
-        ] = None,
-        km: Annotated[float, Query(ge=0, le=20_000)] = 25.0,
-        actor: Annotated[
-            str | None, Query(max_length=200, description="Perpetrator, claimant or outlet")
-        ] = None,
-        type: Annotated[str | None, Query(max_length=60, description="Event type")] = None,
-        kind: Literal["incident", "tally"] | None = None,
-        conflicting: bool = False,
-        order: Literal["date", "-date", "killed", "reports"] = "date",
+        filters: Annotated[EventFilters, Depends(event_filters)],
+        order: Literal["date", "-date", "killed", "reports", "sources"] = "date",
         id: Annotated[
             list[str] | None, Query(max_length=MAX_LIST, description="Only these event ids")
         ] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIST)] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> JSONResponse:
-        filters = _filters(since, until, near, km, actor, type, kind, conflicting)
         ids = [_text(i) or "" for i in id] if id else None
         found = reader(request).events(
-            **filters, ids=ids, order=order, limit=limit + 1, offset=offset
+            **filters.store_args(focus_country),
+            ids=ids,
+            order=order,
+            limit=limit + 1,
+            offset=offset,
         )
         more = len(found) > limit
         return _json(
@@ -156,38 +179,67 @@ def create_app(
                 "limit": limit,
                 "offset": offset,
                 "next_offset": offset + limit if more else None,
+                "near": filters.near_json(),
             }
         )
 
     @app.get("/api/events/{event_id}", tags=["events"], summary="One event with its claims")
-    def one_event(request: Request, event_id: str) -> JSONResponse:
-        return _json(reader(request).event(_text(event_id)))
+    def one_event(request: Request, event_id: str) -> Response:
+        st = reader(request)
+        event_id = _text(event_id) or ""
+        merged = None if st.event_exists(event_id) else st.event_alias(event_id)
+        if merged is not None:
+            # A cited link to an event that was merged into another answers with that event.
+            return RedirectResponse(f"/api/events/{quote(merged)}", status_code=308)
+        return _json(st.event(event_id, focus_country=focus_country))
+
+    @app.get(
+        "/api/events/{event_id}/articles",
+        tags=["events"],
+        summary="The articles of an event with their text and claim spans, in one request",
+    )
+    def event_articles(request: Request, event_id: str) -> JSONResponse:
+        st = reader(request)
+        ev = st.event(_text(event_id) or "", focus_country=focus_country)
+        ids = sorted({c["article_id"] for c in ev.get("claims", ())})
+        claims: dict[str, list[Any]] = {}
+        for c in st.claims(article_ids=ids) if ids else []:
+            claims.setdefault(c.article_id, []).append(c)
+        return _json(
+            {
+                "event": ev["id"],
+                "articles": [_article_json(a, claims.get(a.id, [])) for a in st.articles(ids=ids)],
+            }
+        )
 
     @app.get("/api/export", tags=["events"], summary="Events in an exchange format")
     def export_events(
         request: Request,
         format: Literal["ucdp-csv", "acled-csv", "geojson", "jsonl"],
-        since: date | None = None,
-        until: date | None = None,
-        near: Annotated[str | None, Query(max_length=200)] = None,
-        km: Annotated[float, Query(ge=0, le=20_000)] = 25.0,
-        actor: Annotated[str | None, Query(max_length=200)] = None,
-        type: Annotated[str | None, Query(max_length=60)] = None,
-        kind: Literal["incident", "tally"] | None = None,
-        conflicting: bool = False,
+        filters: Annotated[EventFilters, Depends(event_filters)],
         limit: Annotated[int, Query(ge=1, le=MAX_EXPORT)] = 10_000,
     ) -> Response:
         assert format in FORMATS
-        filters = _filters(since, until, near, km, actor, type, kind, conflicting)
-        found = reader(request).events(**filters, limit=limit, with_claims=True)
+        st = reader(request)
+        args = filters.store_args(focus_country)
         media, ext = {
             "ucdp-csv": ("text/csv; charset=utf-8", "csv"),
             "acled-csv": ("text/csv; charset=utf-8", "csv"),
             "geojson": ("application/geo+json", "geojson"),
             "jsonl": ("application/x-ndjson", "jsonl"),
         }[format]
-        return Response(
-            export(found, format),
+
+        def pages() -> Iterator[list[dict[str, Any]]]:
+            # A page of events at a time: a large export is never built whole in memory.
+            for offset in range(0, limit, EXPORT_PAGE):
+                size = min(EXPORT_PAGE, limit - offset)
+                found = st.events(**args, limit=size, offset=offset, with_claims=True)
+                yield found
+                if len(found) < size:
+                    return
+
+        return StreamingResponse(
+            (part.encode("utf-8") for part in export_stream(pages(), format)),
             media_type=media,
             headers={"Content-Disposition": f'attachment; filename="warlog-{format}.{ext}"'},
         )
@@ -203,10 +255,15 @@ def create_app(
         type: Annotated[str | None, Query(max_length=60)] = None,
         kind: Literal["incident", "tally"] = "incident",
         conflicting: bool = False,
+        flagged: Annotated[bool, Query(description="Only events with a plausibility flag")] = False,
+        include_flagged: Annotated[
+            bool, Query(description="Count flagged events too (left out by default)")
+        ] = False,
     ) -> JSONResponse:
+        st = reader(request)
         return _json(
             stats.deaths(
-                reader(request),
+                st,
                 period=period,
                 by=by,
                 since=since,
@@ -215,6 +272,9 @@ def create_app(
                 event_type=_text(type),
                 kind=kind,
                 conflicting=conflicting,
+                include_flagged=include_flagged,
+                only_flagged=flagged,
+                only_flagged_in=(focus_country or st.dominant_country()) if flagged else None,
             )
         )
 
@@ -226,6 +286,8 @@ def create_app(
             {
                 "event_types": sorted(g["group"] for g in data["groups"]),
                 "actors": [g["group"] for g in actors["groups"] if g["group"] != stats.UNKNOWN],
+                # The country the map opens on and the "outside_country" flag is judged by.
+                "focus_country": focus_country or reader(request).dominant_country(),
             }
         )
 
@@ -241,8 +303,8 @@ def create_app(
     ) -> JSONResponse:
         ids = [_text(a) or "" for a in article_id] if article_id else None
         found = reader(request).claims(
-            article_ids=ids, outcome=outcome, scope=scope, limit=offset + limit + 1
-        )[offset:]
+            article_ids=ids, outcome=outcome, scope=scope, limit=limit + 1, offset=offset
+        )
         return _json(
             {
                 "claims": [{"article_id": c.article_id, **claim_json(c)} for c in found[:limit]],
@@ -262,8 +324,12 @@ def create_app(
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> JSONResponse:
         found = reader(request).articles(
-            since=since, until=until, include_duplicates=duplicates, limit=offset + limit + 1
-        )[offset:]
+            since=since,
+            until=until,
+            include_duplicates=duplicates,
+            limit=limit + 1,
+            offset=offset,
+        )
         return _json(
             {
                 "articles": [article_meta_json(a, source=False) for a in found[:limit]],
@@ -281,19 +347,11 @@ def create_app(
     def one_article(request: Request, article_id: str) -> JSONResponse:
         st = reader(request)
         art = st.article(_text(article_id) or "")
-        claims = st.claims(article_ids=[art.id])
         return _json(
             {
-                **article_meta_json(art, source=False),
-                "text": art.text,
-                "raw_url": f"/api/articles/{art.id}/raw",
-                "claims": [claim_json(c) for c in claims],
-                # Every claim's sentence, as [start, end) offsets into ``text``.
-                "spans": [
-                    {"claim": c.index, "start": c.evidence.start, "end": c.evidence.end}
-                    for c in claims
-                ],
+                **_article_json(art, st.claims(article_ids=[art.id])),
                 "events": st.event_ids_of_articles([art.id]),
+                "quarantine": st.quarantine_state(art.id)["quarantined"],
             }
         )
 
@@ -465,14 +523,46 @@ def create_app(
             status=201 if arts else 200,
         )
 
+    @app.post(
+        "/api/articles/{article_id}/quarantine",
+        tags=["articles"],
+        summary="Take an article out of every event until it is restored (token required)",
+    )
+    def quarantine(
+        request: Request,
+        article_id: str,
+        reason: Annotated[str, Query(max_length=500)] = "",
+    ) -> JSONResponse:
+        authorize(request, write=True)
+        with write_lock:
+            return _json(store.quarantine(_text(article_id) or "", _text(reason) or ""))
+
+    @app.delete(
+        "/api/articles/{article_id}/quarantine",
+        tags=["articles"],
+        summary="Restore a quarantined article into the ledger (token required)",
+    )
+    def restore(request: Request, article_id: str) -> JSONResponse:
+        authorize(request, write=True)
+        with write_lock:
+            return _json(store.restore(_text(article_id) or ""))
+
     # --- dashboard ----------------------------------------------------------------------
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     def page() -> FileResponse:
         return FileResponse(WEB_DIR / "index.html", media_type="text/html")
 
-    for route in ("/", "/event/{event_id}", "/article/{article_id}", "/search", "/feeds"):
+    for route in ("/", "/article/{article_id}", "/search", "/feeds"):
         app.add_api_route(route, page, methods=["GET"], include_in_schema=False)
+
+    @app.get("/event/{event_id}", include_in_schema=False)
+    def event_page(event_id: str) -> Response:
+        event_id = _text(event_id) or ""
+        merged = None if reads.event_exists(event_id) else reads.event_alias(event_id)
+        if merged is not None:
+            return RedirectResponse(f"/event/{quote(merged)}", status_code=308)
+        return page()
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> FileResponse:
@@ -500,30 +590,77 @@ def _text(value: str | None) -> str | None:
     return value.replace("\x00", "") if value is not None else None
 
 
-def _filters(
-    since: date | None,
-    until: date | None,
-    near: str | None,
-    km: float,
-    actor: str | None,
-    event_type: str | None,
-    kind: str | None,
-    conflicting: bool,
-) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class EventFilters:
+    """The event filters of the list, the export (and any new event route): one dependency,
+    so a route that takes them is one parameter."""
+
+    since: date | None
+    until: date | None
+    near: NearPlace | None
+    km: float
+    actor: str | None
+    claimant: str | None
+    outlet: str | None
+    event_type: str | None
+    kind: str | None
+    conflicting: bool
+    flagged: bool
+
+    def store_args(self, focus_country: str | None) -> dict[str, Any]:
+        return {
+            "since": self.since,
+            "until": self.until,
+            "near": (self.near.lat, self.near.lon, self.km) if self.near else None,
+            "actor": self.actor,
+            "claimant": self.claimant,
+            "outlet": self.outlet,
+            "event_type": self.event_type,
+            "kind": self.kind,
+            "conflicting": self.conflicting,
+            "flagged": self.flagged,
+            "focus_country": focus_country,
+        }
+
+    def near_json(self) -> dict[str, Any] | None:
+        """The place ``near`` used, said back (a name can match a place the user did not mean)."""
+        return {**self.near.json(), "km": self.km} if self.near else None
+
+
+def event_filters(
+    since: Annotated[date | None, Query(description="On or after this day")] = None,
+    until: Annotated[date | None, Query(description="On or before this day")] = None,
+    near: Annotated[
+        str | None,
+        Query(max_length=200, description="A gazetteer place name (exact), or 'lat,lon'"),
+    ] = None,
+    km: Annotated[float, Query(ge=0, le=MAX_KM, description="Radius around near")] = 25.0,
+    actor: Annotated[str | None, Query(max_length=200, description="Perpetrator")] = None,
+    claimant: Annotated[
+        str | None, Query(max_length=200, description="Who gave a figure (a source)")
+    ] = None,
+    outlet: Annotated[str | None, Query(max_length=200, description="Who published")] = None,
+    type: Annotated[str | None, Query(max_length=60, description="Event type")] = None,
+    kind: Literal["incident", "tally"] | None = None,
+    conflicting: bool = False,
+    flagged: Annotated[bool, Query(description="Only events with a plausibility flag")] = False,
+) -> EventFilters:
     where = None
     if near and near.strip():
-        from warlog.resolve.gazetteer import locate
-
-        where = (*locate(_text(near) or ""), km)
-    return {
-        "since": since,
-        "until": until,
-        "near": where,
-        "actor": _text(actor) or None,
-        "event_type": _text(event_type) or None,
-        "kind": kind,
-        "conflicting": conflicting,
-    }
+        where = near_place(_text(near) or "")
+    return EventFilters(
+        since=since,
+        until=until,
+        near=where,
+        km=km,
+        actor=_text(actor) or None,
+        claimant=_text(claimant) or None,
+        outlet=_text(outlet) or None,
+        event_type=_text(type) or None,
+        kind=kind,
+        conflicting=conflicting,
+        flagged=flagged,
+    )
 
 
 def _snippet_parts(snippet: str) -> list[dict[str, Any]]:
@@ -548,7 +685,8 @@ def _token_of(request: Request) -> str | None:
     auth = request.headers.get("authorization", "")
     if auth[:7].lower() == "bearer ":
         return auth[7:].strip() or None
-    return request.headers.get("x-warlog-token") or None
+    # One documented header: an undocumented second one is one more thing to get wrong.
+    return None
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -567,9 +705,11 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 
 def _jsonl_of(body: bytes) -> bytes:
+    if _nesting(body) > MAX_JSON_DEPTH:
+        raise HTTPException(400, f"malformed JSON: nested deeper than {MAX_JSON_DEPTH} levels")
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise HTTPException(400, f"malformed JSON: {exc}") from exc
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
@@ -590,6 +730,45 @@ def _jsonl_of(body: bytes) -> bytes:
                 raise HTTPException(422, f"{where}: '{key}' must be a string")
         lines.append(json.dumps({k: v for k, v in item.items() if k in allowed}))
     return ("\n".join(lines) + "\n").encode()
+
+
+def _nesting(body: bytes) -> int:
+    """How deep brackets nest (strings ignored): 200,000 '[' must be a 400, not a recursion
+    crash of the parser."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in body.decode("utf-8", "replace"):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_JSON_DEPTH:
+                    return deepest
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _article_json(art: Any, claims: list[Any]) -> dict[str, Any]:
+    return {
+        **article_meta_json(art, source=False),
+        "text": art.text,
+        "raw_url": f"/api/articles/{art.id}/raw",
+        "claims": [claim_json(c) for c in claims],
+        # Every claim's sentence, as [start, end) offsets into ``text``.
+        "spans": [
+            {"claim": c.index, "start": c.evidence.start, "end": c.evidence.end} for c in claims
+        ],
+    }
 
 
 async def _upload_of(request: Request, body: bytes) -> tuple[str, bytes]:
@@ -659,19 +838,47 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 
+def _host_name(host: str) -> str:
+    """The name of a Host header, without its port ("[::1]:8000" -> "[::1]")."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
 class _Guard:
     """Pure ASGI (no per-request task like BaseHTTPMiddleware): refuse a body announced over
     the limit before reading a byte of it, and add the security headers to every response."""
 
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], max_body: int):
+    def __init__(
+        self,
+        app: Callable[[Scope, Receive, Send], Awaitable[None]],
+        max_body: int,
+        hosts: frozenset[str] = frozenset(LOOPBACK_HOSTS),
+    ):
         self.app = app
         self.max_body = max_body
+        self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        host = _host_name(headers.get(b"host", b"").decode("latin-1"))
+        if host not in self.hosts:
+            # DNS rebinding: a page of attacker.example resolved to our address would read the
+            # store with the analyst's browser; it still sends its own name as the Host.
+            resp = _error(
+                400,
+                f"host {host!r} is not allowed: start the server with --allow-host {host}"
+                if host
+                else "a Host header is required",
+                code="HOST",
+            )
+            await resp(scope, receive, send)
+            return
+        length = headers.get(b"content-length")
         if length is not None:
             try:
                 too_big = int(length) > self.max_body
@@ -690,6 +897,12 @@ class _Guard:
                 headers.append((b"referrer-policy", b"no-referrer"))
                 if b"content-security-policy" not in names:
                     headers.append((b"content-security-policy", CSP.encode()))
+                path = scope.get("path", "")
+                if path.startswith("/static/vendor/") or path.startswith("/boundaries/"):
+                    # Versioned files that change only with a warlog release: cache a day.
+                    headers.append((b"cache-control", b"public, max-age=86400"))
+                elif path.startswith("/api/"):
+                    headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from warlog.store import Store, filter_events, schema
 
@@ -38,11 +38,16 @@ def deaths(
     event_type: str | None = None,
     kind: str | None = "incident",
     conflicting: bool = False,
+    include_flagged: bool = False,
+    only_flagged_in: str | None = None,
+    only_flagged: bool = False,
 ) -> dict[str, Any]:
     """Killed (best estimate) and event counts per period and group.
 
     Tallies are left out by default: a cumulative toll ("250,000 since 2011") is not a death in
-    the week it was published and would flatten every incident on the chart.
+    the week it was published and would flatten every incident on the chart. So are events
+    with a plausibility flag (a tally read as an incident, a year read as a toll) unless
+    ``include_flagged``: they are counted in ``flagged_left_out`` instead.
     """
     e = schema.events.c
     group_col = getattr(e, GROUPS[by])
@@ -55,7 +60,24 @@ def deaths(
         event_type=event_type,
         kind=kind,
         conflicting=conflicting,
+        unflagged=not include_flagged,
+        flagged=only_flagged,
+        flagged_in=only_flagged_in,
     )
+    left_out = {"killed": 0, "events": 0}
+    if not include_flagged:
+        flagged_q = filter_events(
+            select(func.count(), func.coalesce(func.sum(e.killed_best), 0)),
+            since=since,
+            until=until,
+            actor=actor,
+            event_type=event_type,
+            kind=kind,
+            conflicting=conflicting,
+        ).where(e.flags != "")
+        with store.engine.connect() as conn:
+            n, k = conn.execute(flagged_q).one()
+        left_out = {"killed": int(k or 0), "events": int(n or 0)}
     cells: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
     totals: dict[str, int] = defaultdict(int)
     undated = [0, 0]
@@ -82,4 +104,5 @@ def deaths(
         "groups": [{"group": g, "killed": totals[g]} for g in groups],
         "buckets": buckets,
         "undated": {"killed": undated[0], "events": undated[1]},
+        "flagged_left_out": left_out,
     }

@@ -233,6 +233,9 @@ def _event_rows(item: tuple[Event, list[Unit]]) -> Iterator[dict[str, Any]]:
     ev, us = item
     row = event_row(ev)
     del row["updated_at"], row["search_text"]
+    # Columns of the store only (the filters' texts, the flag codes): the JSON has the flags.
+    for name in ("flags", "perpetrator_text", "claimant_text", "outlet_text"):
+        del row[name]
     row["units"] = sorted(u.key for u in us)
     yield row
 

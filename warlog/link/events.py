@@ -20,6 +20,7 @@ from warlog.extract.jsonout import (
     place_json,
 )
 from warlog.extract.lexicon import lexicon
+from warlog.link.plausibility import flags as plausibility_flags
 from warlog.link.reconcile import reconcile
 from warlog.link.units import Unit, rank, window_of
 from warlog.records import ActorRef, Estimate, Event, Report, Revision, SourceFigure
@@ -202,6 +203,19 @@ def report_from_json(d: dict[str, Any]) -> Report:
     )
 
 
+def headline(ev: dict[str, Any]) -> str | None:
+    """The title of the article behind the event's main figure (else its first titled one):
+    what the list shows first, ids being secondary."""
+    killed = next(
+        (x for x in ev.get("estimates", ()) if x["outcome"] == "killed" and x["group"] == "total"),
+        None,
+    )
+    wanted = set(killed.get("best_claims", ())) if killed else set()
+    titled = [r for r in ev.get("claims", ()) if r.get("title")]
+    best = next((r for r in titled if r["key"] in wanted), titled[0] if titled else None)
+    return best["title"] if best else None
+
+
 def event_json(ev: Event, *, with_claims: bool = True) -> dict[str, Any]:
     outlets = ev.outlets
     out: dict[str, Any] = {
@@ -224,6 +238,11 @@ def event_json(ev: Event, *, with_claims: bool = True) -> dict[str, Any]:
         "claimants": list(ev.claimants),
         "schema": SCHEMA_VERSION,
     }
-    if with_claims:
-        out["claims"] = [report_json(r) for r in ev.reports]
+    out["claims"] = [report_json(r) for r in ev.reports]
+    out["headline"] = headline(out)
+    # Intrinsic plausibility flags (the sentences are in the claims); the country check is
+    # added when events are read, as it depends on the whole collection.
+    out["flags"] = plausibility_flags(out)
+    if not with_claims:
+        del out["claims"]
     return out

@@ -36,10 +36,14 @@ def update_events(conn: Connection, article_ids: Sequence[str]) -> LinkSummary:
     )
     old = db.units_of_articles(conn, article_ids)
     dissolved = {ev for _, ev in old}
+    # Where every unit was before, so that an event id that disappears can point at the event
+    # its units went to (event_aliases: cited links keep working).
+    before: dict[str, str] = dict(old)
     db.delete_units(conn, [k for k, _ in old])
     floating: dict[str, Unit] = {u.key: u for u in new_units}
-    for unit, _ev in db.units_of_events(conn, dissolved):
+    for unit, ev in db.units_of_events(conn, dissolved):
         floating.setdefault(unit.key, unit)
+        before[unit.key] = ev
     db.delete_units(conn, list(floating))
     db.delete_events(conn, dissolved)
 
@@ -58,6 +62,7 @@ def update_events(conn: Connection, article_ids: Sequence[str]) -> LinkSummary:
         # The neighbours found stand for their events: the events are read whole only now,
         # for the few that new units actually join.
         stored = {u.key: (u, ev) for u, ev in db.units_of_events(conn, old_ids)}
+        before.update((k, ev) for k, (_, ev) in stored.items())
         members = [u for u in comp if u.key not in settled] + [u for u, _ in stored.values()]
         ev = build_event(members)
         replaced |= old_ids
@@ -66,11 +71,16 @@ def update_events(conn: Connection, article_ids: Sequence[str]) -> LinkSummary:
         done.append((ev, [u for u in members if stored.get(u.key, (None, None))[1] != ev.id]))
     db.delete_events(conn, replaced)
     db.write_events(conn, done)
+    db.record_aliases(conn, before)
     return LinkSummary(units=len(floating), events_new=len(done), events_removed=removed)
 
 
 def rebuild(conn: Connection) -> LinkSummary:
     """Forget every link and link the whole store again (``warlog link --rebuild``)."""
+    u = schema.link_units.c
+    before = {r.key: r.event_id for r in conn.execute(select(u.key, u.event_id))}
     db.clear(conn)
     ids = list(conn.execute(select(schema.articles.c.id)).scalars())
-    return update_events(conn, ids)
+    summary = update_events(conn, ids)
+    db.record_aliases(conn, before)
+    return summary

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,11 +20,14 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    and_,
     create_engine,
     delete,
     event,
+    false,
     func,
     insert,
+    or_,
     select,
     text,
     update,
@@ -308,6 +312,7 @@ class Store:
         until: date | None = None,
         include_duplicates: bool = True,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[Article]:
         a = schema.articles.c
         q = select(schema.articles).order_by(a.ingested_at, a.page_sha256, a.idx)
@@ -319,6 +324,8 @@ class Store:
             q = q.where(a.published <= until)
         if not include_duplicates:
             q = q.where(a.duplicate_of.is_(None))
+        if offset:
+            q = q.offset(offset)
         if limit:
             q = q.limit(limit)
         with self.engine.connect() as conn:
@@ -337,6 +344,7 @@ class Store:
         outcome: str | None = None,
         scope: str | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[Claim]:
         c = schema.claims.c
         q = select(c.article_id, c.data).order_by(c.article_id, c.idx)
@@ -346,6 +354,9 @@ class Store:
             q = q.where(c.outcome == outcome)
         if scope:
             q = q.where(c.scope == scope)
+        if offset:
+            # In SQL: an offset applied in Python read every row before it.
+            q = q.offset(offset)
         if limit:
             q = q.limit(limit)
         with self.engine.connect() as conn:
@@ -366,27 +377,42 @@ class Store:
         until: date | None = None,
         near: tuple[float, float, float] | None = None,
         actor: str | None = None,
+        claimant: str | None = None,
+        outlet: str | None = None,
         event_type: str | None = None,
         kind: str | None = None,
         conflicting: bool = False,
+        flagged: bool = False,
+        focus_country: str | None = None,
         ids: Sequence[str] | None = None,
         order: str = "date",
         limit: int | None = None,
         offset: int = 0,
         with_claims: bool = False,
     ) -> list[dict[str, Any]]:
-        """Events in their public JSON; ``near`` is (lat, lon, km)."""
+        """Events in their public JSON, each with its ``flags``; ``near`` is (lat, lon, km).
+
+        ``actor`` matches the perpetrator only, ``claimant`` and ``outlet`` who said it.
+        ``focus_country`` is the collection's country for the "outside_country" flag (default:
+        the country of most incidents); ``flagged`` keeps only events with a flag.
+        """
         from warlog.link.decide import haversine_km
+        from warlog.link.plausibility import with_flags
 
         e = schema.events.c
+        focus = (focus_country or self.dominant_country() or "").upper() or None
         q = filter_events(
-            select(e.data, e.lat, e.lon),
+            select(e.id, e.lat, e.lon),
             since=since,
             until=until,
             actor=actor,
+            claimant=claimant,
+            outlet=outlet,
             event_type=event_type,
             kind=kind,
             conflicting=conflicting,
+            flagged_in=focus if flagged else None,
+            flagged=flagged,
         )
         if ids is not None:
             q = q.where(e.id.in_(list(ids)))
@@ -404,6 +430,7 @@ class Store:
             "-date": (e.date_start.desc().nulls_last(), e.id),
             "killed": (e.killed_best.desc().nulls_last(), e.id),
             "reports": (e.n_reports.desc(), e.id),
+            "sources": (e.n_claimants.desc(), e.n_outlets.desc(), e.id),
         }
         if order not in orders:
             raise WarlogError(
@@ -413,18 +440,61 @@ class Store:
         if not near:
             q = q.offset(offset).limit(limit) if limit else q.offset(offset)
         with self.engine.connect() as conn:
+            # Ids first (no JSON read), then the JSON of the page only: a radius filter is
+            # applied to coordinates, never to every event's document.
             rows = list(conn.execute(q))
-        if near:
-            lat, lon, km = near
-            rows = [r for r in rows if haversine_km(lat, lon, r.lat, r.lon) <= km]
-            rows = rows[offset : offset + limit] if limit else rows[offset:]
+            if near:
+                lat, lon, km = near
+                rows = [r for r in rows if haversine_km(lat, lon, r.lat, r.lon) <= km]
+                rows = rows[offset : offset + limit] if limit else rows[offset:]
+            page = [r.id for r in rows]
+            docs: dict[str, str] = {}
+            for i in range(0, len(page), 500):
+                chunk = page[i : i + 500]
+                docs.update(
+                    (r.id, r.data)
+                    for r in conn.execute(select(e.id, e.data).where(e.id.in_(chunk)))
+                )
         out = []
-        for r in rows:
-            d = json.loads(r.data)
+        for event_id in page:
+            d = json.loads(docs[event_id])
             if not with_claims:
                 d.pop("claims", None)
-            out.append(d)
+            out.append(with_flags(d, focus))
         return out
+
+    def dominant_country(self) -> str | None:
+        """The country of most incidents: the collection's country unless one is given.
+
+        Cached for a minute: it changes only with many new articles, and is asked per request.
+        """
+        now = time.monotonic()
+        cached = getattr(self, "_dominant", None)
+        if cached is not None and now - cached[0] < 60:
+            return cached[1]
+        e = schema.events.c
+        q = (
+            select(e.country)
+            .where(e.country.is_not(None), e.kind == "incident")
+            .group_by(e.country)
+            .order_by(func.count().desc(), e.country)
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            found = conn.execute(q).scalar_one_or_none()
+        self._dominant = (now, found)
+        return found
+
+    def event_alias(self, old_id: str) -> str | None:
+        """The event an id that no longer exists was merged into (``event_aliases``)."""
+        a = schema.event_aliases.c
+        with self.engine.connect() as conn:
+            return conn.execute(select(a.event_id).where(a.old_id == old_id)).scalar_one_or_none()
+
+    def event_exists(self, event_id: str) -> bool:
+        e = schema.events.c
+        with self.engine.connect() as conn:
+            return conn.execute(select(e.id).where(e.id == event_id)).first() is not None
 
     def event_ids_of_articles(self, article_ids: Sequence[str]) -> list[str]:
         u = schema.link_units.c
@@ -448,21 +518,69 @@ class Store:
             out.setdefault(r.article_id, r.event_id)
         return out
 
-    def event(self, event_id: str) -> dict[str, Any]:
-        found = self.events(ids=[event_id], with_claims=True)
-        if not found:
-            e = schema.events.c
-            with self.engine.connect() as conn:
-                # A unique prefix is enough, as with git hashes.
-                ids = list(
-                    conn.execute(
-                        select(e.id).where(e.id.startswith(event_id, autoescape=True)).limit(2)
-                    ).scalars()
+    def event(self, event_id: str, *, focus_country: str | None = None) -> dict[str, Any]:
+        """One event with its claims: by id, by an old id it was merged into (the answer's
+        ``merged_from`` names it), or by a unique id prefix, as with git hashes."""
+        found = self.events(ids=[event_id], with_claims=True, focus_country=focus_country)
+        if found:
+            return found[0]
+        merged = self.event_alias(event_id)
+        if merged is not None:
+            found = self.events(ids=[merged], with_claims=True, focus_country=focus_country)
+            if found:
+                return {**found[0], "merged_from": event_id}
+        e = schema.events.c
+        with self.engine.connect() as conn:
+            ids = list(
+                conn.execute(
+                    select(e.id).where(e.id.startswith(event_id, autoescape=True)).limit(2)
+                ).scalars()
+            )
+        if len(ids) == 1:
+            return self.events(ids=ids, with_claims=True, focus_country=focus_country)[0]
+        raise WarlogError(E.E117, id=event_id)
+
+    def quarantine(self, article_id: str, reason: str) -> dict[str, Any]:
+        """Take an article out of the ledger: its claims leave every event (re-linked without
+        it, old ids redirected) until :meth:`restore`. The article and its claims are kept."""
+        from warlog.link.ledger import update_events
+        from warlog.store.ledger import quarantined
+
+        art = self.article(article_id)
+        with self.transaction() as tx:
+            if not quarantined(tx.conn, [art.id]):
+                tx.conn.execute(
+                    insert(schema.quarantine).values(
+                        article_id=art.id, reason=reason or "unspecified", at=_now()
+                    )
                 )
-            if len(ids) == 1:
-                return self.events(ids=ids, with_claims=True)[0]
-            raise WarlogError(E.E117, id=event_id)
-        return found[0]
+                update_events(tx.conn, [art.id])
+        return self.quarantine_state(art.id)
+
+    def restore(self, article_id: str) -> dict[str, Any]:
+        """Put a quarantined article's claims back into the ledger."""
+        from warlog.link.ledger import update_events
+
+        art = self.article(article_id)
+        with self.transaction() as tx:
+            gone = tx.conn.execute(
+                delete(schema.quarantine).where(schema.quarantine.c.article_id == art.id)
+            ).rowcount
+            if gone:
+                update_events(tx.conn, [art.id])
+        return self.quarantine_state(art.id)
+
+    def quarantine_state(self, article_id: str) -> dict[str, Any]:
+        qt = schema.quarantine.c
+        with self.engine.connect() as conn:
+            row = conn.execute(select(qt.reason, qt.at).where(qt.article_id == article_id)).first()
+        return {
+            "article_id": article_id,
+            "quarantined": row is not None,
+            "reason": row.reason if row else None,
+            "since": row.at.isoformat() if row and row.at else None,
+            "events": self.event_ids_of_articles([article_id]),
+        }
 
     def page_body(self, sha256: str) -> bytes | None:
         p = schema.pages.c
@@ -494,24 +612,44 @@ def filter_events(
     since: date | None = None,
     until: date | None = None,
     actor: str | None = None,
+    claimant: str | None = None,
+    outlet: str | None = None,
     event_type: str | None = None,
     kind: str | None = None,
     conflicting: bool = False,
+    flagged: bool = False,
+    flagged_in: str | None = None,
+    unflagged: bool = False,
 ) -> Any:
-    """The event filters shared by the list, the statistics and the exports, so they agree."""
+    """The event filters shared by the list, the statistics and the exports, so they agree.
+
+    ``flagged`` keeps events with an intrinsic flag or, given ``flagged_in`` (the collection's
+    country), placed in another country; ``unflagged`` drops events with an intrinsic flag
+    (the timeline, so that a tally read as an incident does not set its scale).
+    """
     e = schema.events.c
     if since:
         q = q.where(e.date_end >= since)
     if until:
         q = q.where(e.date_start <= until)
-    if actor:
-        q = q.where(e.search_text.contains(actor.lower(), autoescape=True))
+    for column, value in (
+        (e.perpetrator_text, actor),
+        (e.claimant_text, claimant),
+        (e.outlet_text, outlet),
+    ):
+        if value:
+            q = q.where(column.contains(value.lower(), autoescape=True))
     if event_type:
         q = q.where(e.event_type == event_type)
     if kind:
         q = q.where(e.kind == kind)
     if conflicting:
         q = q.where(e.conflict == 1)
+    if flagged:
+        abroad = and_(e.country.is_not(None), e.country != flagged_in) if flagged_in else false()
+        q = q.where(or_(e.flags != "", abroad))
+    if unflagged:
+        q = q.where(e.flags == "")
     return q
 
 

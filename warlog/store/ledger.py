@@ -7,18 +7,19 @@ input file's articles commits with the file, or not at all.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from warlog.extract.jsonout import claim_from_json
 from warlog.link.decide import blocks as blocks_of
 from warlog.link.decide import window
 from warlog.link.events import event_json, report_from_json, report_json
+from warlog.link.plausibility import codes
 from warlog.link.units import Unit
 from warlog.records import Event, Report
 from warlog.store import schema
@@ -36,9 +37,12 @@ class ArticleReports:
 
 
 def article_reports(conn: Connection, article_ids: Sequence[str]) -> list[ArticleReports]:
+    """The articles' reports for linking; a quarantined article has none (it leaves every
+    event until it is restored)."""
     a, c, ld = schema.articles.c, schema.claims.c, schema.leads.c
     out: list[ArticleReports] = []
-    for chunk in _chunks(sorted(set(article_ids))):
+    held = set(quarantined(conn, article_ids))
+    for chunk in _chunks(sorted(set(article_ids) - held)):
         meta = {
             r.id: r
             for r in conn.execute(
@@ -173,15 +177,19 @@ def write_events(conn: Connection, done: Sequence[tuple[Event, Sequence[Unit]]])
 def event_row(ev: Event) -> dict[str, Any]:
     k, w = ev.estimate("killed"), ev.estimate("wounded")
     p, d = ev.place, ev.date
-    words = [
+    perpetrators = [
         ev.perpetrator.name if ev.perpetrator else "",
         ev.perpetrator.id if ev.perpetrator else "",
         *(r.claim.perpetrator.text for r in ev.reports if r.claim.perpetrator),
+    ]
+    words = [
+        *perpetrators,
         *ev.claimants,
         *ev.outlets,
         p.name if p else "",
         p.admin1 or "" if p else "",
     ]
+    data = event_json(ev)
     return {
         "id": ev.id,
         "kind": ev.kind,
@@ -204,10 +212,85 @@ def event_row(ev: Event) -> dict[str, Any]:
         "n_outlets": len(ev.outlets),
         "n_claimants": len(ev.claimants),
         "conflict": int(ev.conflict),
-        "search_text": " | ".join(sorted({x for x in words if x})).lower(),
-        "data": json.dumps(event_json(ev), ensure_ascii=False),
+        "search_text": _joined(words),
+        **filter_texts(perpetrators, ev.claimants, ev.outlets),
+        "flags": codes(data["flags"]),
+        "data": json.dumps(data, ensure_ascii=False),
         "updated_at": datetime.now(UTC),
     }
+
+
+def filter_texts(
+    perpetrators: Iterable[str], claimants: Iterable[str], outlets: Iterable[str]
+) -> dict[str, str]:
+    """The lower-cased texts that ``actor``, ``claimant`` and ``outlet`` filter on (migration 7:
+    ``actor`` used to match ``search_text``, so "Islamic State" found the claims *about* it)."""
+    return {
+        "perpetrator_text": _joined(perpetrators),
+        "claimant_text": _joined(claimants),
+        "outlet_text": _joined(outlets),
+    }
+
+
+def _joined(words: Iterable[str]) -> str:
+    return " | ".join(sorted({x for x in words if x})).lower()
+
+
+def quarantined(conn: Connection, article_ids: Sequence[str] | None = None) -> list[str]:
+    qt = schema.quarantine.c
+    if article_ids is None:
+        return sorted(conn.execute(select(qt.article_id)).scalars())
+    out: list[str] = []
+    for chunk in _chunks(sorted(set(article_ids))):
+        out += conn.execute(select(qt.article_id).where(qt.article_id.in_(chunk))).scalars()
+    return sorted(out)
+
+
+def unit_events(conn: Connection, keys: Iterable[str]) -> dict[str, str]:
+    """Unit key -> the event it is in now."""
+    u = schema.link_units.c
+    out: dict[str, str] = {}
+    for chunk in _chunks(sorted(set(keys))):
+        out.update(
+            (r.key, r.event_id)
+            for r in conn.execute(select(u.key, u.event_id).where(u.key.in_(chunk)))
+        )
+    return out
+
+
+def record_aliases(conn: Connection, before: dict[str, str]) -> dict[str, str]:
+    """Point every event id of ``before`` (unit key -> its event before a re-link) that no
+    longer exists at the event holding most of its units now, and repoint older aliases that
+    led to it. An id that exists again stops being an alias. Returns the new aliases.
+    """
+    if not before:
+        return {}
+    e, a = schema.events.c, schema.event_aliases.c
+    old_ids = sorted(set(before.values()))
+    live: set[str] = set()
+    for chunk in _chunks(old_ids):
+        live |= set(conn.execute(select(e.id).where(e.id.in_(chunk))).scalars())
+    now = unit_events(conn, before)
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, old in before.items():
+        if old not in live and key in now:
+            votes[old][now[key]] += 1
+    new = {old: min(c, key=lambda ev: (-c[ev], ev)) for old, c in votes.items()}
+    targets = set(new.values()) | live
+    for chunk in _chunks(sorted(targets)):
+        # An id that is an event again (restored from quarantine, re-linked) is no alias.
+        conn.execute(delete(schema.event_aliases).where(a.old_id.in_(chunk)))
+    for old, target in sorted(new.items()):
+        conn.execute(update(schema.event_aliases).where(a.event_id == old).values(event_id=target))
+    for chunk in _chunks(sorted(new)):
+        conn.execute(delete(schema.event_aliases).where(a.old_id.in_(chunk)))
+    if new:
+        at = datetime.now(UTC)
+        conn.execute(
+            insert(schema.event_aliases),
+            [{"old_id": o, "event_id": t, "created_at": at} for o, t in sorted(new.items())],
+        )
+    return new
 
 
 def clear(conn: Connection) -> None:

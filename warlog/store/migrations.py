@@ -7,11 +7,12 @@ current shape, an old one is brought there step by step.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, inspect, select, text, update
 
 from warlog.store import schema, search
 
@@ -51,8 +52,13 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "events and their linking units", _create("link_units", "link_blocks", "events")),
     Migration(4, "article full-text search", search.create_index),
     Migration(5, "index of linking blocks by unit", _index("link_blocks", "ix_link_blocks_unit")),
-    # 6 and 7 belong to work on other branches: the runner applies whatever is not recorded,
-    # so a gap (or a lower number arriving after a higher one) is fine.
+    # Versions are not contiguous on every branch (6 may be merged after 7): ``migrate`` runs
+    # each unrecorded one, so a gap is harmless and a late 6 still runs on a store at 7 or 8.
+    Migration(
+        7,
+        "event flags and filter texts, event aliases, article quarantine",
+        lambda conn: _flags_aliases_quarantine(conn),
+    ),
     Migration(
         8,
         "watched feeds, their entries and fired alerts",
@@ -61,6 +67,44 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 LATEST = max(m.version for m in MIGRATIONS)
+
+
+_V7_COLUMNS = ("flags", "perpetrator_text", "claimant_text", "outlet_text")
+
+
+def _flags_aliases_quarantine(conn: Connection) -> None:
+    """Add the events' flag and filter-text columns (computed again from each stored event's
+    JSON, so no re-linking is needed), and create the alias and quarantine tables."""
+    from warlog.link.events import headline
+    from warlog.link.plausibility import codes, flags
+    from warlog.store.ledger import filter_texts
+
+    have = {c["name"] for c in inspect(conn).get_columns("events")}
+    for name in _V7_COLUMNS:
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE events ADD COLUMN {name} TEXT NOT NULL DEFAULT ''"))
+    schema.metadata.create_all(conn, tables=[schema.event_aliases, schema.quarantine])
+    e = schema.events.c
+    rows = conn.execute(select(e.id, e.data)).all()
+    for row in rows:
+        d = json.loads(row.data)
+        found = flags(d)
+        d["flags"] = found
+        d["headline"] = headline(d)
+        perp = d.get("perpetrator") or {}
+        perpetrators = [perp.get("name") or "", perp.get("actor") or ""] + [
+            ((c.get("claim") or {}).get("perpetrator") or {}).get("text") or ""
+            for c in d.get("claims", ())
+        ]
+        conn.execute(
+            update(schema.events)
+            .where(e.id == row.id)
+            .values(
+                flags=codes(found),
+                data=json.dumps(d, ensure_ascii=False),
+                **filter_texts(perpetrators, d.get("claimants", ()), d.get("outlets", ())),
+            )
+        )
 
 
 def current_version(conn: Connection) -> int:

@@ -202,6 +202,12 @@ events = Table(
     Column("n_claimants", Integer, nullable=False),
     Column("conflict", Integer, nullable=False),
     Column("search_text", Text, nullable=False),  # actors, claimants, place, outlets: for --actor
+    # Migration 7: intrinsic plausibility flag codes, comma-separated ('' for none).
+    Column("flags", Text, nullable=False, server_default=""),
+    # Migration 7: what `actor`, `claimant` and `outlet` match, each on its own.
+    Column("perpetrator_text", Text, nullable=False, server_default=""),
+    Column("claimant_text", Text, nullable=False, server_default=""),
+    Column("outlet_text", Text, nullable=False, server_default=""),
     Column("data", Text, nullable=False),  # the event's public JSON, whole
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_events_date", "date_start"),
@@ -254,4 +260,24 @@ watch_alerts = Table(
     Column("event_id", String(24), primary_key=True),
     Column("figures", Text, nullable=False),
     Column("fired_at", Float, nullable=False),
+)
+
+# Migration 7: an event id that disappeared (merged into another event, or dissolved and
+# re-linked) points at the event that holds most of its units, so cited links keep working.
+event_aliases = Table(
+    "event_aliases",
+    metadata,
+    Column("old_id", String(24), primary_key=True),
+    Column("event_id", String(24), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_event_aliases_event", "event_id"),
+)
+
+# Migration 7: articles taken out of the ledger (their claims leave every event) until restored.
+quarantine = Table(
+    "article_quarantine",
+    metadata,
+    Column("article_id", String(16), ForeignKey("articles.id"), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
 )

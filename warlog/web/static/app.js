@@ -6,13 +6,17 @@
 // strings, because Leaflet would set a string with innerHTML.
 "use strict";
 
-const FILTER_KEYS = ["since", "until", "actor", "type", "near", "km", "kind", "conflicting", "order"];
-const PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
-  "#17becf", "#bcbd22", "#393b79"];
+const FILTER_KEYS = ["since", "until", "actor", "claimant", "outlet", "type", "near", "km", "kind",
+  "conflicting", "flagged", "order", "offset"];
+// Perpetrators are told apart by colour and shape together: 10 colours x 4 shapes never repeat
+// a pair before the 20th perpetrator, and the shape still tells them apart in grey.
+const PALETTE = ["#c0392b", "#1f5fa8", "#2a7d2e", "#7b3fa0", "#b35900", "#6b4a2b", "#b0357a",
+  "#0f7c85", "#6f7a00", "#2e3a87"];
+const SHAPES = ["circle", "square", "diamond", "triangle"];
 const UNKNOWN = "unknown";
-const UNKNOWN_COLOUR = "#7f7f7f";
+const UNKNOWN_COLOUR = "#666f78";
 const MAP_LIMIT = 1000;
-const LIST_LIMIT = 300;
+const PAGE_SIZE = 50;
 
 // --- DOM helpers ------------------------------------------------------------------------------
 
@@ -33,9 +37,14 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
-// Only same-origin paths: a javascript: or data: URL from data can never become a link.
+// Untrusted text (outlets, titles, names, sentences) goes in <bdi>: a right-to-left override
+// inside it cannot flip the text around it.
+const u = (text) => el("bdi", {}, text === null || text === undefined ? "" : String(text));
+
+// Only same-origin paths and fragments: a javascript: or data: URL from data can never become a link.
 function safeHref(value) {
   const text = String(value);
+  if (/^#[A-Za-z0-9_-]+$/.test(text)) return text; // a place on this page
   return text.startsWith("/") && !text.startsWith("//") ? text : "#";
 }
 
@@ -99,12 +108,31 @@ function placeText(p) {
 
 const perpetratorName = (e) => (e.perpetrator && e.perpetrator.name) || UNKNOWN;
 
-// One colour per perpetrator, shared by the map, its legend and the timeline.
-const colours = new Map();
-function colourOf(name) {
-  if (!name || name === UNKNOWN) return UNKNOWN_COLOUR;
-  if (!colours.has(name)) colours.set(name, PALETTE[colours.size % PALETTE.length]);
-  return colours.get(name);
+// One colour and shape per perpetrator, shared by the map, its legend, the list and the timeline.
+const styles = new Map();
+function styleOf(name) {
+  if (!name || name === UNKNOWN) return { colour: UNKNOWN_COLOUR, shape: "circle" };
+  if (!styles.has(name)) {
+    const i = styles.size;
+    styles.set(name, { colour: PALETTE[i % PALETTE.length], shape: SHAPES[Math.floor(i / 2) % SHAPES.length] });
+  }
+  return styles.get(name);
+}
+const colourOf = (name) => styleOf(name).colour;
+
+function symbol(name, size) {
+  const st = styleOf(name);
+  const node = el("span", { class: `sym sym-${st.shape}`, "aria-hidden": "true" });
+  node.style.setProperty("--c", st.colour);
+  if (size) node.style.setProperty("--s", `${size}px`);
+  return node;
+}
+
+const PLACE_PRECISION = { point: "exact point", village: "village", town: "town", city: "town", district: "district", region: "region", province: "province", country: "country" };
+const DATE_PRECISION = { day: "day", week: "week", month: "month", year: "year", published: "publication day" };
+
+function flagBadges(e) {
+  return (e.flags || []).map((f) => el("span", { class: "badge flag", title: f.message, text: `check: ${f.code.replace(/_/g, " ")}` }));
 }
 
 // --- filters in the URL -----------------------------------------------------------------------
@@ -128,10 +156,11 @@ function writeFilters(f) {
 
 function filterParams(f, extra) {
   const p = new URLSearchParams();
-  for (const key of ["since", "until", "actor", "type", "near", "km", "kind", "order"]) {
+  for (const key of ["since", "until", "actor", "claimant", "outlet", "type", "near", "km", "kind", "order"]) {
     if (f[key]) p.set(key, f[key]);
   }
   if (f.conflicting) p.set("conflicting", "true");
+  if (f.flagged) p.set("flagged", "true");
   for (const [k, v] of Object.entries(extra || {})) p.set(k, v);
   return p;
 }
@@ -144,31 +173,54 @@ async function dashboard() {
   const filters = readFilters();
   document.title = "warlog: events";
   const form = filterForm(filters);
-  const mapBox = el("div", { id: "map", class: "map", role: "region", "aria-label": "map of events" });
-  const timelineCanvas = el("canvas", { id: "timeline-canvas" });
+  const mapBox = el("div", { id: "map", class: "map", role: "region", "aria-label": "Map of events (the list beside it has every event)" });
+  const timelineCanvas = el("canvas", { id: "timeline-canvas", role: "img", "aria-label": "Bar chart: deaths per week, stacked by perpetrator. A table of the same figures follows." });
   const timelineNote = el("p", { class: "hint", id: "timeline-note" });
-  const listBox = el("div", { id: "event-list", class: "event-list" });
+  const timelineTable = el("details", { id: "timeline-table", class: "chart-table" }, el("summary", { text: "Table of the chart" }));
+  const listBox = el("section", { id: "event-list", class: "event-list", "aria-label": "Event list", tabindex: "-1" },
+    el("p", { class: "loading", role: "status", text: "Loading events…" }));
+  // The list comes first in the document (a keyboard reaches it in a few Tab presses); the
+  // grid shows the filters on top and the map beside it.
   main().replaceChildren(
-    form,
-    el("div", { class: "grid" },
+    el("div", { class: "grid dash" },
+      el("section", { class: "right" }, listBox),
       el("section", { class: "left" },
         mapBox,
-        el("div", { class: "timeline" }, el("h2", { text: "Deaths per week, by perpetrator" }),
-          el("div", { class: "chart-box" }, timelineCanvas), timelineNote)),
-      el("section", { class: "right" }, listBox)),
+        el("div", { class: "timeline" }, el("h2", { id: "timeline-title", text: "Deaths per week, by perpetrator" }),
+          el("div", { class: "chart-box" }, timelineCanvas), timelineNote, timelineTable)),
+      form),
   );
   const map = makeMap(mapBox);
-  const state = { filters, map, layer: L.layerGroup().addTo(map), fitted: false };
-  const facets = await api("facets").catch(() => ({ event_types: [], actors: [] }));
+  // Clusters are not Tab stops either (a few hundred markers would each be one).
+  L.MarkerCluster.mergeOptions({ keyboard: false });
+  const cluster = L.markerClusterGroup({
+    showCoverageOnHover: false, maxClusterRadius: 45, spiderfyOnMaxZoom: true,
+    iconCreateFunction: (c) => {
+      const count = c.getChildCount();
+      const size = count < 10 ? 30 : count < 100 ? 36 : 44;
+      return L.divIcon({ html: el("span", { text: count }), className: "cluster", iconSize: [size, size] });
+    },
+  });
+  const state = { filters, map, layer: cluster.addTo(map), fitted: false, events: [] };
+  // Keyboard access to the map's events: Enter on the focused map lists those in view.
+  const inView = el("div", { id: "map-events", class: "map-events", "aria-live": "polite" });
+  mapBox.after(el("p", { class: "hint", id: "map-keys", text: "Keyboard: focus the map, arrows pan, + and − zoom, Enter lists the events in view." }), inView);
+  mapBox.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Enter" || ev.target !== mapBox) return;
+    ev.preventDefault();
+    listInView(state, inView);
+  });
+  const facets = await api("facets").catch(() => ({ event_types: [], actors: [], focus_country: null }));
+  state.focus = facets.focus_country;
   fillFacets(form, facets);
-  for (const name of facets.actors) colourOf(name);
-  await Promise.all([loadEvents(state, listBox), loadTimeline(state, timelineCanvas, timelineNote, listBox)]);
+  for (const name of facets.actors) styleOf(name);
+  await Promise.all([loadEvents(state, listBox), loadTimeline(state, timelineCanvas, timelineNote, listBox), map.boundariesLoaded]);
   document.body.dataset.ready = "dashboard";
 }
 
 function filterForm(f) {
   const input = (name, attrs) => el("input", { name, id: `f-${name}`, value: f[name] || "", ...attrs });
-  const label = (text, control) => el("label", {}, el("span", { text }), control);
+  const label = (text, control) => el("label", { for: control.id }, el("span", { text }), control);
   const kind = el("select", { name: "kind", id: "f-kind" },
     el("option", { value: "", text: "all" }),
     el("option", { value: "incident", text: "incidents" }),
@@ -177,24 +229,30 @@ function filterForm(f) {
   const order = el("select", { name: "order", id: "f-order" },
     el("option", { value: "-date", text: "newest first" }),
     el("option", { value: "date", text: "oldest first" }),
-    el("option", { value: "killed", text: "most killed" }),
+    el("option", { value: "killed", text: "most deaths" }),
+    el("option", { value: "sources", text: "most sources" }),
     el("option", { value: "reports", text: "most reports" }));
   order.value = f.order || "-date";
   const type = el("select", { name: "type", id: "f-type" }, el("option", { value: "", text: "any" }));
   type.dataset.value = f.type || "";
-  const form = el("form", { id: "filters", class: "filters" },
-    label("from", input("since", { type: "date" })),
+  const check = (name, text) => el("label", { class: "check", for: `f-${name}` },
+    el("input", { type: "checkbox", name, id: `f-${name}`, checked: f[name] ? "checked" : null }),
+    el("span", { text }));
+  const form = el("form", { id: "filters", class: "filters", "aria-label": "Filters" },
+    el("h2", { class: "filters-title", text: "Filters" }),
+    label("from (date range)", input("since", { type: "date" })),
     label("to", input("until", { type: "date" })),
-    label("actor", input("actor", { type: "text", list: "actor-list", placeholder: "perpetrator, claimant, outlet" })),
+    label("perpetrator", input("actor", { type: "text", list: "actor-list", placeholder: "e.g. Islamic State" })),
     el("datalist", { id: "actor-list" }),
+    label("source (claimant)", input("claimant", { type: "text", placeholder: "e.g. Observatory" })),
+    label("outlet", input("outlet", { type: "text", placeholder: "e.g. Reuters" })),
     label("type", type),
     label("place", input("near", { type: "text", placeholder: "place or lat,lon" })),
-    label("km", input("km", { type: "number", min: "0", step: "1", placeholder: "25", class: "km" })),
+    label("km", input("km", { type: "number", min: "0", max: "1000", step: "1", placeholder: "25", class: "km" })),
     label("kind", kind),
     label("sort", order),
-    el("label", { class: "check" },
-      el("input", { type: "checkbox", name: "conflicting", id: "f-conflicting", checked: f.conflicting ? "checked" : null }),
-      el("span", { text: "sources disagree" })),
+    check("conflicting", "sources disagree"),
+    check("flagged", "flagged for review"),
     el("button", { type: "submit", text: "Apply" }),
     el("a", { href: "/", class: "reset", text: "reset" }),
   );
@@ -204,9 +262,10 @@ function filterForm(f) {
     const next = {};
     for (const key of FILTER_KEYS) {
       const v = data.get(key);
-      if (v) next[key] = key === "conflicting" ? "1" : String(v).trim();
+      if (v) next[key] = key === "conflicting" || key === "flagged" ? "1" : String(v).trim();
     }
     if (next.order === "-date") delete next.order;
+    delete next.offset;
     writeFilters(next);
     dashboard();
   });
@@ -222,7 +281,8 @@ function fillFacets(form, facets) {
 }
 
 function makeMap(box) {
-  const map = L.map(box, { attributionControl: true, worldCopyJump: true });
+  // keyboard: the map is one Tab stop (arrows pan, +/- zoom); its events are in the list.
+  const map = L.map(box, { attributionControl: true, worldCopyJump: true, keyboard: true, minZoom: 2, maxZoom: 14 });
   map.attributionControl.setPrefix(false);
   map.setView([35, 38.5], 6);
   const online = new URLSearchParams(location.search).get("tiles") === "osm";
@@ -235,59 +295,109 @@ function makeMap(box) {
   map.attributionControl.addAttribution("Boundaries: Natural Earth");
   const base = (url, style) => fetch(url).then((r) => r.json()).then((gj) => {
     L.geoJSON(gj, { style, interactive: false }).addTo(map).bringToBack();
-  });
-  base("/boundaries/admin1.geojson", { color: "#9aa3ad", weight: 0.6, fill: false });
-  base("/boundaries/countries.geojson", {
-    color: "#56606b", weight: 1, fillColor: "#eef0f2", fillOpacity: online ? 0 : 1,
-  });
+  }).catch(() => {});
+  map.boundariesLoaded = Promise.all([
+    base("/boundaries/admin1.geojson", { color: "#9aa3ad", weight: 0.6, fill: false }),
+    base("/boundaries/countries.geojson", {
+      color: "#56606b", weight: 1, fillColor: "#eef0f2", fillOpacity: online ? 0 : 1,
+    }),
+  ]);
   return map;
 }
 
 async function loadEvents(state, listBox) {
-  const params = filterParams(state.filters, { limit: String(MAP_LIMIT) });
-  if (!params.has("order")) params.set("order", "-date");
-  let data;
+  const mapParams = filterParams(state.filters, { limit: String(MAP_LIMIT) });
+  mapParams.set("order", "-date");
+  const offset = Number(state.filters.offset || 0);
+  const listParams = filterParams(state.filters, { limit: String(PAGE_SIZE), offset: String(offset) });
+  if (!listParams.has("order")) listParams.set("order", "-date");
+  let data, page;
   try {
-    data = await api("events", params);
+    [data, page] = await Promise.all([api("events", mapParams), api("events", listParams)]);
   } catch (err) {
     showError(listBox, err);
     return;
   }
-  const events = data.events;
-  drawMarkers(state, events);
-  drawList(listBox, events, data.next_offset !== null);
+  drawMarkers(state, data.events);
+  drawList(state, listBox, page, offset);
+}
+
+// The view to open on: where most events are, not the whole world. Flagged events (a place
+// abroad, a tally read as an incident) never set it, and the outer 5 % on each side are cut.
+function focusBounds(events, focus) {
+  const placed = events.filter((e) => e.place && e.place.lat !== null && e.place.lat !== undefined);
+  const clean = placed.filter((e) => !(e.flags || []).length);
+  let pool = clean.length ? clean : placed;
+  if (focus) {
+    const home = pool.filter((e) => e.place.country === focus);
+    if (home.length) pool = home;
+  }
+  if (!pool.length) return null;
+  const cut = (values) => {
+    const v = [...values].sort((a, b) => a - b);
+    const k = v.length >= 20 ? Math.floor(v.length * 0.05) : 0;
+    return [v[k], v[v.length - 1 - k]];
+  };
+  const [s, nth] = cut(pool.map((e) => e.place.lat));
+  const [w, east] = cut(pool.map((e) => e.place.lon));
+  return [[s, w], [nth, east]];
 }
 
 function drawMarkers(state, events) {
   state.layer.clearLayers();
-  const points = [];
+  state.events = events;
+  let placed = 0;
+  const markers = [];
   for (const e of events) {
     const p = e.place;
     if (!p || p.lat === null || p.lon === null || p.lat === undefined) continue;
     const killed = (e.killed && e.killed.best) || 0;
-    // A tally is a running total ("250,000 since 2011"), not deaths at that spot: a fixed size.
-    const radius = e.kind === "tally" ? 6 : Math.min(32, 5 + 3 * Math.sqrt(killed));
-    const marker = L.circleMarker([p.lat, p.lon], {
-      radius, color: "#222", weight: 1, fillColor: colourOf(perpetratorName(e)),
-      fillOpacity: e.kind === "tally" ? 0.25 : 0.75, dashArray: e.kind === "tally" ? "3" : null,
-      // SVG paths with a class per event, so that a marker can be found (tests, styling).
-      className: `event-marker ev-${String(e.id).replace(/[^A-Za-z0-9-]/g, "")}`,
+    const flagged = (e.flags || []).length > 0;
+    // A tally is a running total ("250,000 since 2011"), and a flagged figure is in doubt:
+    // neither is drawn by its size.
+    const size = e.kind === "tally" || flagged ? 12 : Math.round(Math.min(40, 10 + 2.5 * Math.sqrt(killed)));
+    const sym = symbol(perpetratorName(e), size);
+    const icon = L.divIcon({
+      html: sym, iconSize: [size, size],
+      // A class per event, so that a marker can be found (tests, styling).
+      className: `event-marker ev-${String(e.id).replace(/[^A-Za-z0-9-]/g, "")}${e.kind === "tally" ? " tally" : ""}${flagged ? " flagged" : ""}`,
     });
+    const marker = L.marker([p.lat, p.lon], { icon, keyboard: false, title: "" });
     const tip = el("div", { class: "tip" },
-      el("strong", { text: placeText(p) }), el("br"),
+      el("strong", {}, u(e.headline || placeText(p))), el("br"),
+      u(placeText(p)), el("br"),
       `${eventDate(e)} · ${e.kind === "tally" ? "tally" : e.event_type || ""}`, el("br"),
-      `killed ${figures(e.killed)} · ${perpetratorName(e)}`);
+      "killed ", figures(e.killed), " · ", u(perpetratorName(e)),
+      flagged ? [el("br"), el("em", { text: `check: ${e.flags.map((f) => f.code.replace(/_/g, " ")).join(", ")}` })] : "");
     marker.bindTooltip(tip);
     marker.on("click", () => { location.href = eventHref(e.id); });
-    marker.addTo(state.layer);
-    points.push([p.lat, p.lon]);
+    markers.push(marker);
+    placed += 1;
   }
-  document.getElementById("map").dataset.markers = String(points.length);
-  if (points.length && !state.fitted) {
-    state.map.fitBounds(points, { padding: [40, 40], maxZoom: 8 });
+  state.layer.addLayers(markers);
+  const mapBox = document.getElementById("map");
+  mapBox.dataset.markers = String(placed);
+  if (placed && !state.fitted) {
+    const bounds = focusBounds(events, state.focus);
+    if (bounds) {
+      state.map.fitBounds(bounds, { padding: [30, 30], maxZoom: 9 });
+      mapBox.dataset.focus = JSON.stringify(bounds);
+    }
     state.fitted = true;
   }
   drawLegend(state, events);
+}
+
+function listInView(state, box) {
+  const bounds = state.map.getBounds();
+  const shown = state.events.filter((e) => e.place && e.place.lat !== null && e.place.lat !== undefined
+    && bounds.contains([e.place.lat, e.place.lon]));
+  const top = shown.slice(0, 20);
+  box.replaceChildren(
+    el("h3", { text: `${shown.length} event(s) in view${shown.length > top.length ? `, the first ${top.length}` : ""}` }),
+    el("ul", {}, top.map((e) => el("li", {}, el("a", { href: eventHref(e.id) }, u(e.headline || e.id)), " · ", u(placeText(e.place)), ` · ${eventDate(e)}`))));
+  const first = box.querySelector("a");
+  if (first) first.focus();
 }
 
 function drawLegend(state, events) {
@@ -296,11 +406,15 @@ function drawLegend(state, events) {
     (a === UNKNOWN) - (b === UNKNOWN) || a.localeCompare(b));
   const Legend = L.Control.extend({
     onAdd() {
-      const box = el("div", { class: "legend" }, el("strong", { text: "perpetrator" }));
-      for (const name of names) {
-        box.append(el("div", {}, el("span", { class: "swatch", style: `background:${colourOf(name)}` }), name));
-      }
-      box.append(el("div", { class: "hint", text: "size: deaths · faint: tallies" }));
+      // Collapsible, closed on a phone: a long list of perpetrators must not hide the map.
+      const box = el("details", { class: "legend", id: "legend" },
+        el("summary", { text: `Legend (${names.length} perpetrators)` }));
+      if (window.matchMedia("(min-width: 700px)").matches && names.length <= 12) box.open = true;
+      const list = el("ul", { class: "legend-list" });
+      for (const name of names) list.append(el("li", {}, symbol(name, 12), u(name)));
+      box.append(list, el("p", { class: "hint", text: "size: deaths · small and faint: tallies and flagged events · numbers: clusters" }));
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
       return box;
     },
   });
@@ -308,27 +422,50 @@ function drawLegend(state, events) {
   state.legend.addTo(state.map);
 }
 
-function drawList(box, events, more) {
-  const rows = events.slice(0, LIST_LIMIT).map((e) =>
-    el("tr", { class: e.conflict ? "conflict" : "", "data-id": e.id },
-      el("td", {}, el("a", { href: eventHref(e.id), text: e.id })),
-      el("td", { text: eventDate(e) }),
-      el("td", { text: placeText(e.place) }),
-      el("td", { text: e.kind === "tally" ? "tally" : e.event_type || "" }),
-      el("td", {}, el("span", { class: "swatch", style: `background:${colourOf(perpetratorName(e))}` }),
-        (e.perpetrator && e.perpetrator.name) || ""),
-      el("td", { class: "num", text: figures(e.killed) }),
-      el("td", { class: "num", text: e.n_outlets }),
-      el("td", {}, e.conflict ? el("span", { class: "badge", text: "disagree" }) : "")));
-  const count = events.length > LIST_LIMIT || more
-    ? `${Math.min(events.length, LIST_LIMIT)} shown (more match: narrow the filters)`
-    : `${events.length} event(s)`;
-  box.replaceChildren(
-    el("h2", { id: "event-count", text: count }),
-    el("table", { class: "events" },
-      el("thead", {}, el("tr", {}, ...["event", "date", "place", "type", "perpetrator", "killed", "outlets", ""]
-        .map((h) => el("th", { text: h })))),
-      el("tbody", {}, rows)));
+function precisionText(e) {
+  const p = e.place && PLACE_PRECISION[e.place.precision];
+  const d = e.date && DATE_PRECISION[e.date.precision];
+  return [p ? `place: ${p}` : "", d ? `date: ${d}` : ""].filter(Boolean).join(" · ");
+}
+
+function drawList(state, box, data, offset) {
+  const events = data.events;
+  const near = data.near
+    ? el("p", { class: "hint", id: "near-used" }, "Within ", String(data.near.km), " km of ", u(data.near.name),
+      data.near.country ? ` (${data.near.country})` : "", data.near.name !== data.near.text ? [" for “", u(data.near.text), "”"] : "")
+    : "";
+  const heading = el("h2", { id: "event-count", text: events.length
+    ? `Events ${offset + 1}–${offset + events.length}${data.next_offset !== null ? " (more on the next page)" : ""}`
+    : "No events match these filters" });
+  if (!events.length) {
+    box.replaceChildren(heading, near, el("p", { class: "empty" }, "Try a wider date range or ", el("a", { href: "/", text: "reset the filters" }), "."));
+    return;
+  }
+  const items = events.map((e) => el("li", {
+    class: `event-row${e.conflict ? " conflict" : ""}${(e.flags || []).length ? " flagged" : ""}`,
+    "data-id": e.id, "data-kind": e.kind, "data-perpetrator": (e.perpetrator && e.perpetrator.name) || "",
+    "data-start": (e.date && (e.date.start || e.date.end)) || "",
+  },
+    el("div", { class: "row-head" },
+      symbol(perpetratorName(e), 12),
+      el("a", { href: eventHref(e.id), class: "event-link" }, u(e.headline || `${e.kind === "tally" ? "Tally" : e.event_type || "Event"} in ${e.place ? e.place.name : "an unknown place"}`))),
+    el("div", { class: "row-place" }, u(placeText(e.place) || "place unknown"), " · ", eventDate(e) || "date unknown"),
+    el("div", { class: "row-facts" },
+      `${e.kind === "tally" ? "tally" : e.event_type || "event"} · `, u((e.perpetrator && e.perpetrator.name) || "perpetrator unknown"),
+      ` · killed ${figures(e.killed)} · ${e.n_claimants} claimant(s), ${e.n_outlets} outlet(s)`),
+    el("div", { class: "row-meta" }, precisionText(e), " · ", el("code", { text: e.id })),
+    el("div", { class: "row-badges" }, e.conflict ? el("span", { class: "badge", text: "sources disagree" }) : "", flagBadges(e))));
+  const go = (to) => {
+    const f = { ...state.filters };
+    if (to) f.offset = String(to); else delete f.offset;
+    writeFilters(f);
+    state.filters = f;
+    loadEvents(state, box).then(() => box.focus());
+  };
+  const pager = el("nav", { class: "pager", "aria-label": "pages of the list" },
+    el("button", { type: "button", id: "prev-page", disabled: offset ? null : "disabled", onclick: () => go(Math.max(0, offset - PAGE_SIZE)), text: "← previous" }),
+    el("button", { type: "button", id: "next-page", disabled: data.next_offset !== null ? null : "disabled", onclick: () => go(data.next_offset), text: "next →" }));
+  box.replaceChildren(heading, near, el("ol", { class: "events", start: String(offset + 1) }, items), pager);
 }
 
 async function loadTimeline(state, canvas, note, listBox) {
@@ -349,10 +486,13 @@ async function loadTimeline(state, canvas, note, listBox) {
     showError(note, err);
     return;
   }
+  const leftOut = data.flagged_left_out && data.flagged_left_out.events
+    ? ` ${data.flagged_left_out.events} flagged event(s) (${data.flagged_left_out.killed} deaths claimed) left out of the chart.` : "";
   if (!data.buckets.length) {
-    note.textContent = "No dated incidents with these filters.";
+    note.textContent = `No dated incidents with these filters.${leftOut}`;
     return;
   }
+  chartTable(document.getElementById("timeline-table"), data);
   const weeks = weekRange(data.buckets[0].period, data.buckets[data.buckets.length - 1].period);
   const top = data.groups.slice(0, PALETTE.length).map((g) => g.group);
   const series = new Map(top.map((g) => [g, new Array(weeks.length).fill(0)]));
@@ -375,15 +515,19 @@ async function loadTimeline(state, canvas, note, listBox) {
     data: { labels: weeks, datasets },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false,
-      scales: { x: { stacked: true, ticks: { maxTicksLimit: 12 } }, y: { stacked: true, beginAtZero: true } },
-      plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } }, tooltip: { mode: "index", intersect: false } },
+      scales: {
+        x: { stacked: true, ticks: { maxTicksLimit: 12, color: "#3d4650" }, title: { display: true, text: "week (Monday)", color: "#3d4650" } },
+        y: { stacked: true, beginAtZero: true, ticks: { color: "#3d4650" }, title: { display: true, text: "deaths (best estimate)", color: "#3d4650" } },
+      },
+      // The colours are the map legend's; a second legend here would take the chart's height.
+      plugins: { legend: { display: false }, tooltip: { mode: "index", intersect: false } },
     },
   });
   canvas.dataset.weeks = String(weeks.length);
   const undated = data.undated.events ? ` ${data.undated.events} undated event(s) not shown.` : "";
   const range = state.filters.since || state.filters.until
     ? `Range ${state.filters.since || "…"} to ${state.filters.until || "…"}. ` : "";
-  note.replaceChildren(`${range}Drag across the chart to choose a range.${undated} `);
+  note.replaceChildren(`${range}Drag across the chart, or use the from/to fields, to choose a range.${undated}${leftOut} `);
   if (range) {
     note.append(el("button", { type: "button", id: "clear-range", text: "clear range", onclick: () => applyRange(state, null, null, chart, listBox) }));
   }
@@ -425,6 +569,15 @@ async function applyRange(state, since, until, chart, listBox) {
   await loadEvents(state, listBox);
 }
 
+function chartTable(box, data) {
+  const rows = data.buckets.map((b) => el("tr", {},
+    el("td", { text: b.period }), el("td", {}, u(b.group)), el("td", { class: "num", text: b.killed }), el("td", { class: "num", text: b.events })));
+  box.append(el("table", { class: "chart-data", tabindex: "0" },
+    el("caption", { text: "Deaths per week by perpetrator (best estimates; flagged events left out)" }),
+    el("thead", {}, el("tr", {}, ["week", "perpetrator", "deaths", "events"].map((h) => el("th", { scope: "col", text: h })))),
+    el("tbody", {}, rows)));
+}
+
 function fade(colour, on) {
   return on ? colour : `${colour}33`;
 }
@@ -460,22 +613,33 @@ async function eventPage(id) {
     showError(root, err);
     return;
   }
-  document.title = `warlog: ${e.id}`;
+  if (e.id !== id && location.pathname !== eventHref(e.id)) history.replaceState(null, "", eventHref(e.id));
+  document.title = `warlog: ${e.headline || e.id}`;
   const page = el("article", { class: "page event", id: "event" });
   page.append(
     el("p", { class: "crumbs" }, el("a", { href: "/", text: "← all events" })),
-    el("h1", {}, `${e.kind === "tally" ? "Tally" : e.event_type || "Event"} · ${placeText(e.place) || "place unknown"}`),
-    el("p", { class: "meta" },
-      el("code", { text: e.id }), ` · ${eventDate(e) || "date unknown"} · perpetrator: ${(e.perpetrator && e.perpetrator.name) || "unknown"}`,
-      ` · ${e.n_reports} report(s), ${e.n_articles} article(s), ${e.n_outlets} outlet(s), ${e.n_claimants} claimant(s)`),
+    el("h1", {}, u(e.headline || `${e.kind === "tally" ? "Tally" : e.event_type || "Event"}`)),
+    el("p", { class: "meta" }, `${e.kind === "tally" ? "Tally" : e.event_type || "Event"} · `, u(placeText(e.place) || "place unknown"),
+      ` · ${eventDate(e) || "date unknown"} · perpetrator: `, u((e.perpetrator && e.perpetrator.name) || "unknown")),
+    el("p", { class: "meta" }, precisionText(e),
+      ` · ${e.n_reports} report(s), ${e.n_articles} article(s), ${e.n_outlets} outlet(s), ${e.n_claimants} claimant(s) · `, el("code", { text: e.id })),
   );
+  if (e.merged_from) {
+    page.append(el("p", { class: "note", id: "merged-note", role: "note" }, "The event ", el("code", { text: e.merged_from }),
+      " was merged into this one as more reports came in."));
+  }
+  if ((e.flags || []).length) {
+    page.append(el("div", { class: "banner check", id: "flags-banner", role: "note" },
+      el("strong", { text: "Check before use: " }),
+      el("ul", {}, e.flags.map((f) => el("li", { "data-code": f.code }, u(f.message))))));
+  }
   const disputed = e.estimates.filter((x) => x.conflict);
   if (e.conflict) {
     const banner = el("div", { class: "banner", id: "conflict-banner", role: "alert" },
       el("strong", { text: "Sources disagree. " }));
     for (const x of disputed) {
       banner.append(el("div", {}, `${x.outcome}, ${groupText(x.group)}: `,
-        x.sources.map((s) => `${s.name} says “${s.count_text}”`).join("; ")));
+        x.sources.map((s, i) => [i ? "; " : "", u(s.name), " says “", u(s.count_text), "”"])));
     }
     page.append(banner);
   }
@@ -500,7 +664,8 @@ function groupText(group) {
 }
 
 function estimatesTable(e) {
-  return el("table", { class: "estimates" },
+  // tabindex: on a phone the table scrolls sideways, and a scrolling box needs the keyboard.
+  return el("table", { class: "estimates", tabindex: "0", "aria-label": "Reconciled figures" },
     el("thead", {}, el("tr", {}, ["outcome", "group", "low", "best", "high", "sources", ""].map((h) =>
       el("th", { text: h, class: ["low", "best", "high"].includes(h) ? "num" : null })))),
     el("tbody", {}, e.estimates.map((x) => el("tr", { class: x.conflict ? "conflict" : "" },
@@ -512,19 +677,30 @@ function estimatesTable(e) {
         x.high_partisan ? el("span", { class: "badge partisan", text: "high: partisan only" }) : "")))));
 }
 
+const sentenceId = (key) => `sentence-${String(key).replace(/[^A-Za-z0-9]/g, "-")}`;
+
 function sourcesSideBySide(e) {
   const wrap = el("div", { class: "sides" });
+  const reports = new Map((e.claims || []).map((r) => [r.key, r]));
   for (const x of e.estimates) {
     if (x.sources.length < 2 && !x.conflict) continue;
     const row = el("div", { class: `side-row${x.conflict ? " conflict" : ""}`, "data-group": x.group },
       el("h3", { text: `${x.outcome}, ${groupText(x.group)}: ${n(x.low)}–${n(x.best)}–${n(x.high)}` }));
-    const cards = el("div", { class: "cards" });
+    const cards = el("ul", { class: "cards" });
     for (const s of x.sources) {
-      cards.append(el("div", { class: `card${s.partisan ? " partisan" : ""}` },
-        el("div", { class: "who", text: s.name }),
-        el("div", { class: "count", text: `“${s.count_text}”` }),
+      const r = reports.get(s.claims[0]);
+      const c = r ? r.claim : null;
+      const claimant = c && c.claimant ? c.claimant.name || c.claimant.text : "(the outlet itself)";
+      cards.append(el("li", { class: `card${s.partisan ? " partisan" : ""}`, "data-source": s.source },
+        el("div", { class: "who" }, u(s.name)),
+        el("div", { class: "count" }, "“", u(s.count_text), "”"),
         el("div", { class: "range", text: `low ${n(s.low)} · high ${n(s.high)}${s.vague ? " · vague" : ""}` }),
-        el("div", { class: "kind", text: `${s.kind || ""}${s.partisan ? " · party to the conflict" : ""} · confidence ${s.confidence}` })));
+        el("div", { class: "kind", text: `${s.kind || ""}${s.partisan ? " · party to the conflict" : ""} · confidence ${Math.round(100 * s.confidence)} %` }),
+        r ? el("div", { class: "said" },
+          el("div", {}, "Outlet: ", u(r.outlet || "unknown"), ` · ${r.published || "undated"}`),
+          el("div", { class: "headline" }, "Headline: ", u(r.title || "(none)")),
+          el("div", {}, "Claimant: ", u(claimant)),
+          el("a", { href: `#${sentenceId(r.key)}`, class: "to-sentence", text: "Read the sentence ↓" })) : ""));
     }
     row.append(cards);
     wrap.append(row);
@@ -534,17 +710,17 @@ function sourcesSideBySide(e) {
 }
 
 function claimsTable(e) {
-  return el("table", { class: "claims" },
+  return el("table", { class: "claims", tabindex: "0", "aria-label": "Claims" },
     el("thead", {}, el("tr", {}, ["outlet", "published", "claimant", "count", "low", "high", "outcome", "victims", "date", "article"]
       .map((h) => el("th", { text: h })))),
     el("tbody", {}, (e.claims || []).map((r) => {
       const c = r.claim;
       const who = c.claimant ? c.claimant.name || c.claimant.text : "(the outlet)";
       return el("tr", {},
-        el("td", { text: r.outlet || "" }), el("td", { text: r.published || "" }), el("td", { text: who }),
-        el("td", { class: "count", text: c.count_text }), el("td", { class: "num", text: n(c.low) }),
+        el("td", {}, u(r.outlet || "")), el("td", { text: r.published || "" }), el("td", {}, u(who)),
+        el("td", { class: "count" }, u(c.count_text)), el("td", { class: "num", text: n(c.low) }),
         el("td", { class: "num", text: n(c.high) }), el("td", { text: c.outcome }),
-        el("td", { text: c.victims ? c.victims.text : "" }), el("td", { text: (c.date && c.date.start) || "" }),
+        el("td", {}, u(c.victims ? c.victims.text : "")), el("td", { text: (c.date && c.date.start) || "" }),
         el("td", {}, el("a", { href: `${articleHref(r.article_id)}#claim-${c.index}`, text: r.article_id })));
     })));
 }
@@ -553,33 +729,54 @@ async function evidenceBoxes(e, section) {
   const byArticle = new Map();
   for (const r of e.claims || []) {
     if (!byArticle.has(r.article_id)) byArticle.set(r.article_id, []);
-    byArticle.get(r.article_id).push(r.claim);
+    byArticle.get(r.article_id).push(r);
   }
-  for (const [articleId, claims] of byArticle) {
-    let a;
-    try {
-      a = await api(`articles/${encodeURIComponent(articleId)}`);
-    } catch (err) {
-      section.append(el("p", { class: "error", text: `${articleId}: ${err.message}` }));
-      continue;
-    }
-    const spans = claims.map((c) => ({ claim: c.index, start: c.evidence.start, end: c.evidence.end }));
+  let data;
+  try {
+    // One request for all the event's articles, not one per article.
+    data = await api(`events/${encodeURIComponent(e.id)}/articles`);
+  } catch (err) {
+    section.append(el("p", { class: "error", text: err.message }));
+    return;
+  }
+  for (const a of data.articles) {
+    const reports = byArticle.get(a.id) || [];
+    const spans = reports.map((r) => ({ claim: r.claim.index, start: r.claim.evidence.start, end: r.claim.evidence.end, key: r.key }));
     const byIndex = new Map(a.claims.map((c) => [c.index, c]));
-    const text = highlighted(a.text, spans, byIndex);
+    const text = highlighted(a.text, spans, byIndex, (s) => sentenceId(s.key));
     text.classList.add("excerpt");
-    section.append(el("div", { class: "evidence-box" },
-      el("h3", {}, el("a", { href: articleHref(a.id), text: a.title || a.id }),
-        ` · ${a.outlet || "outlet unknown"} · ${a.published || "undated"} · `,
+    // A scrolling box must be reachable by keyboard to be scrolled.
+    text.setAttribute("tabindex", "0");
+    text.setAttribute("role", "region");
+    text.setAttribute("aria-label", `Text of the article from ${a.outlet || "an unknown outlet"}, ${a.published || "undated"}`);
+    section.append(el("div", { class: "evidence-box", "data-article": a.id },
+      el("h3", {}, el("a", { href: articleHref(a.id) }, u(a.title || a.id)),
+        " · ", u(a.outlet || "outlet unknown"), ` · ${a.published || "undated"} · `,
         el("a", { href: rawHref(a.id), text: "raw page" })),
       text));
     const first = text.querySelector("mark");
     if (first) text.scrollTop = Math.max(0, first.offsetTop - text.offsetTop - 40);
   }
+  // A link to a sentence scrolls its excerpt and the page to it.
+  section.closest("article").addEventListener("click", (ev) => {
+    const link = ev.target.closest("a.to-sentence");
+    if (!link) return;
+    ev.preventDefault();
+    const target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    const box = target.closest(".article-text");
+    if (box) box.scrollTop = Math.max(0, target.offsetTop - box.offsetTop - 40);
+    target.scrollIntoView({ block: "center" });
+    target.classList.add("current");
+    target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+    history.replaceState(null, "", `#${target.id}`);
+  });
 }
 
 // The article text with [start, end) spans marked; overlapping spans are cut at every boundary
 // so that each piece is one <mark> carrying all the claims that cover it.
-function highlighted(text, spans, claimsByIndex) {
+function highlighted(text, spans, claimsByIndex, idOf) {
   const box = el("div", { class: "article-text" });
   const cuts = new Set([0, text.length]);
   for (const s of spans) {
@@ -594,7 +791,7 @@ function highlighted(text, spans, claimsByIndex) {
     if (!covering.length) { box.append(piece); continue; }
     const mark = el("mark", { "data-claims": covering.map((s) => s.claim).join(" ") }, piece);
     const first = covering.find((s) => !seen.has(s.claim));
-    if (first) { mark.id = `claim-${first.claim}`; seen.add(first.claim); }
+    if (first) { mark.id = idOf ? idOf(first) : `claim-${first.claim}`; seen.add(first.claim); }
     const titles = covering.map((s) => claimsByIndex.get(s.claim)).filter(Boolean).map(claimSummary);
     if (titles.length) mark.title = titles.join("\n");
     box.append(mark);

@@ -25,6 +25,9 @@ async function main() {
       const params = op.parameters || [];
       if (params.length) {
         const table = el("table", "params");
+        // On a phone the table scrolls sideways: a scrolling box must take the keyboard.
+        table.tabIndex = 0;
+        table.setAttribute("aria-label", `Parameters of ${method.toUpperCase()} ${path}`);
         const hr = el("tr");
         for (const h of ["parameter", "in", "type", "required", "description"]) hr.append(el("th", null, h));
         table.append(hr);
