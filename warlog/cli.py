@@ -474,6 +474,42 @@ def eval_fakes(path: Path, as_json: bool, errors: bool) -> None:
             click.echo(f"{e['id']}\t{','.join(e['wrong'])}\t{e['title']}")
 
 
+@eval_group.command("claims")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--dataset",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("../shared/eval/fakes/dev.jsonl"),
+    show_default=True,
+    help="The JSONL the gold's article ids come from.",
+)
+@json_option
+@click.option("--errors", is_flag=True, help="Also list missed, spurious and mis-fielded claims.")
+def eval_claims(gold: Path, dataset: Path, as_json: bool, errors: bool) -> None:
+    """Score every extracted claim against a hand-coded claim gold file (GOLD).
+
+    Precision, recall and F1 on (outcome, figure) per article; scope and claimant accuracy on
+    the matched claims. The gold format and matching are in warlog/evaluate/claims.py.
+    """
+    from warlog.evaluate.claims import evaluate_claims
+
+    scores = evaluate_claims(gold, dataset, keep_errors=errors)
+    if as_json:
+        out_d = scores.as_dict()
+        if errors:
+            out_d["errors"] = scores.errors
+        click.echo(json.dumps(out_d, indent=2, ensure_ascii=False))
+        return
+    t = Table(title=f"Claims: {scores.articles} articles, {scores.gold} gold claims ({gold.name})")
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    for k, v in scores.as_dict().items():
+        t.add_row(k, f"{v:.3f}" if isinstance(v, float) else str(v))
+    _print_table(t)
+    for e in scores.errors:
+        click.echo(json.dumps(e, ensure_ascii=False))
+
+
 @main.group("gazetteer")
 def gazetteer_group() -> None:
     """The offline gazetteer: add your own places (a GeoNames dump or a CSV)."""

@@ -18,7 +18,7 @@ from warlog.clean.page import clean_page
 from warlog.extract import Extractor
 from warlog.extract.actors import ActorDictionary
 from warlog.extract.lexicon import lexicon
-from warlog.records import ArticleClaims, Claim, PageFormat, RawPage
+from warlog.records import Article, ArticleClaims, Claim, PageFormat, RawPage
 from warlog.resolve import Resolver
 from warlog.resolve.gazetteer import fakes_governorate
 
@@ -119,6 +119,20 @@ def read_rows(path: Path) -> Iterator[Row]:
             )
 
 
+def article_of(path: Path, id: str, text: str, title: str | None, outlet: str | None) -> Article:
+    """A dataset row cleaned as ``warlog ingest`` would clean it (the gold scorers share this)."""
+    page = RawPage(
+        body=json.dumps({"id": id, "text": text}).encode(),
+        text=text,
+        format=PageFormat.JSONL,
+        source=f"{path}:{id}",
+        title=title,
+        external_id=id,
+        outlet=outlet,
+    )
+    return clean_page(page)[0]
+
+
 def predict(
     result: ArticleClaims, actors: ActorDictionary, resolver: Resolver | None = None
 ) -> Prediction:
@@ -160,19 +174,7 @@ def evaluate(
     resolver = resolver or Resolver(focus="SY")  # FA-KES is a collection about Syria
     actors = ActorDictionary.load()
     rows = list(read_rows(path))
-    articles = []
-    for r in rows:
-        body = json.dumps({"id": r.id, "text": r.text}).encode()
-        page = RawPage(
-            body=body,
-            text=r.text,
-            format=PageFormat.JSONL,
-            source=f"{path}:{r.id}",
-            title=r.title,
-            external_id=r.id,
-            outlet=r.outlet,
-        )
-        articles.append(clean_page(page)[0])
+    articles = [article_of(path, r.id, r.text, r.title, r.outlet) for r in rows]
     report = Report()
     for row, raw in zip(rows, extractor.extract_many(articles), strict=True):
         result = resolver.resolve(raw)
