@@ -85,6 +85,7 @@ class ClaimScores:
     errors: list[dict[str, Any]] = field(default_factory=list)
     # every predicted claim, right when it matched a gold claim: labelled data for calibration
     samples: list[tuple[Claim, bool]] = field(default_factory=list)
+    claims_of: dict[str, tuple[Claim, ...]] = field(default_factory=dict)
 
     @property
     def precision(self) -> float:
@@ -295,4 +296,6 @@ def evaluate_claims(gold_path: Path, dataset: Path, keep_errors: bool = True) ->
         pairs = score_article(scores, gold, [Predicted.of(c) for c in claims], keep_errors)
         matched = {pi for _, pi in pairs}
         scores.samples.extend((c, i in matched) for i, c in enumerate(claims))
+        if claims:
+            scores.claims_of[claims[0].article_id] = tuple(claims)
     return scores

@@ -78,6 +78,8 @@ class Report:
     errors: list[dict[str, Any]] = field(default_factory=list)
     # (lead claim, its figure equals the gold toll): the labelled set for calibration
     samples: list[tuple[Claim, bool]] = field(default_factory=list)
+    # every article's claims, by article id (confidence features read an article's claims)
+    claims_of: dict[str, tuple[Claim, ...]] = field(default_factory=dict)
 
     def add(self, name: str, ok: bool) -> None:
         f = self.fields.setdefault(name, FieldScore(name))
@@ -178,6 +180,7 @@ def evaluate(
     report = Report()
     for row, raw in zip(rows, extractor.extract_many(articles), strict=True):
         result = resolver.resolve(raw)
+        report.claims_of[result.article.id] = result.claims
         p = predict(result, actors, resolver)
         g = row.gold
         report.n += 1
