@@ -21,6 +21,7 @@ outlet's own voice or a speaker not in ``claimants.json``) are scored on matched
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from warlog.errors import E, WarlogError
+from warlog.evaluate.calibration import auc
 from warlog.records import OUTCOMES, SCOPES, Claim
 
 _SPACE = re.compile(r"\s+")
@@ -109,6 +111,7 @@ class ClaimScores:
         return self.claimant_right / self.matched if self.matched else 0.0
 
     def as_dict(self) -> dict[str, Any]:
+        a = auc([(c.confidence, ok) for c, ok in self.samples])
         return {
             "articles": self.articles,
             "gold_claims": self.gold,
@@ -119,6 +122,8 @@ class ClaimScores:
             "f1": round(self.f1, 4),
             "scope_accuracy": round(self.scope_accuracy, 4),
             "claimant_accuracy": round(self.claimant_accuracy, 4),
+            # does confidence separate matched claims from the rest (None: one class only)
+            "confidence_auc": None if math.isnan(a) else round(a, 4),
         }
 
 
