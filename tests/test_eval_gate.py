@@ -77,3 +77,25 @@ def test_linking_stays_above_its_floor(link_scores, measure: str) -> None:
 def test_linking_does_not_inflate_incidents(link_scores) -> None:
     assert link_scores.gold_incidents == 160
     assert link_scores.inflation <= LINKS["inflation_max"]
+
+
+CLAIMS = json.loads(
+    (Path(__file__).resolve().parents[1] / "eval" / "baseline.json").read_text("utf-8")
+)["claims_gold"]
+CLAIMS_GOLD = Path(__file__).resolve().parent / "fixtures" / "claims_gold.jsonl"
+
+
+@pytest.fixture(scope="module")
+def claim_scores():
+    if not FAKES_DEV.exists():
+        pytest.skip(f"{FAKES_DEV} is absent: the evaluation gate reads the shared dev set")
+    from warlog.evaluate.claims import evaluate_claims
+
+    return evaluate_claims(CLAIMS_GOLD, FAKES_DEV, keep_errors=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("measure", sorted(CLAIMS["floors"]))
+def test_claims_stay_above_their_floor(claim_scores, measure: str) -> None:
+    got = getattr(claim_scores, measure)
+    assert got >= CLAIMS["floors"][measure], f"{measure}: {got:.4f} < {CLAIMS['floors'][measure]}"

@@ -428,12 +428,13 @@ def eval_fakes(path: Path, as_json: bool, errors: bool) -> None:
     Also prints the calibration table of claim confidence (lead claims, right when their figure
     equals the gold death toll).
     """
-    from warlog.evaluate.calibration import expected_calibration_error, table
+    from warlog.evaluate.calibration import auc, expected_calibration_error, table
     from warlog.evaluate.fakes import evaluate
 
     report = evaluate(path)
     bins = table(report.samples)
     ece = expected_calibration_error(report.samples)
+    right_vs_wrong = auc([(c.confidence, ok) for c, ok in report.samples])
     if as_json:
         out_d = report.as_dict()
         out_d["calibration"] = {
@@ -448,6 +449,7 @@ def eval_fakes(path: Path, as_json: bool, errors: bool) -> None:
                 for b in bins
             ],
             "expected_calibration_error": round(ece, 4),
+            "auc": round(right_vs_wrong, 4),
         }
         click.echo(json.dumps(out_d, indent=2))
         return
@@ -458,7 +460,7 @@ def eval_fakes(path: Path, as_json: bool, errors: bool) -> None:
     for f in report.fields.values():
         t.add_row(f.name, f"{f.accuracy:.3f}", f"{f.correct}/{f.total}")
     _print_table(t)
-    c = Table(title=f"Calibration of claim confidence (ECE {ece:.3f})")
+    c = Table(title=f"Calibration of claim confidence (ECE {ece:.3f}, AUC {right_vs_wrong:.3f})")
     for col in ("confidence", "claims", "mean confidence", "share right"):
         c.add_column(col, justify="right")
     for b in bins:
@@ -472,6 +474,42 @@ def eval_fakes(path: Path, as_json: bool, errors: bool) -> None:
     if errors:
         for e in report.errors:
             click.echo(f"{e['id']}\t{','.join(e['wrong'])}\t{e['title']}")
+
+
+@eval_group.command("claims")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--dataset",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("../shared/eval/fakes/dev.jsonl"),
+    show_default=True,
+    help="The JSONL the gold's article ids come from.",
+)
+@json_option
+@click.option("--errors", is_flag=True, help="Also list missed, spurious and mis-fielded claims.")
+def eval_claims(gold: Path, dataset: Path, as_json: bool, errors: bool) -> None:
+    """Score every extracted claim against a hand-coded claim gold file (GOLD).
+
+    Precision, recall and F1 on (outcome, figure) per article; scope and claimant accuracy on
+    the matched claims. The gold format and matching are in warlog/evaluate/claims.py.
+    """
+    from warlog.evaluate.claims import evaluate_claims
+
+    scores = evaluate_claims(gold, dataset, keep_errors=errors)
+    if as_json:
+        out_d = scores.as_dict()
+        if errors:
+            out_d["errors"] = scores.errors
+        click.echo(json.dumps(out_d, indent=2, ensure_ascii=False))
+        return
+    t = Table(title=f"Claims against {gold.name}")
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    for k, v in scores.as_dict().items():
+        t.add_row(k, f"{v:.3f}" if isinstance(v, float) else str(v))  # None: not measurable
+    _print_table(t)
+    for e in scores.errors:
+        click.echo(json.dumps(e, ensure_ascii=False))
 
 
 @main.group("gazetteer")

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
+from warlog.extract.acled import acled_event
+
 FORMATS = ("ucdp-csv", "acled-csv", "geojson", "jsonl")
 
 UCDP_COLUMNS = (
@@ -38,24 +40,8 @@ ACLED_COLUMNS = (
     "notes", "fatalities", "tags", "timestamp",
 )  # fmt: skip
 
-# warlog event type -> (ACLED disorder type, event type, sub-event type)
-_ACLED_TYPES = {
-    "chemical weapon": ("Political violence", "Explosions/Remote violence", "Chemical weapon"),
-    "suicide bomb": ("Political violence", "Explosions/Remote violence", "Suicide bomb"),
-    "car bomb": ("Political violence", "Explosions/Remote violence", "Remote explosive/landmine/IED"),
-    "remote explosive/IED": ("Political violence", "Explosions/Remote violence", "Remote explosive/landmine/IED"),
-    "air/drone strike": ("Political violence", "Explosions/Remote violence", "Air/drone strike"),
-    "shelling/artillery/missile": ("Political violence", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    "execution": ("Political violence", "Violence against civilians", "Attack"),
-    "abduction": ("Political violence", "Violence against civilians", "Abduction/forced disappearance"),
-    "arrest": ("Strategic developments", "Strategic developments", "Arrests"),
-    "armed clash": ("Political violence", "Battles", "Armed clash"),
-    "attack/shooting": ("Political violence", "Battles", "Armed clash"),
-    "accident/crash": ("Strategic developments", "Strategic developments", "Other"),
-    "other": ("Political violence", "Battles", "Armed clash"),
-}  # fmt: skip
-# warlog actor kind -> ACLED inter code (1 state forces, 2 rebels, 3 political militias,
-# 8 external/other forces); 7 is civilians.
+# warlog actor kind -> ACLED inter code, for an event JSON without the perpetrator's
+# acled_inter (1 state forces, 2 rebels, 3 political militias, 8 external/other forces).
 _ACLED_INTER = {"state": "1", "rebel": "2", "jihadist": "2", "separatist": "2", "militia": "3",
                 "pmc": "8", "coalition": "8"}  # fmt: skip
 # UCDP precision codes.
@@ -226,12 +212,12 @@ def _acled_row(e: dict[str, Any]) -> dict[str, Any]:
     p, d = e.get("place") or {}, e.get("date") or {}
     total, civ = _group(e, "total") or {}, _group(e, "civilians") or {}
     _heads, offices, _dates, _ids, originals = _sources(e)
-    disorder, etype, sub = _ACLED_TYPES.get(e.get("event_type") or "other", _ACLED_TYPES["other"])
     civilian_target = bool(civ.get("best"))
-    if e.get("event_type") == "attack/shooting" and civilian_target:
-        etype, sub = "Violence against civilians", "Attack"
+    # One table for claims, leads and this export: warlog/data/acled.json.
+    acled = acled_event(e.get("event_type"), civilian_target)
+    disorder, etype, sub = acled.disorder_type, acled.event_type, acled.sub_event_type
     perp = e.get("perpetrator") or {}
-    inter1 = _ACLED_INTER.get(perp.get("kind") or "", "")
+    inter1 = str(perp.get("acled_inter") or _ACLED_INTER.get(perp.get("kind") or "", ""))
     inter2 = "7" if civilian_target else ""
     start = d.get("start") or d.get("end")
     precision = d.get("precision")

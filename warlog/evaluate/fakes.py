@@ -18,7 +18,7 @@ from warlog.clean.page import clean_page
 from warlog.extract import Extractor
 from warlog.extract.actors import ActorDictionary
 from warlog.extract.lexicon import lexicon
-from warlog.records import ArticleClaims, Claim, PageFormat, RawPage
+from warlog.records import Article, ArticleClaims, Claim, PageFormat, RawPage
 from warlog.resolve import Resolver
 from warlog.resolve.gazetteer import fakes_governorate
 
@@ -78,6 +78,8 @@ class Report:
     errors: list[dict[str, Any]] = field(default_factory=list)
     # (lead claim, its figure equals the gold toll): the labelled set for calibration
     samples: list[tuple[Claim, bool]] = field(default_factory=list)
+    # every article's claims, by article id (confidence features read an article's claims)
+    claims_of: dict[str, tuple[Claim, ...]] = field(default_factory=dict)
 
     def add(self, name: str, ok: bool) -> None:
         f = self.fields.setdefault(name, FieldScore(name))
@@ -117,6 +119,20 @@ def read_rows(path: Path) -> Iterator[Row]:
                     women=int(g.get("killed_women") or 0),
                 ),
             )
+
+
+def article_of(path: Path, id: str, text: str, title: str | None, outlet: str | None) -> Article:
+    """A dataset row cleaned as ``warlog ingest`` would clean it (the gold scorers share this)."""
+    page = RawPage(
+        body=json.dumps({"id": id, "text": text}).encode(),
+        text=text,
+        format=PageFormat.JSONL,
+        source=f"{path}:{id}",
+        title=title,
+        external_id=id,
+        outlet=outlet,
+    )
+    return clean_page(page)[0]
 
 
 def predict(
@@ -160,22 +176,11 @@ def evaluate(
     resolver = resolver or Resolver(focus="SY")  # FA-KES is a collection about Syria
     actors = ActorDictionary.load()
     rows = list(read_rows(path))
-    articles = []
-    for r in rows:
-        body = json.dumps({"id": r.id, "text": r.text}).encode()
-        page = RawPage(
-            body=body,
-            text=r.text,
-            format=PageFormat.JSONL,
-            source=f"{path}:{r.id}",
-            title=r.title,
-            external_id=r.id,
-            outlet=r.outlet,
-        )
-        articles.append(clean_page(page)[0])
+    articles = [article_of(path, r.id, r.text, r.title, r.outlet) for r in rows]
     report = Report()
     for row, raw in zip(rows, extractor.extract_many(articles), strict=True):
         result = resolver.resolve(raw)
+        report.claims_of[result.article.id] = result.claims
         p = predict(result, actors, resolver)
         g = row.gold
         report.n += 1

@@ -132,9 +132,12 @@ class Extractor:
                     attach=found.attach,
                     weak_trigger=found.weak_trigger,
                 )
-                out.append(replace(claim, confidence=confidence(claim)))
+                out.append(claim)
         out = _drop_repeats(out)
-        claims = tuple(replace(c, index=n) for n, c in enumerate(out))
+        # Confidence reads the article's other claims too (a figure stated twice is corroborated).
+        claims = tuple(
+            replace(c, index=n, confidence=confidence(c, out)) for n, c in enumerate(out)
+        )
         return ArticleClaims(article=art, claims=claims, lead=choose_lead(claims, art, self.actors))
 
 

@@ -9,15 +9,34 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from warlog.extract.acled import acled_event, actor_class, inter_code
 from warlog.records import ActorRef, Article, ArticleClaims, Claim, ClaimantRef, Lead
 
 SCHEMA_VERSION = 1
 
 
-def actor_json(a: ActorRef | None) -> dict[str, Any] | None:
+def actor_json(a: ActorRef | None, country: str | None = None) -> dict[str, Any] | None:
+    """``country``: where the event happened, so a state's forces abroad are external forces."""
     if a is None:
         return None
-    return {"text": a.text, "actor": a.id, "name": a.name, "kind": a.kind}
+    cls = actor_class(a, country)
+    return {
+        "text": a.text,
+        "actor": a.id,
+        "name": a.name,
+        "kind": a.kind,
+        "acled_class": cls,
+        "acled_inter": inter_code(cls),
+    }
+
+
+def acled_event_json(event_type: str | None, civilian_target: bool) -> dict[str, str]:
+    e = acled_event(event_type, civilian_target)
+    return {
+        "acled_disorder_type": e.disorder_type,
+        "acled_event_type": e.event_type,
+        "acled_sub_event_type": e.sub_event_type,
+    }
 
 
 def claimant_json(c: ClaimantRef | None) -> dict[str, Any] | None:
@@ -75,8 +94,9 @@ def claim_json(c: Claim) -> dict[str, Any]:
             "affiliation": c.victims.affiliation,
             "nationality": c.victims.nationality,
         },
-        "perpetrator": actor_json(c.perpetrator),
+        "perpetrator": actor_json(c.perpetrator, c.place.country if c.place else None),
         "event_type": c.event_type,
+        **acled_event_json(c.event_type, c.victims.kind == "civilians"),
         "place_text": c.place_text,
         "date_text": c.date_text,
         "scope": c.scope,
@@ -105,8 +125,11 @@ def lead_json(lead: Lead | None) -> dict[str, Any] | None:
         "killed_children": lead.killed_children,
         "killed_women": lead.killed_women,
         "wounded": lead.wounded,
-        "perpetrator": actor_json(lead.perpetrator),
+        "perpetrator": actor_json(lead.perpetrator, lead.place.country if lead.place else None),
         "event_type": lead.event_type,
+        **acled_event_json(
+            lead.event_type, bool(lead.killed_civilians) and not lead.killed_combatants
+        ),
         "place_text": lead.place_text,
         "date_text": lead.date_text,
         "scope": lead.scope,

@@ -224,7 +224,7 @@ def event_json(ev: Event, *, with_claims: bool = True) -> dict[str, Any]:
         "date": date_json(ev.date),
         "place": place_json(ev.place),
         "event_type": ev.event_type,
-        "perpetrator": actor_json(ev.perpetrator),
+        "perpetrator": actor_json(ev.perpetrator, ev.place.country if ev.place else None),
         "killed": figures_json(ev.estimate("killed")),
         "wounded": figures_json(ev.estimate("wounded")),
         "conflict": ev.conflict,
