@@ -99,3 +99,28 @@ def claim_scores():
 def test_claims_stay_above_their_floor(claim_scores, measure: str) -> None:
     got = getattr(claim_scores, measure)
     assert got >= CLAIMS["floors"][measure], f"{measure}: {got:.4f} < {CLAIMS['floors'][measure]}"
+
+
+PLACES = json.loads(
+    (Path(__file__).resolve().parents[1] / "eval" / "baseline.json").read_text("utf-8")
+)["places"]
+GEO = FAKES_DEV.parents[1] / "geo"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("corpus", ["lgl", "geovirus"])
+def test_toponym_resolution_stays_above_its_floor(corpus: str) -> None:
+    from warlog.evaluate.places import evaluate as evaluate_places
+
+    (warlog,) = evaluate_places(GEO / f"{corpus}.jsonl", baselines=False)
+    floor = PLACES["floors"][f"{corpus}_accuracy_161km"]
+    assert warlog.accuracy >= floor, f"{corpus}: {warlog.accuracy:.4f} < floor {floor}"
+
+
+@pytest.mark.slow
+def test_governorate_without_any_focus_stays_above_its_floor() -> None:
+    from warlog.resolve import Resolver
+
+    got = evaluate(FAKES_DEV, resolver=Resolver(focus=None)).fields["governorate"].accuracy
+    floor = PLACES["floors"]["fakes_governorate_no_focus"]
+    assert got >= floor, f"governorate without focus: {got:.4f} < floor {floor}"

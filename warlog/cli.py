@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -386,7 +387,15 @@ def claims_cmd(
 @click.option(
     "--map", "column_map", metavar="FIELD=COLUMN,...", help="Dataset columns, as for ingest."
 )
-def extract_cmd(path: str, as_json: bool, column_map: str | None) -> None:
+@click.option(
+    "--focus-country",
+    metavar="CC",
+    help="The country the texts are about (ISO alpha-2): places resolve there first. "
+    "Default: $WARLOG_FOCUS_COUNTRY.",
+)
+def extract_cmd(
+    path: str, as_json: bool, column_map: str | None, focus_country: str | None
+) -> None:
     """Extract claims without a database: anything `ingest` reads in, one JSON object per article out.
 
     JSONL input may carry text, title, outlet, published and id. Exits 1 when some inputs failed.
@@ -402,7 +411,7 @@ def extract_cmd(path: str, as_json: bool, column_map: str | None) -> None:
         [path], options, on_problem=lambda p: (problems.append(p), _print_problem(p))
     )
     extractor = Extractor()
-    resolver = Resolver()
+    resolver = Resolver(focus=focus_country or os.environ.get("WARLOG_FOCUS_COUNTRY") or None)
     for raw in extractor.extract_many(articles):
         result = resolver.resolve(raw)
         if as_json:

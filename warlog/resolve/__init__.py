@@ -16,7 +16,7 @@ from functools import cache
 from warlog.nlp import split_sentences
 from warlog.records import ArticleClaims, Claim, Lead
 from warlog.resolve.dates import EventDate, find_date_expressions, resolve_date
-from warlog.resolve.gazetteer import Gazetteer, Place
+from warlog.resolve.gazetteer import Gazetteer, GazetteerEntry, Place
 from warlog.resolve.placenames import is_origin
 from warlog.resolve.toponyms import Geoparser, Mention
 
@@ -312,6 +312,28 @@ class Resolver:
                 # (a channel), "Tue" (a weekday), "Qatar" read as a Syrian hamlet.
                 continue
             out.append((start, end, place))
+        return self._ranked(text, out, country)
+
+    def _ranked(
+        self, text: str, found: list[tuple[int, int, Place]], country: str | None
+    ) -> list[tuple[int, int, Place]]:
+        """Each mention read again by the geoparser, with the text's other places as evidence
+        and the article's country as a prior: "Mandali" beside "Diyala" is the Iraqi town."""
+        if not found:
+            return found
+        mentions = [Mention(s, e, text[s:e]) for s, e, _ in found]
+        ranked = self.geoparser.rank(text, mentions, focus=country or self.focus)
+        home = country or self.focus
+        out = []
+        for (start, end, place), cands in zip(found, ranked, strict=True):
+            if cands:
+                best = cands[0]
+                if not best.spelled and best.entry.country != home:
+                    # Only a loose or fuzzy key matched, and abroad: "Syria Daily" (a source)
+                    # is not Serra d'Aiello, "aerial" is not a town.
+                    continue
+                place = _as_place(place.text, best.entry)
+            out.append((start, end, place))
         return out
 
     def _names(self, text: str) -> list[tuple[int, int]]:
@@ -369,6 +391,20 @@ def _said_on(sentence: str, words: str | None) -> bool:
         return False
     at = sentence.find(words)
     return at > 0 and bool(_SPEECH_BEFORE.search(sentence[:at]))
+
+
+def _as_place(text: str, e: GazetteerEntry) -> Place:
+    return Place(
+        text=text,
+        name=e.name,
+        lat=e.lat,
+        lon=e.lon,
+        admin1=e.admin1,
+        admin2=e.admin2,
+        country=e.country,
+        precision=e.precision,
+        source=e.source,
+    )
 
 
 def _more_specific(a: Place, b: Place) -> bool:

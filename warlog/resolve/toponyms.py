@@ -32,6 +32,7 @@ from warlog.resolve.ranker import FEATURES, Ranker
 __all__ = ["Candidate", "Geoparser", "Mention", "Toponym", "haversine_km"]
 
 MAX_CANDIDATES = 30
+_MEMO_SIZE = 50_000
 # A demonym's vote and the focus country's prior, in mentions' worth of evidence.
 _FOCUS_VOTES = 3.0
 _EARTH_KM = 6371.0088
@@ -132,7 +133,11 @@ class Candidate:
 
 @dataclass(slots=True)
 class _Evidence:
-    """What a document says about where it is, per mention name (so none votes for itself)."""
+    """What a document says about where it is, per mention name (so none votes for itself).
+
+    Every vote is kept per name and summed once per document, so a name's leave-one-out share
+    is the document's total less its own part: constant time per reading.
+    """
 
     countries: dict[str, Counter[str]]
     admin1s: dict[str, Counter[str]]
@@ -144,39 +149,54 @@ class _Evidence:
     soft_admin1s: dict[str, dict[str, float]] = field(default_factory=dict)
     soft_cells: dict[str, dict[tuple[int, int], float]] = field(default_factory=dict)
     fine_cells: dict[str, dict[tuple[int, int], float]] = field(default_factory=dict)
+    _totals: dict[str, dict] = field(default_factory=dict)
+
+    def seal(self) -> None:
+        """Sum every name's votes once, for the leave-one-out shares below."""
+        for name, per_key in (
+            ("countries", self.countries),
+            ("admin1s", self.admin1s),
+            ("soft_countries", self.soft_countries),
+            ("soft_admin1s", self.soft_admin1s),
+            ("soft_cells", self.soft_cells),
+            ("fine_cells", self.fine_cells),
+        ):
+            total: dict = defaultdict(float)
+            for votes in per_key.values():
+                for k, v in votes.items():
+                    total[k] += v
+            self._totals[name] = total
+
+    def _others(self, name: str, key: str, what: object) -> float:
+        own = getattr(self, name).get(key)
+        return self._totals[name].get(what, 0.0) - (own.get(what, 0.0) if own else 0.0)
 
     def support(self, key: str, e: GazetteerEntry) -> tuple[float, float, float, float]:
         """Shares of the other names whose readings share e's country, admin-1 area,
         neighbourhood (about 100-300 km) and vicinity (about 30 km: a town and its county)."""
-        others = [k for k in self.soft_countries if k != key]
-        if not others:
+        n = len(self.soft_countries) - (key in self.soft_countries)
+        if n <= 0:
             return 0.0, 0.0, 0.0, 0.0
-        a1 = f"{e.country}/{e.admin1}" if e.admin1 else None
-        cells = _neighbourhood(e.lat, e.lon)
-        fine = _neighbourhood(e.lat, e.lon, _FINE_DEG)
-        country = admin1 = near = close = 0.0
-        for k in others:
-            country += self.soft_countries[k].get(e.country, 0.0)
-            if a1 is not None:
-                admin1 += self.soft_admin1s[k].get(a1, 0.0)
-            mine = self.soft_cells[k]
-            near += sum(mine.get(c, 0.0) for c in cells)
-            mine = self.fine_cells[k]
-            close += sum(mine.get(c, 0.0) for c in fine)
-        n = len(others)
+        country = self._others("soft_countries", key, e.country)
+        admin1 = self._others("soft_admin1s", key, f"{e.country}/{e.admin1}") if e.admin1 else 0.0
+        near = sum(self._others("soft_cells", key, c) for c in _neighbourhood(e.lat, e.lon))
+        close = sum(
+            self._others("fine_cells", key, c) for c in _neighbourhood(e.lat, e.lon, _FINE_DEG)
+        )
         return country / n, admin1 / n, min(1.0, near / n), min(1.0, close / n)
 
+    def _share(self, name: str, key: str, what: str, extra: Counter[str]) -> tuple[float, float]:
+        own = getattr(self, name).get(key) or {}
+        total = sum(self._totals[name].values()) - sum(own.values()) + sum(extra.values())
+        mine = self._others(name, key, what) + extra.get(what, 0.0)
+        return (mine / total if total > 1e-9 else 0.0), total
+
     def country_share(self, key: str, country: str, focus: str | None) -> tuple[float, float]:
-        votes = _without(self.countries, key)
-        if focus:
-            votes[focus] += _FOCUS_VOTES
-        total = sum(votes.values())
-        return (votes[country] / total if total else 0.0), total
+        extra: Counter[str] = Counter({focus: _FOCUS_VOTES}) if focus else Counter()
+        return self._share("countries", key, country, extra)
 
     def admin1_share(self, key: str, admin1: str) -> float:
-        votes = _without(self.admin1s, key)
-        total = sum(votes.values())
-        return votes[admin1] / total if total else 0.0
+        return self._share("admin1s", key, admin1, Counter())[0]
 
     def nearest_anchor(self, key: str, lat: float, lon: float) -> tuple[float, str] | None:
         best: tuple[float, str] | None = None
@@ -190,14 +210,6 @@ class _Evidence:
         return best
 
 
-def _without(votes: dict[str, Counter[str]], key: str) -> Counter[str]:
-    out: Counter[str] = Counter()
-    for other, counts in votes.items():
-        if other != key:
-            out.update(counts)
-    return out
-
-
 class Geoparser:
     """Resolve given spans (toponym resolution) or find and resolve mentions (geoparsing)."""
 
@@ -205,6 +217,7 @@ class Geoparser:
         self.gazetteer = gazetteer or Gazetteer.load()
         self.ranker = ranker or Ranker.load()
         self._demonyms = _demonym_index()
+        self._memo: dict[str, list[Candidate]] = {}
         self._countries: dict[str, GazetteerEntry] = {}
         for entry in self.gazetteer.countries():
             self._countries.setdefault(entry.country, entry)
@@ -306,7 +319,18 @@ class Geoparser:
         return votes
 
     def candidates(self, name: str) -> list[Candidate]:
-        """Gazetteer entries ``name`` may mean, deduplicated, the likeliest readings first."""
+        """Gazetteer entries ``name`` may mean, deduplicated, the likeliest readings first.
+
+        Memoised per name (news repeats its places); callers copy before they score.
+        """
+        found = self._memo.get(name)
+        if found is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[name] = self._candidates(name)
+        return found
+
+    def _candidates(self, name: str) -> list[Candidate]:
         gaz = self.gazetteer
         phrase = parse_phrase(name)
         found: dict[int, Candidate] = {}
@@ -366,6 +390,13 @@ class Geoparser:
             cands[:] = [c for c in cands if c.entry.precision == cue]
             for c in cands:
                 c.decided += (f"cue: {cue}",)
+        home = [c for c in cands if focus and c.entry.country == focus and c.spelled]
+        if home and len(home) < len(cands):
+            # The collection's country first, as --focus-country promises: a Syrian hamlet UCDP
+            # knows beats a foreign town of the same spelling in a Syrian collection.
+            cands[:] = home
+            for c in cands:
+                c.decided += (f"focus: {focus}",)
         inside = [c for c in cands if _hierarchy(c.entry, containers)[0]]
         if inside:
             # "Paris, Texas": the area written beside a name is the strongest evidence there is
@@ -670,6 +701,7 @@ def _evidence(pools: dict[str, list[Candidate]]) -> _Evidence:
             ),
             prior,
         )
+    ev.seal()
     return ev
 
 
