@@ -508,7 +508,7 @@ def _build(
         children = c.low or c.high
     if victim.lower_ in {"women", "woman"}:
         women = c.low or c.high
-    perpetrator = perpetrator_of(doc, trig.token, (vs, ve), actors)
+    perpetrator = perpetrator_of(doc, trig.token, (vs, ve), actors, c.end)
     if perpetrator is not None and victims.affiliation == perpetrator.name:
         perpetrator = None  # "35 IS jihadists killed ...": IS is who died, not who killed
     return Found(

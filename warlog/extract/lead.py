@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from warlog.extract.actors import ActorDictionary
+from warlog.extract.roles import mention_role
 from warlog.records import ActorRef, Article, Claim, Lead
 
 # How far into the article (in sentences' character offsets) the lead may start.
@@ -159,8 +160,8 @@ def _opening_perpetrator(text: str, main: Claim, actors: ActorDictionary) -> Act
     for m in actors.find_actors(window):
         if m.text.lower() in victims or actors.actor(m.id).name == main.victims.affiliation:
             continue
-        if _SPEAKER_AFTER.match(window[m.end : m.end + 40]):
-            continue
+        if _SPEAKER_AFTER.match(window[m.end : m.end + 40]) or mention_role(window, m.start, m.end):
+            continue  # a speaker, the territory or the target
         actor = actors.actor(m.id)
         pos = start + m.start
         score = abs(pos - main.evidence.start) // 40
