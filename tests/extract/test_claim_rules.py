@@ -11,7 +11,7 @@ from importlib import resources
 
 import pytest
 
-from tests.extract.test_claims import claims, make_article, one
+from tests.extract.test_claims import claims, make_article, one, triples
 from warlog.extract import Extractor
 from warlog.extract.roles import mention_role, unnamed_attackers
 from warlog.records import Claim
@@ -102,3 +102,69 @@ def test_unnamed_attackers_data_shape() -> None:
     assert forms and all(isinstance(f, str) and f == f.strip() and f for f in forms)
     assert len(set(forms)) == len(forms)
     assert [m.text for m in unnamed_attackers("Masked men shot dead a farmer.")] == ["Masked men"]
+
+
+# --- single victims and found bodies ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "count_text", "victims"),
+    [
+        (
+            "Unidentified gunmen shot dead a member of the local council in the town of Nawa on Sunday.",
+            "killed", "a member of the local council", "member of the local council",
+        ),
+        ("A civilian was killed in shelling on the town of Kafr Nabl on Monday.", "killed", "A civilian", "civilian"),
+        ("The woman died of her wounds in hospital on Tuesday.", "killed", "The woman", "woman"),
+        ("A suspect was shot and died in hospital, police said.", "killed", "A suspect", "suspect"),
+        ("The body of a fighter was found near the village of Tal Rifaat on Friday.", "killed", "a fighter", "fighter"),
+        ("A detainee died under torture in a regime prison, the monitor said.", "killed", "A detainee", "detainee"),
+        (
+            "Gunmen assassinated a commander of the Free Syrian Army in Deraa on Monday.",
+            "killed", "a commander of the Free Syrian Army", "commander of the Free Syrian Army",
+        ),
+        # a named person counts one
+        ("Gunmen killed Ahmad al-Hassan, a local activist, in Deraa on Monday.", "killed", "Ahmad al-Hassan", "Ahmad al-Hassan"),
+        ("Abu Omar al-Shami was killed in an air strike near Idlib on Tuesday.", "killed", "Abu Omar al-Shami", "Abu Omar al-Shami"),
+    ],
+)  # fmt: skip
+def test_single_victim_counts_one(
+    extractor: Extractor, text: str, outcome: str, count_text: str, victims: str
+) -> None:
+    c = one(claims(extractor, text))
+    assert (c.outcome, c.low, c.high, c.count_text, c.victims.text) == (
+        outcome,
+        1,
+        1,
+        count_text,
+        victims,
+    )
+
+
+def test_two_brothers_count_two(extractor: Extractor) -> None:
+    c = one(claims(extractor, "Masked men killed two brothers in the village of Tafas on Friday."))
+    assert (c.low, c.high, c.victims.text) == (2, 2, "brothers")
+
+
+def test_single_victim_beside_a_figure(extractor: Extractor) -> None:
+    found = claims(
+        extractor, "Air strikes killed 12 people and wounded a child in the town of Ariha."
+    )
+    assert triples(found) == [("killed", 12, 12), ("wounded", 1, 1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A man was shot in the leg at a checkpoint in Deraa.",  # shot, not shot dead
+        "A soldier killed two civilians at a checkpoint in Deraa.",  # the subject is the attacker
+        "ISIS began to kill abducted Christians in Hasaka.",  # a group, not one named person
+    ],
+)
+def test_no_single_victim_invented(extractor: Extractor, text: str) -> None:
+    assert all(c.low != 1 for c in claims(extractor, text))
+
+
+def test_victims_own_side_in_a_headline_is_not_the_attacker(extractor: Extractor) -> None:
+    c = one(claims(extractor, "Ahrar al-Sham leader killed in Syria"))
+    assert (c.low, c.victims.text, c.perpetrator) == (1, "Ahrar al-Sham leader", None)
