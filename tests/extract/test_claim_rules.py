@@ -168,3 +168,58 @@ def test_no_single_victim_invented(extractor: Extractor, text: str) -> None:
 def test_victims_own_side_in_a_headline_is_not_the_attacker(extractor: Extractor) -> None:
     c = one(claims(extractor, "Ahrar al-Sham leader killed in Syria"))
     assert (c.low, c.victims.text, c.perpetrator) == (1, "Ahrar al-Sham leader", None)
+
+
+# --- killed and injured in one breath ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A car bomb exploded in the market, killing five people and injuring 20 others.",
+            [("killed", 5, 5), ("wounded", 20, 20)],
+        ),
+        ("The blast left 3 dead and 6 injured in the town of Azaz.", [("killed", 3, 3), ("wounded", 6, 6)]),
+        # "left ... injured" never invents deaths
+        ("The blast left 3 people injured in the town of Azaz.", [("wounded", 3, 3)]),
+        ("The shelling left six civilians wounded, the monitor said.", [("wounded", 6, 6)]),
+        # one figure for two outcomes: neither is known
+        (
+            "Troops repelled the attack, killing and injuring an unknown number of insurgents.",
+            [("killed", None, None), ("wounded", None, None)],
+        ),
+        (
+            "The army advanced in the area, killing and wounding dozens of militants.",
+            [("killed", None, None), ("wounded", None, None)],
+        ),
+        ("Four killed, others injured in Idlib air strike", [("killed", 4, 4), ("wounded", None, None)]),
+        (
+            "Four people were killed and others injured in the air strike on Idlib.",
+            [("killed", 4, 4), ("wounded", None, None)],
+        ),
+        ("The attack killed two policemen and injured a civilian.", [("killed", 2, 2), ("wounded", 1, 1)]),
+    ],
+)  # fmt: skip
+def test_killed_and_injured_in_one_breath(
+    extractor: Extractor, text: str, expected: list[tuple[str, int | None, int | None]]
+) -> None:
+    assert triples(claims(extractor, text)) == sorted(expected, key=repr)
+
+
+def test_left_injured_leaves_no_death_toll(extractor: Extractor) -> None:
+    lead = extractor.extract(
+        make_article("The blast left 3 people injured in the town of Azaz.")
+    ).lead
+    assert lead is not None
+    assert (lead.killed, lead.wounded) == (None, 3)
+
+
+def test_headline_figure_takes_the_victims_of_its_restatement(extractor: Extractor) -> None:
+    text = (
+        "Blast in mosque leaves at least 25 dead\n\n"
+        "A bomb in a mosque in Ariha has left 25 militants of the Front dead, a monitor said."
+    )
+    lead = extractor.extract(make_article(text, "Blast in mosque leaves at least 25 dead")).lead
+    assert lead is not None
+    assert (lead.killed, lead.killed_combatants, lead.killed_civilians) == (25, 25, None)

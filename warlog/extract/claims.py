@@ -70,6 +70,12 @@ _COUNT_WORDS = _SYN["count_words"]
 _LIGHT_VERBS = _SYN["light_verbs"]
 
 
+# "left 3 dead and 6 injured", "left six civilians wounded": the state word after the count
+# says what befell them, never "left" itself.
+_LEAVE = frozenset({"leave", "leaves", "left", "leaving"})
+_JOINERS = frozenset({"and", "or", "&", "and/or", "/"})
+
+
 @dataclass(frozen=True, slots=True)
 class Trigger:
     token: Token
@@ -150,6 +156,14 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
             continue
         if trig.weak and not _weak_ok(trig, victim, anchor, lex):
             continue
+        joint = _joint(trig, triggers)
+        if joint is not None:
+            # "killing and injuring dozens", "killed or wounded": one figure for two outcomes
+            # says neither how many died nor how many were hurt.
+            blank = Count(None, None, False, True, c.text, c.start, c.end, None)
+            for t in sorted((trig, joint), key=lambda x: x.token.i):
+                claims.append(_build(doc, blank, anchor, victim, t, how, [], lex, actors))
+            continue
         claims.append(_build(doc, c, anchor, victim, trig, how, parts_of.get(i, []), lex, actors))
     # "Several people were killed", "a civilian was killed": an outcome with no figure.
     used = {f.trigger_i for f in claims}
@@ -162,6 +176,18 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
         }  # fmt: skip
     claims.extend(_numberless(doc, triggers, lex, actors, used))
     return claims
+
+
+def _joint(trig: Trigger, triggers: list[Trigger]) -> Trigger | None:
+    """The other outcome word coordinated with ``trig`` ("killing and injuring", "killed or wounded")."""
+    doc = trig.token.doc
+    for other in triggers:
+        if other.outcome == trig.outcome or other.weak:
+            continue
+        lo, hi = sorted((trig.token.i, other.token.i))
+        if hi - lo == 2 and doc[lo + 1].lower_ in _JOINERS:
+            return other
+    return None
 
 
 def _triggers(doc: Doc, lex: Lexicon) -> list[Trigger]:
@@ -306,7 +332,12 @@ def _attach(
     first = min(t.i for t in count_tokens(anchor))
     for trig in triggers:
         w = trig.token.lower_
-        if trig.token.i == first - 1 and not w.endswith("ed") and w not in _STATE_NOUNS:
+        if (
+            trig.token.i == first - 1
+            and not w.endswith("ed")
+            and w not in _STATE_NOUNS
+            and w not in _LEAVE
+        ):
             return trig, "parse"
     # "Seven dead 20 wounded", "At Least 3 Killed 30 Wounded": the outcome word right after the count.
     after = victim if victim.i > anchor.i else anchor
@@ -575,6 +606,8 @@ def _victim_slots(t: Token) -> list[Token]:
         if c.dep_ in ("nsubjpass", "dobj")
         or (c.dep_ == "nsubj" and not any(x.dep_ == "dobj" for x in v.children))
     ]  # fmt: skip
+    if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN"):
+        out.append(t.head)  # "others injured", "a civilian killed"
     if t.pos_ == "NOUN":
         for prep in t.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -670,6 +703,11 @@ def _numberless(
             elif one_span is not None:
                 one = True
                 cs, ce = one_span
+            elif child.lower_ == "others" and not any(
+                g.dep_ in ("det", "nummod", "amod") for g in child.children
+            ):
+                one = False  # "four killed, others injured": more people, no figure
+                cs, ce = child.idx, child.idx + len(child.text)
             elif child.tag_ in ("NN", "NNP") and child.lower_ in _SINGLE_ROLES:
                 one = True  # "Blast Kills Grand Mosque Imam": one named victim
                 # "Ahrar al-Sham leader": the modifiers are the victim's side, not the attacker.

@@ -66,9 +66,24 @@ def choose_lead(
     children = main.children if main else None
     women = main.women if main else None
     if main is not None:
-        if main.victims.kind == "civilians":
+        kind = main.victims.kind
+        if kind == "unknown":
+            # "Blast leaves 25 dead", then "25 militants of the Front were killed": the same
+            # figure restated says who the dead were.
+            kind = next(
+                (
+                    c.victims.kind
+                    for c in killed
+                    if c is not main
+                    and _value(c) == total
+                    and c.victims.kind in ("civilians", "combatants")
+                    and abs(c.evidence.start - main.evidence.start) < 600
+                ),
+                kind,
+            )
+        if kind == "civilians":
             civilians = total
-        elif main.victims.kind == "combatants":
+        elif kind == "combatants":
             combatants = total
         for p in main.parts:
             if p.kind == "civilians":
