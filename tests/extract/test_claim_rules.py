@@ -223,3 +223,80 @@ def test_headline_figure_takes_the_victims_of_its_restatement(extractor: Extract
     lead = extractor.extract(make_article(text, "Blast in mosque leaves at least 25 dead")).lead
     assert lead is not None
     assert (lead.killed, lead.killed_combatants, lead.killed_civilians) == (25, 25, None)
+
+
+# --- the lead figure ----------------------------------------------------------------------
+
+
+def lead_of(extractor: Extractor, text: str, title: str | None = None) -> tuple[int | None, ...]:
+    lead = extractor.extract(make_article(text, title)).lead
+    assert lead is not None
+    return (lead.killed, lead.killed_civilians, lead.killed_combatants)
+
+
+def test_lead_prefers_the_total_over_a_headline_subgroup(extractor: Extractor) -> None:
+    title = "Seven children killed in air strike on Idlib"
+    text = (
+        f"{title}\n\nSeven children were among 20 people killed in an air strike on a market "
+        "in the town of Ariha on Monday, a monitor said."
+    )
+    assert lead_of(extractor, text, title)[0] == 20
+
+
+def test_lead_keeps_a_headline_figure_the_opening_restates(extractor: Extractor) -> None:
+    title = "Israeli strike kills 5 soldiers"
+    text = (
+        f"{title}\n\nAn Israeli strike on a village killed five soldiers on Wednesday, a monitor "
+        "said. A second raid hit a car, killing two men 5 militiamen in the town, he said."
+    )
+    assert lead_of(extractor, text, title)[0] == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        ("Regime air strikes killed 40 civilians and 25 fighters in the town of Douma on Monday.", 65),
+        ("Syria air strikes kill 10 children 5 women in Aleppo", 15),
+        # the total is stated: no sum
+        ("Gunmen killed 12 people, eight civilians and four soldiers, at a checkpoint in Deraa.", 12),
+        # a part, not more people
+        ("The attack killed nine men, eight of them rebels, in the town of Deir Hafer.", 9),
+        ("Fifteen civilians, three children, were killed in Aleppo by US air strikes.", 15),
+        # two tolls, not two groups
+        ("Opponents said the attack killed from 500 to well over 1000 people.", 500),
+    ],
+)  # fmt: skip
+def test_lead_sums_stated_parts_only_when_no_total_is_given(
+    extractor: Extractor, text: str, total: int
+) -> None:
+    assert lead_of(extractor, text)[0] == total
+
+
+def test_summed_parts_keep_their_kinds(extractor: Extractor) -> None:
+    text = "Regime air strikes killed 40 civilians and 25 fighters in the town of Douma on Monday."
+    assert lead_of(extractor, text) == (65, 40, 25)
+
+
+def test_lead_takes_a_later_update(extractor: Extractor) -> None:
+    text = (
+        "A car bomb killed 12 people in the town of Azaz on Sunday. Medics said later that the "
+        "toll rose to 18 as several of the wounded died."
+    )
+    assert lead_of(extractor, text)[0] == 18
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A car bomb killed 22 people in the town of Azaz on Sunday, the governor said. The previous toll was 20.",
+        "The monitor had earlier reported a toll of 20 for the car bomb in Azaz. Hospital officials said 22 people died in the blast on Sunday.",
+    ],
+)
+def test_lead_skips_a_previous_toll(extractor: Extractor, text: str) -> None:
+    assert lead_of(extractor, text)[0] == 22
+
+
+def test_lead_prefers_a_precise_figure_over_a_vague_one(extractor: Extractor) -> None:
+    title = "Air strikes kill hundreds in Aleppo"
+    text = f"{title}\n\nAir strikes on the city killed 330 people over the weekend, a monitor said."
+    assert lead_of(extractor, text, title)[0] == 330

@@ -8,11 +8,21 @@ headline first, with its breakdown taken from claims that qualify it.
 
 from __future__ import annotations
 
+import itertools
 import re
+from functools import cache
 
 from warlog.extract.actors import ActorDictionary
+from warlog.extract.lexicon import lexicon
+from warlog.extract.numbers import find_counts
 from warlog.extract.roles import mention_role
 from warlog.records import ActorRef, Article, Claim, Lead
+
+
+@cache
+def outcome_words() -> frozenset[str]:
+    return frozenset(lexicon().trigger_outcome)
+
 
 # How far into the article (in sentences' character offsets) the lead may start.
 _LEAD_CHARS = 700
@@ -28,6 +38,7 @@ def choose_lead(
     killed = [
         c for c in claims
         if c.outcome == "killed" and c.scope == "incident" and _value(c) is not None
+        and not _superseded(c)
     ]  # fmt: skip
     if not claims:
         return None
@@ -53,15 +64,19 @@ def choose_lead(
                 main = precise[0]
     elif killed:
         main = killed[0]
+    total = _value(main) if main else None
+    group: list[Claim] = []
+    if main is not None:
+        main, total, group = _whole_figure(main, killed, early)
+        total = _updated(main, total, killed)
     wounded = [
         c
         for c in claims
         if c.outcome == "wounded" and c.scope == "incident" and _value(c) is not None
     ]
-    lead_claims = [main] if main else []
+    lead_claims = [main, *(c for c in group if c is not main)] if main else []
     if main is None and not wounded:
         return None
-    total = _value(main) if main else None
     civilians = combatants = None
     children = main.children if main else None
     women = main.women if main else None
@@ -81,7 +96,16 @@ def choose_lead(
                 ),
                 kind,
             )
-        if kind == "civilians":
+        if total != _value(main):
+            # A sum of listed counts or an opening's total: the kinds come from its members.
+            members = group or [main]
+            civilians = (
+                sum(_value(c) or 0 for c in members if c.victims.kind == "civilians") or None
+            )
+            combatants = (
+                sum(_value(c) or 0 for c in members if c.victims.kind == "combatants") or None
+            )
+        elif kind == "civilians":
             civilians = total
         elif kind == "combatants":
             combatants = total
@@ -136,6 +160,132 @@ def choose_lead(
         date_text=main.date_text if main else None,
         scope=main.scope if main else "incident",
     )
+
+
+# "the previous toll was 20", "it had initially given a toll of 22", "had earlier reported a
+# toll of eight": a figure the article itself replaces.
+_SUPERSEDED = re.compile(
+    r"(?:\b(?:previous|earlier|initial|first|old|original|preliminary)\s+(?:\w+\s+){0,2}?"
+    r"(?:toll|figure|count|tally|report)s?\b"
+    r"|\bhad\s+(?:initially|earlier|previously|first|originally)\s+(?:\w+\s+){0,1}?"
+    r"(?:given|reported|put|said|announced|stated|gave|counted))"
+    r"[^.;]{0,40}$",
+    re.I,
+)
+# Words that only list who died between two counts sharing one outcome word.
+_LIST_BETWEEN = re.compile(r"^[^\d.;:!?()\"“”]{0,60}$")
+_NOT_A_LIST = re.compile(
+    r"\b(?:among|including|included|of\s+whom|of\s+them|while|whereas|but|another|other|others|"
+    r"earlier|later|previous|besides|compared|to|from|or|than|versus|up)\b",
+    re.I,
+)
+_OF_NEXT = re.compile(r"^\s*of\b", re.I)  # "10 of 48 people"
+_PART_AFTER = re.compile(r"\s+(?:of\s+(?:them|whom|those)|among\s+them)\b", re.I)
+_SUBGROUP_WORDS = frozenset(lexicon().syntax["child_words"] | lexicon().syntax["women_words"])
+_REVISED = re.compile(
+    r"\b(?:rose|risen|rises|rising|climbed|climbs|increased|jumped|reached|reaches|new|updated|"
+    r"revised|raising|raised|bringing|brought|brings)\b[^.;]{0,30}$",
+    re.I,
+)
+
+
+def _count_pos(c: Claim) -> int:
+    pos = c.evidence.sentence.find(c.count_text) if c.count_text else -1
+    return pos if pos >= 0 else len(c.evidence.sentence)
+
+
+def _superseded(c: Claim) -> bool:
+    before = c.evidence.sentence[: _count_pos(c)]
+    return bool(_SUPERSEDED.search(before[-80:]))
+
+
+def _list_of(c: Claim, killed: list[Claim]) -> list[Claim]:
+    """The counts listed with ``c`` under one outcome word: "killed 31 jihadists and eight civilians"."""
+    same = sorted(
+        (d for d in killed if d.evidence.start == c.evidence.start and not d.vague),
+        key=_count_pos,
+    )
+    if c not in same:
+        return [c]
+    words = outcome_words()
+    chain = [same[0]]
+    groups = [chain]
+    for prev, cur in itertools.pairwise(same):
+        between = c.evidence.sentence[_count_pos(prev) + len(prev.count_text) : _count_pos(cur)]
+        if (
+            _LIST_BETWEEN.match(between)
+            and not _NOT_A_LIST.search(between)
+            and not _OF_NEXT.match(between)
+            and not any(w.lower() in words for w in re.findall(r"[\w']+", between))
+        ):
+            chain.append(cur)
+        else:
+            chain = [cur]
+            groups.append(chain)
+    listed = next(g for g in groups if c in g)
+    values = [_value(d) or 0 for d in listed]
+    if len(listed) < 2 or max(values) * 2 == sum(values):
+        return [c]  # "12 people, eight civilians and four soldiers": the total is stated
+    if any(
+        _PART_AFTER.match(d.evidence.sentence, _count_pos(d) + len(d.count_text)) for d in listed
+    ):
+        return [c]  # "nine men eight of them rebels": a part, not more people
+    sub = [_subgroup(d) for d in listed]
+    if any(sub) and not all(sub):
+        return [c]  # "15 civilians 3 children": the children are among the civilians
+    return listed
+
+
+def _subgroup(c: Claim) -> bool:
+    text = c.victims.text
+    counts = find_counts(text)
+    own = text[: counts[0].start] if counts else text  # a parse may run into the next count
+    words = {w.lower() for w in re.findall(r"[\w']+", own)}
+    return bool(words & _SUBGROUP_WORDS) or bool(c.children or c.women)
+
+
+def _whole_figure(
+    main: Claim, killed: list[Claim], early: list[Claim]
+) -> tuple[Claim, int | None, list[Claim]]:
+    """The article's total when the lead gives parts or a sub-group.
+
+    "Syria air strikes kill 10 children 5 women": the parts sum to 15. A headline's
+    sub-group ("Seven children killed", "US strikes kill 50 Qaeda fighters") gives way to
+    the opening's larger figure that counts it ("Seven children were among 20 people
+    killed", "killed 50 militants and eight civilians").
+    """
+    listed = _list_of(main, killed)
+    total = sum(_value(d) or 0 for d in listed) if len(listed) > 1 else _value(main)
+    if main.in_headline and total is not None:
+        for b in early:
+            if b.in_headline or b.vague:
+                continue
+            b_list = _list_of(b, killed)
+            b_total = sum(_value(d) or 0 for d in b_list) if len(b_list) > 1 else _value(b)
+            if b_total == total:
+                break  # the opening restates the headline's figure: it is the total
+            pieces = {p.low or p.high for p in b.parts} | (
+                {_value(d) for d in b_list} if len(b_list) > 1 else set()
+            )
+            if b_total is not None and b_total > total and total in pieces:
+                # The headline's claim stays the lead (its place, date and attacker); the
+                # opening gives the figure.
+                return main, b_total, [b, *(d for d in b_list if d is not b)]
+    return main, total, listed
+
+
+def _updated(main: Claim, total: int | None, killed: list[Claim]) -> int | None:
+    """A later update in the same article ("the toll rose to 45") replaces the lead figure."""
+    if total is None:
+        return total
+    for c in killed:
+        if c.evidence.start <= main.evidence.start or c.vague or (_value(c) or 0) <= total:
+            continue
+        if c.place_text and main.place_text and c.place_text != main.place_text:
+            continue  # another place's toll
+        if _REVISED.search(c.evidence.sentence[: _count_pos(c)][-45:]):
+            total = _value(c)
+    return total
 
 
 def _lead_perpetrator(main: Claim | None, claims: tuple[Claim, ...]) -> ActorRef | None:
