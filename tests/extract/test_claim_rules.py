@@ -300,3 +300,31 @@ def test_lead_prefers_a_precise_figure_over_a_vague_one(extractor: Extractor) ->
     title = "Air strikes kill hundreds in Aleppo"
     text = f"{title}\n\nAir strikes on the city killed 330 people over the weekend, a monitor said."
     assert lead_of(extractor, text, title)[0] == 330
+
+
+# --- scope: tallies over a period -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        ("At least 40 people have been killed since Tuesday in clashes near Aleppo, the monitor said.", "cumulative"),
+        ("Air strikes have killed 120 civilians over the past week in Idlib province.", "cumulative"),
+        ("Some 70 fighters were killed in three days of fighting near Palmyra.", "cumulative"),
+        ("The army said it killed 45 militants in the past two days near the border.", "cumulative"),
+        ("Five people were killed in an air strike on the market in Ariha on Tuesday.", "incident"),
+        ("Fifteen people were killed last week in an air strike on a market in Ariha.", "incident"),
+    ],
+)  # fmt: skip
+def test_tallies_over_a_period_are_cumulative(extractor: Extractor, text: str, scope: str) -> None:
+    c = one(claims(extractor, text))
+    assert (c.outcome, c.scope) == ("killed", scope)
+
+
+def test_lead_falls_back_to_a_period_tally(extractor: Extractor) -> None:
+    text = (
+        "About 100 IS fighters have been killed in the past three days in Kobani, activists said."
+    )
+    lead = extractor.extract(make_article(text)).lead
+    assert lead is not None
+    assert (lead.killed, lead.scope) == (100, "cumulative")

@@ -24,6 +24,19 @@ def outcome_words() -> frozenset[str]:
     return frozenset(lexicon().trigger_outcome)
 
 
+# A period of several days is a tally, not one incident: "in three days of fighting", "over
+# the past week", "in the last 48 hours" ("since Tuesday": the cue "since" is in the lexicon).
+# "last week" alone says when, not how long, and stays an incident.
+PERIOD = re.compile(
+    r"\b(?:in|over|during|within|after)\s+(?:the\s+)?(?:(?:past|last|first)\s+)?"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|several|few|\d+)\s+(?:days|weeks|months)\b"
+    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s+days\s+of\s+"
+    r"(?:fighting|clashes|battles|combat|bombardment|bombing|air\s*strikes|strikes|shelling|violence)\b"
+    r"|\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:week|month|fortnight|(?:few|several)\s+(?:days|weeks))\b"
+    r"|\bin\s+the\s+(?:past|last)\s+(?:48|72)\s+hours\b",
+    re.I,
+)
+
 # How far into the article (in sentences' character offsets) the lead may start.
 _LEAD_CHARS = 700
 
@@ -52,6 +65,17 @@ def choose_lead(
         # The headline states a tally ("160 Russians fighting for IS killed in Syria"): that is the
         # article's subject, not some incident mentioned further down.
         early, killed = tally, tally
+    elif not early:
+        # No incident up front, but a tally over a few days ("killed about 100 fighters in the
+        # past three days"): that is what the article reports.
+        period = [
+            c for c in claims
+            if c.outcome == "killed" and c.scope == "cumulative" and _value(c) is not None
+            and (c.in_headline or c.evidence.start < _LEAD_CHARS)
+            and PERIOD.search(c.evidence.sentence)
+        ]  # fmt: skip
+        if period:
+            early, killed = period, period
     if early:
         headline = [c for c in early if c.in_headline]
         body = [c for c in early if not c.in_headline]
@@ -88,8 +112,9 @@ def choose_lead(
             kind = next(
                 (
                     c.victims.kind
-                    for c in killed
+                    for c in claims
                     if c is not main
+                    and c.outcome == "killed"
                     and _value(c) == total
                     and c.victims.kind in ("civilians", "combatants")
                     and abs(c.evidence.start - main.evidence.start) < 600
