@@ -328,3 +328,53 @@ def test_lead_falls_back_to_a_period_tally(extractor: Extractor) -> None:
     lead = extractor.extract(make_article(text)).lead
     assert lead is not None
     assert (lead.killed, lead.scope) == (100, "cumulative")
+
+
+# --- claimant ---------------------------------------------------------------------------------
+
+
+def claimant_ids(extractor: Extractor, text: str) -> list[str | None]:
+    return [c.claimant.id if c.claimant else None for c in claims(extractor, text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the source opens the next sentence
+        (
+            "Air strikes killed 12 civilians in the town of Douma on Monday. The Syrian Observatory "
+            "for Human Rights said the dead included three children.",
+            ["sohr", "sohr"],
+        ),
+        # a pronoun speaker carries the last named source back to the sentence before it
+        (
+            "The Syrian Observatory for Human Rights reported heavy shelling on Douma. Five civilians "
+            "were killed in the town. It said three more died in hospital.",
+            ["sohr", "sohr"],
+        ),
+        # a trailing "according to X"
+        (
+            "Government forces killed 12 rebels near Aleppo on Monday, according to the Syrian "
+            "Observatory for Human Rights.",
+            ["sohr"],
+        ),
+        # the sentence's subject acted; it is not the source
+        (
+            "Syrian regime forces killed 48 alleged rebels in the village, according to a statement "
+            "by the Local Coordination Committees.",
+            ["lcc"],
+        ),
+        # a speaker who goes unnamed keeps the sentence from borrowing the next one's
+        (
+            "A pro-government Facebook page said one civilian was killed in the raid. The Syrian "
+            "Observatory for Human Rights said three people died.",
+            [None, "sohr"],
+        ),
+        (
+            "Rebels shelled the town on Monday, and activists say the attack killed 13 people.",
+            ["activists"],
+        ),
+    ],
+)
+def test_claimant(extractor: Extractor, text: str, expected: list[str | None]) -> None:
+    assert claimant_ids(extractor, text) == expected
