@@ -378,3 +378,28 @@ def claimant_ids(extractor: Extractor, text: str) -> list[str | None]:
 )
 def test_claimant(extractor: Extractor, text: str, expected: list[str | None]) -> None:
     assert claimant_ids(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "attacker", "not_attacker"),
+    [
+        # the side whose attack was foiled lost; the side that foiled it killed
+        ("Kurdish-led SDF fighters foiled an IS attack near Manbij, killing 80 militants.", "sdf", "islamic_state"),
+        ("The army repelled ISIL's attacks on the airport, killing 30 militants.", None, "islamic_state"),
+    ],
+)  # fmt: skip
+def test_a_foiled_attacker_is_not_the_attacker(
+    extractor: Extractor, text: str, attacker: str | None, not_attacker: str
+) -> None:
+    c = one(claims(extractor, text))
+    assert perpetrator_id(c) != not_attacker
+    if attacker is not None:
+        assert perpetrator_id(c) == attacker
+
+
+def test_a_group_named_before_its_stronghold_is_the_target() -> None:
+    text = (
+        "airstrikes targeting the self-proclaimed Islamic State (ISIS) group's stronghold of Raqqa"
+    )
+    start = text.index("ISIS")
+    assert mention_role(text, start, start + 4) == "target"

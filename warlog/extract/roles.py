@@ -205,10 +205,21 @@ _TERRITORY_AFTER = re.compile(
 _TARGET_OF_EVENT = re.compile(
     r"\b(?:air\s*strikes?|strikes?|raids?|shelling|bombing|bombardment|attacks?|assaults?|offensive|"
     r"operations?|fire|barrages?|sorties)\s+(?:on|upon|of|against|targeting|at|into)\s+"
-    r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$",
+    r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$"
+    # "foiled an IS attack", "repelled ISIL's attacks", "inflicted heavy losses on the ISIL":
+    # the side that attacked and lost, not the side that killed.
+    r"|\b(?:foiled|foils|foil|thwarted|thwarts|thwart|repelled|repels|repel|repulsed|repulses|"
+    r"frustrated|frustrates|frustrate|fended\s+off|fends\s+off|fend\s+off|"
+    r"inflicted\s+(?:\w+\s+){0,2}(?:losses|casualties)\s+(?:on|upon|among))\s+"
+    r"(?:the\s+|an?\s+)?(?:(?!by\b)[\w-]+\s+){0,2}$",
     re.I,
 )
-_NEXT_WORD = re.compile(r"\s+([\w-]+)")
+# What may stand between a group and a target noun: "IS positions", "ISIS) group's stronghold".
+_TARGET_AFTER = re.compile(
+    r"[\s)’'s]*(?:(?:group|groups|organi[sz]ation|militants|fighters|jihadists)[’']?s?\s+)?"
+    r"(?:(?:de\s+facto|self[-\s]proclaimed|main|key|last|former)\s+)?([\w-]+)",
+    re.I,
+)
 _SPEAKER_AFTER = re.compile(
     r"^\W{0,3}(?:[\w-]+\W+){0,2}?(?:said|says|told|tells|reported|reports|claimed|claims|announced|"
     r"stated|added|posted|published|quoted|cited)\b",
@@ -252,9 +263,9 @@ def mention_role(text: str, start: int, end: int) -> str | None:
         return "territory"
     if _TARGET_OF_EVENT.search(text[max(0, start - 45) : start]):
         return "target"
-    nxt = _NEXT_WORD.match(text, end)
+    nxt = _TARGET_AFTER.match(text, end)
     if nxt is not None and nxt.group(1).lower() in _TARGET_NOUNS:
-        return "target"  # "IS positions", "rebel targets"
+        return "target"  # "IS positions", "rebel targets", "the ISIS group's stronghold"
     after = text[end : end + 60]
     if _SPEAKER_AFTER.match(after) and not _SPEAKS_OF_ITSELF.match(after):
         return "speaker"
