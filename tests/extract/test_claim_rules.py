@@ -403,3 +403,25 @@ def test_a_group_named_before_its_stronghold_is_the_target() -> None:
     )
     start = text.index("ISIS")
     assert mention_role(text, start, start + 4) == "target"
+
+
+def test_the_group_that_claimed_responsibility_is_the_lead_attacker(extractor: Extractor) -> None:
+    text = (
+        "Extremists kill 30 villagers in Homs\n\n"
+        "Extremists killed 30 villagers in three villages near Homs last week, activists said. On "
+        "Sunday the Nusra Front claimed responsibility for the attacks."
+    )
+    lead = extractor.extract(make_article(text, "Extremists kill 30 villagers in Homs")).lead
+    assert lead is not None
+    assert lead.perpetrator is not None
+    assert lead.perpetrator.id == "hts"
+
+
+def test_a_group_listed_among_the_dead_is_not_the_lead_attacker(extractor: Extractor) -> None:
+    text = (
+        'Activists said on Tuesday that at least 33 members of the "Islamic State" and "Nusra Front" '
+        "groups were killed in fighting near the city."
+    )
+    lead = extractor.extract(make_article(text)).lead
+    assert lead is not None
+    assert lead.perpetrator is None or lead.perpetrator.id not in ("hts", "islamic_state")

@@ -171,6 +171,13 @@ def choose_lead(
     perpetrator = _lead_perpetrator(main, claims)
     if perpetrator is None and main is not None and actors is not None:
         perpetrator = _opening_perpetrator(art.text, main, actors)
+    if (
+        main is not None
+        and actors is not None
+        and (perpetrator is None or perpetrator.kind == "unknown" or _generic(perpetrator, actors))
+    ):
+        # "Nusra Front claimed responsibility for the bombing": the attacker the article names.
+        perpetrator = _responsible(art.text, actors) or perpetrator
     return Lead(
         claims=tuple(c.index for c in lead_claims),
         killed=total,
@@ -337,6 +344,43 @@ _SPEAKER_AFTER = re.compile(
 )
 
 
+_RESPONSIBLE_AFTER = re.compile(
+    r"\W{0,3}(?:[\w-]+\W+){0,3}?(?:claimed|claims|claiming|has\s+claimed|took|takes|taking)\s+"
+    r"(?:the\s+)?responsibility\b",
+    re.I,
+)
+_OUTCOME_WORD = re.compile(
+    r"\b(?:killed|dead|died|executed|slain|wounded|injured|massacred|beheaded|lost\s+their\s+lives)\b",
+    re.I,
+)
+
+
+def _generic(ref: ActorRef, actors: ActorDictionary) -> bool:
+    return bool(ref.id) and actors.actor(ref.id).generic
+
+
+def _responsible(text: str, actors: ActorDictionary) -> ActorRef | None:
+    """The named group that claimed responsibility anywhere in the article, if one did."""
+    found = [
+        m for m in actors.find_actors(text)
+        if _RESPONSIBLE_AFTER.match(text, m.end)
+        and actors.actor(m.id).kind != "unknown"
+        and not actors.actor(m.id).generic
+    ]  # fmt: skip
+    if not found:
+        return None
+    actor = actors.actor(found[0].id)
+    return ActorRef(text=found[0].text, id=actor.id, name=actor.name, kind=actor.kind)
+
+
+def _in_victims_phrase(text: str, count_at: int, pos: int) -> bool:
+    """``pos`` lies between the lead's count and its outcome word: part of who died."""
+    if pos < count_at:
+        return False
+    outcome = _OUTCOME_WORD.search(text, count_at, count_at + 200)
+    return outcome is not None and pos < outcome.start()
+
+
 def _opening_perpetrator(text: str, main: Claim, actors: ActorDictionary) -> ActorRef | None:
     """An attacker named near the lead claim when its own sentence names none.
 
@@ -347,9 +391,14 @@ def _opening_perpetrator(text: str, main: Claim, actors: ActorDictionary) -> Act
     window = text[start : main.evidence.end + 400]
     victims = main.victims.text.lower()
     best: tuple[int, ActorRef] | None = None
+    found_at = main.evidence.sentence.find(main.count_text) if main.count_text else -1
+    count_at = main.evidence.start + found_at if found_at >= 0 else -1
     for m in actors.find_actors(window):
         if m.text.lower() in victims or actors.actor(m.id).name == main.victims.affiliation:
             continue
+        if count_at >= 0 and _in_victims_phrase(text, count_at, start + m.start):
+            continue  # '33 members of the "IS" and "Nusra Front" organisations were killed'
+
         if _SPEAKER_AFTER.match(window[m.end : m.end + 40]) or mention_role(window, m.start, m.end):
             continue  # a speaker, the territory or the target
         actor = actors.actor(m.id)
