@@ -373,6 +373,17 @@ def _responsible(text: str, actors: ActorDictionary) -> ActorRef | None:
     return ActorRef(text=found[0].text, id=actor.id, name=actor.name, kind=actor.kind)
 
 
+def _between_count_and_outcome(text: str, start: int, end: int) -> bool:
+    """ "at least 33 members of IS and Nusra were killed": a side named inside a count of the dead."""
+    before = text[max(0, start - 80) : start]
+    after = text[end : end + 80]
+    before = re.split(r"[.!?;]\s", before)[-1]
+    after = re.split(r"[.!?;]\s", after)[0]
+    counts = find_counts(before)
+    outcome = _OUTCOME_WORD.search(after)
+    return bool(counts) and outcome is not None and not _AGENT_BEFORE.search(before)
+
+
 def _in_victims_phrase(text: str, count_at: int, pos: int) -> bool:
     """``pos`` lies between the lead's count and its outcome word: part of who died."""
     if pos < count_at:
@@ -396,7 +407,9 @@ def _opening_perpetrator(text: str, main: Claim, actors: ActorDictionary) -> Act
     for m in actors.find_actors(window):
         if m.text.lower() in victims or actors.actor(m.id).name == main.victims.affiliation:
             continue
-        if count_at >= 0 and _in_victims_phrase(text, count_at, start + m.start):
+        if (
+            count_at >= 0 and _in_victims_phrase(text, count_at, start + m.start)
+        ) or _between_count_and_outcome(window, m.start, m.end):
             continue  # '33 members of the "IS" and "Nusra Front" organisations were killed'
 
         if _SPEAKER_AFTER.match(window[m.end : m.end + 40]) or mention_role(window, m.start, m.end):
