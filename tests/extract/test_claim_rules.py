@@ -425,3 +425,31 @@ def test_a_group_listed_among_the_dead_is_not_the_lead_attacker(extractor: Extra
     lead = extractor.extract(make_article(text)).lead
     assert lead is not None
     assert lead.perpetrator is None or lead.perpetrator.id not in ("hts", "islamic_state")
+
+
+def test_a_vague_lead_takes_a_precise_figure_further_on(extractor: Extractor) -> None:
+    title = "Army kills dozens of militants in ambush near Adra"
+    filler = " ".join(
+        f"Residents of the town described sound number {n} of heavy guns through the night."
+        for n in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    )
+    text = (
+        f"{title}\n\nAn army unit killed dozens of militants in an ambush near Adra on Wednesday, "
+        f"state media said. {filler} The Observatory said at least 62 militants were killed in "
+        "the ambush carried out by the army."
+    )
+    lead = extractor.extract(make_article(text, title)).lead
+    assert lead is not None
+    assert lead.killed == 62
+    assert lead.perpetrator is None or lead.perpetrator.id != "hts"
+
+
+def test_a_war_long_total_is_not_taken_for_a_vague_lead(extractor: Extractor) -> None:
+    title = "Air strikes kill dozens in Aleppo"
+    text = (
+        f"{title}\n\nAir strikes killed dozens of people in Aleppo on Monday, a monitor said. More "
+        "than 230000 people have been killed in the war since 2011."
+    )
+    lead = extractor.extract(make_article(text, title)).lead
+    assert lead is not None
+    assert lead.killed == 12

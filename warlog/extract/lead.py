@@ -37,6 +37,9 @@ PERIOD = re.compile(
     re.I,
 )
 
+# How far after a vague lead figure ("dozens") a precise one may stand.
+_PRECISE_CHARS = 1200
+
 # How far into the article (in sentences' character offsets) the lead may start.
 _LEAD_CHARS = 700
 
@@ -57,6 +60,7 @@ def choose_lead(
         return None
     early = [c for c in killed if c.in_headline or c.evidence.start < _LEAD_CHARS]
     main: Claim | None = None
+    figure: Claim | None = None
     tally = [
         c for c in claims
         if c.in_headline and c.outcome == "killed" and c.scope == "cumulative" and _value(c) is not None
@@ -81,16 +85,30 @@ def choose_lead(
         body = [c for c in early if not c.in_headline]
         # The headline states the main toll first; sub-counts were folded into parts already.
         main = (headline or early)[0]
-        if main.vague and body:
-            # "Air strikes kill dozens": the opening sentences usually give the figure.
-            precise = [c for c in body if not c.vague and (_value(c) or 0) >= (_value(main) or 0)]
+        if main.vague:
+            # "Air strikes kill dozens", "Hundreds killed as battles rage": the story gives the
+            # figure further on, as a count of this incident or a tally of the days it covers.
+            # Within ten times the vague amount, so a war-long total is not taken for it.
+            vague_value = _value(main) or 0
+            precise = [c for c in body if not c.vague and (_value(c) or 0) >= vague_value]
+            further = [
+                c for c in claims
+                if c.outcome == "killed" and not c.vague and not c.in_headline
+                and c.evidence.start < main.evidence.start + _PRECISE_CHARS
+                and vague_value <= (_value(c) or 0) <= 10 * max(vague_value, 1)
+                and not _superseded(c)
+            ]  # fmt: skip
             if precise:
                 main = precise[0]
+            elif further:
+                figure = further[0]  # the figure only: the lead keeps its own place, date, attacker
     elif killed:
         main = killed[0]
     total = _value(main) if main else None
     group: list[Claim] = []
-    if main is not None:
+    if main is not None and figure is not None:
+        total, group = _value(figure), [figure]
+    elif main is not None:
         main, total, group = _whole_figure(main, killed, early)
         total = _updated(main, total, killed)
     wounded = [
