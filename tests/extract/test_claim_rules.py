@@ -453,3 +453,38 @@ def test_a_war_long_total_is_not_taken_for_a_vague_lead(extractor: Extractor) ->
     lead = extractor.extract(make_article(text, title)).lead
     assert lead is not None
     assert lead.killed == 12
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The army killed a militant commander as well as five of his bodyguards near Filita.",
+            [("killed", 1, 1), ("killed", 5, 5)],
+        ),
+        (
+            "Gunmen killed the commander and three of his bodyguards in Deraa on Monday.",
+            [("killed", 1, 1), ("killed", 3, 3)],
+        ),
+        # a child inside a counted group adds no one
+        (
+            "Air strikes killed 12 people including a child in the town of Ariha.",
+            [("killed", 12, 12)],
+        ),
+    ],
+)
+def test_one_victim_beside_a_counted_group(
+    extractor: Extractor, text: str, expected: list[tuple[str, int | None, int | None]]
+) -> None:
+    assert triples(claims(extractor, text)) == sorted(expected, key=repr)
+
+
+def test_headline_single_victim_grows_with_the_people_killed_with_him(extractor: Extractor) -> None:
+    title = "Army kills militant commander in Qalamoun"
+    text = (
+        f"{title}\n\n10-11-2014 Army kills militant commander in Qalamoun. The army killed a "
+        "militant commander as well as five of his bodyguards near Filita."
+    )
+    lead = extractor.extract(make_article(text, title)).lead
+    assert lead is not None
+    assert lead.killed == 6

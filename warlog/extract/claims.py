@@ -174,7 +174,14 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
             t.token.i for t in triggers
             if any(_completes(t.token, doc[f.trigger_i]) for f in claims)
         }  # fmt: skip
-    claims.extend(_numberless(doc, triggers, lex, actors, used))
+    counted = {
+        t.i
+        for f in claims
+        if f.count is not None
+        for t in doc
+        if f.count.start <= t.idx < f.count.end or f.victim_span[0] <= t.idx < f.victim_span[1]
+    }
+    claims.extend(_numberless(doc, triggers, lex, actors, used, counted))
     return claims
 
 
@@ -671,18 +678,25 @@ def _one_victim_span(child: Token, lex: Lexicon, actors: ActorDictionary) -> tup
 
 
 def _numberless(
-    doc: Doc, triggers: list[Trigger], lex: Lexicon, actors: ActorDictionary, used: set[int]
+    doc: Doc,
+    triggers: list[Trigger],
+    lex: Lexicon,
+    actors: ActorDictionary,
+    used: set[int],
+    counted: set[int],
 ) -> list[Found]:
     """A claim without a figure: "several civilians were killed", "a civilian was killed",
     "gunmen shot dead a member of the council", "Abu Omar was killed" (one named person).
 
-    ``used`` holds the token indexes of triggers a counted claim already took.
+    ``used`` holds the token indexes of triggers a counted claim already took; on those only
+    one victim coordinated with the counted people (``counted``: their tokens) is added.
     """
     out: list[Found] = []
     taken: set[int] = set()
     for trig in triggers:
         t = trig.token
-        if t.i in used:
+        beside_figure = t.i in used  # only "a commander as well as five of his guards" may add one
+        if beside_figure and not counted:
             continue
         if trig.weak and t.lower_ not in {"body", "shot"}:
             continue
@@ -690,6 +704,13 @@ def _numberless(
             continue  # "was shot" alone is a wounding or nothing; "shot dead" kills
         for child in _victim_slots(t):
             if child.i in taken:
+                continue
+            if beside_figure and (
+                child.i in counted
+                # coordinated with the counted people, however the parse hung the "and"
+                or not any(x.i in counted for x in (*child.conjuncts, *t.conjuncts))
+                or _one_victim_span(child, lex, actors) is None
+            ):
                 continue
             quant = [
                 g for g in child.children

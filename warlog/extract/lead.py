@@ -169,6 +169,8 @@ def choose_lead(
             elif c.victims.kind == "combatants" and combatants is None:
                 combatants = _value(c)
                 lead_claims.append(c)
+            if c.attach == "vague":
+                continue  # one person named in passing is a detail, not the incident's breakdown
             if children is None and c.children:
                 children = c.children
             if women is None and c.women:
@@ -307,9 +309,12 @@ def _whole_figure(
     listed = _list_of(main, killed)
     total = sum(_value(d) or 0 for d in listed) if len(listed) > 1 else _value(main)
     if main.in_headline and total is not None:
+        head_key = " ".join(re.findall(r"\w+", main.evidence.sentence.lower())[:6])
         for b in early:
             if b.in_headline or b.vague:
                 continue
+            if head_key and head_key in " ".join(re.findall(r"\w+", b.evidence.sentence.lower())):
+                continue  # the headline printed again above the story
             b_list = _list_of(b, killed)
             b_total = sum(_value(d) or 0 for d in b_list) if len(b_list) > 1 else _value(b)
             if b_total == total:
