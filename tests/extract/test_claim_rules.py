@@ -488,3 +488,15 @@ def test_headline_single_victim_grows_with_the_people_killed_with_him(extractor:
     lead = extractor.extract(make_article(text, title)).lead
     assert lead is not None
     assert lead.killed == 6
+
+
+def test_the_victims_own_group_is_not_the_lead_attacker(extractor: Extractor) -> None:
+    title = "47 leaders of Ahrar al-Sham killed in Idlib blast"
+    text = (
+        f"{title}\n\nThe blast which wiped out the Ahrar al-Sham command meeting in Idlib killed "
+        "47, a monitor reported."
+    )
+    lead = extractor.extract(make_article(text, title)).lead
+    assert lead is not None
+    assert lead.killed == 47
+    assert lead.perpetrator is None or lead.perpetrator.id != "ahrar_al_sham"

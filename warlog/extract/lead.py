@@ -348,7 +348,12 @@ def _lead_perpetrator(main: Claim | None, claims: tuple[Claim, ...]) -> ActorRef
         return main.perpetrator
     near = [c for c in claims if c.perpetrator is not None and c.scope == "incident"]
     if main is not None:
-        near = [c for c in near if abs(c.evidence.start - main.evidence.start) < 400]
+        near = [
+            c for c in near
+            if abs(c.evidence.start - main.evidence.start) < 400
+            # "47 leaders of Ahrar al-Sham killed": their own group did not kill them
+            and (c.perpetrator is None or c.perpetrator.name != main.victims.affiliation)
+        ]  # fmt: skip
     return near[0].perpetrator if near else None
 
 
