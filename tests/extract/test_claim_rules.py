@@ -500,3 +500,11 @@ def test_the_victims_own_group_is_not_the_lead_attacker(extractor: Extractor) ->
     assert lead is not None
     assert lead.killed == 47
     assert lead.perpetrator is None or lead.perpetrator.id != "ahrar_al_sham"
+
+
+def test_a_headline_bound_gives_way_to_the_exact_figure_within_it(extractor: Extractor) -> None:
+    title = "Chemical attack claims over 1000 lives in Syria"
+    text = f"{title}\n\nA total of 1500 people have died in the chemical attack, an official said."
+    lead = extractor.extract(make_article(text, title)).lead
+    assert lead is not None
+    assert lead.killed == 1500

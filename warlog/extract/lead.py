@@ -102,6 +102,16 @@ def choose_lead(
                 main = precise[0]
             elif further:
                 figure = further[0]  # the figure only: the lead keeps its own place, date, attacker
+        elif main.in_headline and main.high is None and main.low:
+            # "Chemical attack claims over 1000 lives", then "a total of 1500 people": a
+            # headline's bound gives way to the opening's exact figure within it.
+            exact = [
+                c for c in body
+                if not c.vague and c.low is not None and c.low == c.high
+                and main.low < c.low <= 2 * main.low and not _superseded(c)
+            ]  # fmt: skip
+            if exact:
+                figure = exact[0]
     elif killed:
         main = killed[0]
     total = _value(main) if main else None
