@@ -508,3 +508,8 @@ def test_a_headline_bound_gives_way_to_the_exact_figure_within_it(extractor: Ext
     lead = extractor.extract(make_article(text, title)).lead
     assert lead is not None
     assert lead.killed == 1500
+
+
+def test_two_telegraphic_counts_each_take_their_own_outcome(extractor: Extractor) -> None:
+    found = claims(extractor, "35 Dead Dozens Wounded in Rebel Battle in Aleppo")
+    assert triples(found) == [("killed", 35, 35), ("wounded", 12, 12)]

@@ -51,6 +51,7 @@ _EVENT_NOUNS = _SYN["event_nouns"]
 _TARGET_NOUNS = _SYN["target_nouns"]
 _EVENT_HEADS = _SYN["event_heads"]
 _SINGLE_ROLES = _SYN["single_roles"]
+_COUNT_HEADS = frozenset({"dozens", "hundreds", "scores", "tens", "thousands", "others"})
 _SINGULAR_ONE = re.compile(r"^(?:a|an|one)$", re.I)
 _NON_TRIGGER_NEXT = {
     "claimed": {"responsibility", "that", "to"},
@@ -263,6 +264,13 @@ def _anchor(doc: Doc, c: Count) -> Token | None:
 
 def _victim_head(anchor: Token, lex: Lexicon) -> Token:
     """The noun a count counts: "22 people", "dozens of militants", "160 of them"."""
+    nxt = anchor.nbor(1) if anchor.i + 1 < len(anchor.doc) else None
+    if (
+        nxt is not None
+        and nxt.lower_ in lex.trigger_outcome
+        and (anchor.head.like_num or anchor.head.lower_ in _COUNT_HEADS)
+    ):
+        return anchor  # "35 Dead Dozens Wounded": two counts, each with its outcome word
     if (
         anchor.dep_ in _NUM_DEPS
         and anchor.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ")
