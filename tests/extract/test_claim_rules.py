@@ -513,3 +513,19 @@ def test_a_headline_bound_gives_way_to_the_exact_figure_within_it(extractor: Ext
 def test_two_telegraphic_counts_each_take_their_own_outcome(extractor: Extractor) -> None:
     found = claims(extractor, "35 Dead Dozens Wounded in Rebel Battle in Aleppo")
     assert triples(found) == [("killed", 35, 35), ("wounded", 12, 12)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Activists said that around 41 rebels were rounded up and executed by the group.",
+            [("arrested", 41, 41), ("killed", 41, 41)],
+        ),
+        ("Gunmen abducted and killed three aid workers near Idlib.", [("kidnapped", 3, 3), ("killed", 3, 3)]),
+    ],
+)  # fmt: skip
+def test_taken_then_killed_keeps_the_figure_for_both(
+    extractor: Extractor, text: str, expected: list[tuple[str, int | None, int | None]]
+) -> None:
+    assert triples(claims(extractor, text)) == sorted(expected, key=repr)

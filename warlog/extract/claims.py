@@ -75,6 +75,7 @@ _LIGHT_VERBS = _SYN["light_verbs"]
 # says what befell them, never "left" itself.
 _LEAVE = frozenset({"leave", "leaves", "left", "leaving"})
 _JOINERS = frozenset({"and", "or", "&", "and/or", "/"})
+_PARTICLES = frozenset({"up", "off", "away", "then", "later", "subsequently", ","})
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,14 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
         if trig.weak and not _weak_ok(trig, victim, anchor, lex):
             continue
         joint = _joint(trig, triggers)
+        if joint is not None and {trig.outcome, joint.outcome} - {"killed", "wounded"}:
+            # "rounded up and executed", "abducted and killed": the same people, taken then
+            # killed; each outcome keeps the figure.
+            for t in sorted((trig, joint), key=lambda x: x.token.i):
+                claims.append(
+                    _build(doc, c, anchor, victim, t, how, parts_of.get(i, []), lex, actors)
+                )
+            continue
         if joint is not None:
             # "killing and injuring dozens", "killed or wounded": one figure for two outcomes
             # says neither how many died nor how many were hurt.
@@ -193,8 +202,13 @@ def _joint(trig: Trigger, triggers: list[Trigger]) -> Trigger | None:
         if other.outcome == trig.outcome or other.weak:
             continue
         lo, hi = sorted((trig.token.i, other.token.i))
-        if hi - lo == 2 and doc[lo + 1].lower_ in _JOINERS:
-            return other
+        between = [t.lower_ for t in doc[lo + 1 : hi]]
+        if (
+            1 <= len(between) <= 3
+            and any(w in _JOINERS for w in between)
+            and all(w in _JOINERS or w in _PARTICLES for w in between)
+        ):
+            return other  # "killed and injured", "rounded up and executed"
     return None
 
 
