@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from warlog.clean.debris import Kind, classify, looks_like_title
+from warlog.clean.debris import Kind, classify, looks_like_title, strip_inline
 from warlog.clean.page import clean_page
 from warlog.records import PageFormat, RawPage
 
@@ -175,3 +175,76 @@ def test_byline_with_name_particles_is_not_a_second_headline(byline: str) -> Non
     (art,) = _clean(page)
     assert art.title == "Shelling kills four in Jobar"
     assert byline not in art.text
+
+
+# --- page furniture that must not reach extraction (issue 12) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Get short URL", Kind.SOCIAL),
+        ("Get short URL 0 0 12", Kind.SOCIAL),
+        ("Views: 1,204", Kind.SOCIAL),
+        ("1204 views", Kind.SOCIAL),
+        ("Print Tweet Views 458", Kind.SOCIAL),
+        ("Related: Air strikes kill 20 in Idlib market", Kind.TRAILER),
+        ("Tags: Syria, Idlib, air strikes", Kind.TRAILER),
+        ("Related Coverage", Kind.TRAILER),
+        # prose that only looks like it
+        ("The video drew 1204 views before it was removed, activists said.", Kind.TEXT),
+        ("Related clashes killed five people in the town on Monday.", Kind.TEXT),
+    ],
+)
+def test_furniture_lines(line: str, kind: Kind) -> None:
+    assert classify(line) is kind
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "12.03.2016Get short URL 0 0 4 Rebels shelled the town on Monday, a monitor said.",
+            "12.03.2016 Rebels shelled the town on Monday, a monitor said.",
+        ),
+        (
+            "Syria blast kills 9 Tuesday 4 May 2016 Print Tweet Views 210 A car bomb killed nine people.",
+            "Syria blast kills 9 Tuesday 4 May 2016 A car bomb killed nine people.",
+        ),
+        (
+            "A car bomb killed nine people in Azaz. ... 12 Topic War in Syria (950) Related Rebels "
+            "Advance Near Aleppo Air Strikes Kill 40 in Idlib Tags Syria Azaz car bomb",
+            "A car bomb killed nine people in Azaz.",
+        ),
+        (
+            "Published May 2 2016 A man carries a wounded child in Douma May 2 2016. (AFP Photo) "
+            "At least 12 civilians were killed in Douma.",
+            "Published May 2 2016 At least 12 civilians were killed in Douma.",
+        ),
+        (
+            "Smoke rises over Azaz.(Reuters Photo) Shelling killed five people on Monday.",
+            "Shelling killed five people on Monday.",
+        ),
+        # no furniture: unchanged, however it is spaced
+        ("Shelling killed five people  on Monday.", "Shelling killed five people  on Monday."),
+        # a sentence after the tags is the story going on: the tags stay
+        (
+            "Tags Syria Idlib The army said it killed 12 militants. It gave no details.",
+            "Tags Syria Idlib The army said it killed 12 militants. It gave no details.",
+        ),
+    ],
+)
+def test_inline_furniture_is_cut(line: str, expected: str) -> None:
+    assert strip_inline(line) == expected
+
+
+def test_related_headlines_do_not_become_claims() -> None:
+    from warlog.extract import Extractor
+
+    text = (
+        "A car bomb killed nine people in the town of Azaz on Monday, a monitor said. ... 12 "
+        "Related Rebels Advance Near Aleppo Air Strikes Kill 40 Civilians in Idlib Tags Syria Azaz"
+    )
+    page = RawPage(body=text.encode(), text=text, format=PageFormat.TEXT, source="t.txt")
+    result = Extractor().extract(clean_page(page)[0])
+    assert [(c.outcome, c.low) for c in result.claims] == [("killed", 9)]

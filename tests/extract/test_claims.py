@@ -479,7 +479,8 @@ def test_not_claims(
             76, "cumulative",
         ),
         ("Since the start of the year, 1,300 soldiers have been killed in the desert.", 1300, "cumulative"),
-        ("At least 40 people have been killed since Saturday in the shelling of the town.", 40, "incident"),
+        # a tally over the days since Saturday, not one incident (issue 12)
+        ("At least 40 people have been killed since Saturday in the shelling of the town.", 40, "cumulative"),
         (
             "The army has shelled the town since Sunday, following the attacks on a market which killed 29 people.",
             29, "incident",

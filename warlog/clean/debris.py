@@ -54,7 +54,7 @@ BYLINE = re.compile(
 )
 COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)|copyright\b|all\s+rights\s+reserved)", re.I)
 TRAILER = re.compile(
-    r"^\s*(?:you\s+may\s+also\s+like|you\s+might\s+also\s+like|related(?:\s+(?:articles|news|stories|posts))?|"
+    r"^\s*(?:you\s+may\s+also\s+like|you\s+might\s+also\s+like|related(?:\s+(?:articles|news|stories|posts|coverage|content))?|"
     r"read\s+(?:more|also)|more\s+from\b.*|recommended(?:\s+for\s+you)?|also\s+read|see\s+also|"
     r"more\s+stories|tags?\s*:.*|keywords?\s*:.*|comments?|leave\s+a\s+(?:comment|reply)|advertisement)"
     r"\s*:?\s*$",
@@ -62,9 +62,69 @@ TRAILER = re.compile(
 )
 SOCIAL = re.compile(
     r"^\s*(?:share(?:\s+(?:this|on)\b.*)?|tweet|facebook|twitter|whatsapp|telegram|email|print|"
-    r"follow\s+us\b.*|click\s+here\b.*)\s*$",
+    r"follow\s+us\b.*|click\s+here\b.*|get\s+short\s+url(?:\s+\d+)*|"
+    r"(?:print\s+)?(?:tweet\s+)?views?:?\s*\d[\d,]*|\d[\d,]*\s+(?:views|reads|comments)|"
+    r"(?:\d+\s+)*(?:comments?|likes?|shares?)\s*:?\s*\d*)\s*$",
     re.I,
 )
+# "Related: Rebels shell Aleppo", "Related Coverage": a link to another story, on its own line.
+RELATED_LINE = re.compile(r"^\s*(?:related|see\s+also|read\s+also|also\s+read)\s*:\s*\S.*$", re.I)
+
+# --- inside a line ------------------------------------------------------------------------
+# Feeds that flatten a page into one line keep its furniture inline. Each pattern below is
+# cut out of the text (replaced by one space) before the line is classified.
+INLINE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # "21.08.2013Get short URL 0 0 0 Syrian regime forces ...": a share widget and its counters.
+    ("short url", re.compile(r"Get\s+short\s+URL(?:\s+\d+)*", re.I)),
+    # "Print Tweet Views 458": share buttons and a view counter.
+    ("view counter", re.compile(r"\b(?:Print\s+)?Tweet\s+Views?\s+\d[\d,]*")),
+    # "Topic Violence Erupts as Islamic State Rises (1881)": a topic label and its story count.
+    (
+        "topic label",
+        re.compile(
+            r"\bTopic\s+(?:[A-Z][\w'&-]*\s+|(?:a|an|and|as|at|for|in|of|on|the|to)\s+){1,12}\(\d+\)"
+        ),
+    ),
+    # "... 43 Related Kobani in Ruins ... Tags airstrikes Syria ... Comment via Facebook":
+    # related headlines and tags after the story, with no sentence end up to the line's end.
+    (
+        "related and tags tail",
+        re.compile(
+            r"(?:\s(?:\.\.\.|…))?(?:\s+\d+)?\s+(?:Related(?:\s+(?:Coverage|Articles|News|Stories|Posts))?|Tags:?)\s[^.!?]*$"
+        ),
+    ),
+    # "... on July 21 2015. (AFP Photo) At least 18 civilians ...": a caption and its credit.
+    (
+        "photo caption",
+        re.compile(
+            r"(?:^|(?<=[.!?]\s))[^.!?()]{1,300}?[.!?]?\s*\((?:AFP|Reuters|AP|Getty(?:\s+Images)?|EPA|"
+            r"Anadolu(?:\s+Agency)?|SANA|Xinhua)(?:\s*/\s*[^()]{1,40})?\s+Photos?\)"
+        ),
+    ),
+)
+_SPACE_RUN = re.compile(r" {2,}")
+
+
+# A dateline the caption follows ("Published July 21 2015 A boy cries ... (AFP Photo)") stays.
+_LEADING_DATELINE = re.compile(
+    r"^(?:(?:Published|Updated|Posted)\s+(?:on\s+)?)?(?:[A-Z][a-z]+day,?\s+)?"
+    r"(?:\d{1,2}\s+[A-Z][a-z]+,?\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})\s*"
+)
+
+
+def _cut(m: re.Match[str]) -> str:
+    kept = _LEADING_DATELINE.match(m.group(0))
+    return f" {kept.group(0).strip()} " if kept else " "
+
+
+def strip_inline(line: str) -> str:
+    """``line`` without the page furniture inside it (see INLINE); unchanged when it has none."""
+    out = line
+    for _, pattern in INLINE:
+        out = pattern.sub(_cut, out)
+    return out if out == line else _SPACE_RUN.sub(" ", out).strip()
+
+
 BULLET = re.compile(r"^\s*[•·▪●◦‣∙]\s*")
 
 
@@ -87,7 +147,7 @@ def classify(line: str) -> Kind:
         return Kind.RELATIVE_DATELINE
     if COPYRIGHT.match(s):
         return Kind.COPYRIGHT
-    if TRAILER.match(s):
+    if TRAILER.match(s) or RELATED_LINE.match(s):
         return Kind.TRAILER
     if SOCIAL.match(s):
         return Kind.SOCIAL

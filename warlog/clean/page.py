@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from warlog.clean import outlet as outlets
-from warlog.clean.debris import Kind, classify, is_terminated, looks_like_title
+from warlog.clean.debris import Kind, classify, is_terminated, looks_like_title, strip_inline
 from warlog.clean.pubdate import find_date, parse_dateline_line
 from warlog.errors import E, InputError
 from warlog.records import Article, RawPage, article_id
@@ -98,7 +98,7 @@ def clean_page(page: RawPage) -> list[Article]:
 def _classify_lines(text: str) -> list[_Line]:
     out: list[_Line] = []
     in_junk = False
-    for raw in text.split("\n"):
+    for raw in map(strip_inline, text.split("\n")):
         kind = classify(raw) if len(raw) <= _MAX_FURNITURE_CHARS else _long_line_kind(raw)
         if in_junk:
             kind = Kind.JUNK

@@ -31,6 +31,13 @@ _PRONOUN_SPEAKER = re.compile(
     r"\b(?:he|she|it|they|the\s+(?:monitor|group|ngo|observatory|ministry|source|official|spokesman|agency|britain-based\s+\w+))\s+(?:\w+\s+)?(?:said|says|added|told|stated|explained|noted|reported|reports)\b",
     re.I,
 )
+# A sentence opening with its speaker: "It said", "He added that", "The monitor said",
+# "The Syrian Observatory for Human Rights reported".
+_SPEAKER_FIRST = re.compile(
+    r"^\W{0,3}(?:[\w'’.-]+\s+){0,8}?(?:also\s+)?(?:said|says|added|adds|reported|reports|told|"
+    r"stated|confirmed|noted)\b",
+    re.I,
+)
 _OPEN_QUOTES = '"“'
 _CLOSE_QUOTES = '"”'
 _AGENCIES = frozenset({"afp", "reuters", "ap", "other_news_media"})
@@ -85,6 +92,18 @@ def attribute(sentences: list[Sentence], actors: ActorDictionary) -> list[Attrib
             open_quote_from = i
         if _closes_quote(s.text):
             open_quote_from = None
+    # "Air strikes killed 12 civilians. The Observatory said the dead included ...", "... It
+    # said three more died": the source named (or carried) at the start of the next sentence
+    # speaks for a sentence that names none.
+    for i in range(len(out) - 1):
+        nxt = out[i + 1].claimant
+        if (
+            out[i].claimant is None
+            and nxt is not None
+            and _SPEAKER_FIRST.match(sentences[i + 1].text)
+            and _SPEECH.search(sentences[i].text) is None  # an unnamed speaker of its own
+        ):
+            out[i] = Attribution(nxt, False)
     return out
 
 
@@ -126,6 +145,8 @@ def _explicit(text: str, actors: ActorDictionary) -> ClaimantRef | None:
     for m in mentions:
         if actors.claimant(m.id).kind == "armed group" and not _speaks(text, m):
             continue  # "killed 120 ISIS fighters ... it said": IS is the victim, not the source
+        if _ACTS_AFTER.match(text, m.end) and not _speaks(text, m):
+            continue  # "The army killed 40 militants, a source said": the subject acted, the source speaks
         before = text[max(0, m.start - 40) : m.start]
         if _RELAY.search(before) and m.id in _AGENCIES | {
             "tass",
@@ -158,8 +179,13 @@ def _distance(m: Mention, speech: list[re.Match[str]]) -> int:
     return min(min(abs(m.start - v.end()), abs(v.start() - m.end)) for v in speech)
 
 
+_ACTS_AFTER = re.compile(
+    r"\W{0,3}(?:[\w-]+\s+){0,2}?(?:killed|kill|kills|killing|shelled|shells|bombed|bombs|struck|"
+    r"strikes|attacked|attacks|executed|executes|shot|stormed|ambushed|pounded|targeted|raided)\b",
+    re.I,
+)
 _SPEAKS_AFTER = re.compile(
-    r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|claimed|claims|announced|reported|stated|added|posted|published|denied|accused)\b",
+    r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|say|claimed|claims|announced|reported|stated|added|posted|published|denied|accused)\b",
     re.I,
 )
 

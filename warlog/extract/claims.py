@@ -51,6 +51,7 @@ _EVENT_NOUNS = _SYN["event_nouns"]
 _TARGET_NOUNS = _SYN["target_nouns"]
 _EVENT_HEADS = _SYN["event_heads"]
 _SINGLE_ROLES = _SYN["single_roles"]
+_COUNT_HEADS = frozenset({"dozens", "hundreds", "scores", "tens", "thousands", "others"})
 _SINGULAR_ONE = re.compile(r"^(?:a|an|one)$", re.I)
 _NON_TRIGGER_NEXT = {
     "claimed": {"responsibility", "that", "to"},
@@ -68,6 +69,13 @@ _STATE_NOUNS = _SYN["state_nouns"]
 _COUNT_WORDS = _SYN["count_words"]
 # Verbs through which a count reaches an outcome noun: "the toll rose to 112", "brings to 76 the number of ... killed".
 _LIGHT_VERBS = _SYN["light_verbs"]
+
+
+# "left 3 dead and 6 injured", "left six civilians wounded": the state word after the count
+# says what befell them, never "left" itself.
+_LEAVE = frozenset({"leave", "leaves", "left", "leaving"})
+_JOINERS = frozenset({"and", "or", "&", "and/or", "/"})
+_PARTICLES = frozenset({"up", "off", "away", "then", "later", "subsequently", ","})
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,11 +158,58 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
             continue
         if trig.weak and not _weak_ok(trig, victim, anchor, lex):
             continue
+        joint = _joint(trig, triggers)
+        if joint is not None and {trig.outcome, joint.outcome} - {"killed", "wounded"}:
+            # "rounded up and executed", "abducted and killed": the same people, taken then
+            # killed; each outcome keeps the figure.
+            for t in sorted((trig, joint), key=lambda x: x.token.i):
+                claims.append(
+                    _build(doc, c, anchor, victim, t, how, parts_of.get(i, []), lex, actors)
+                )
+            continue
+        if joint is not None:
+            # "killing and injuring dozens", "killed or wounded": one figure for two outcomes
+            # says neither how many died nor how many were hurt.
+            blank = Count(None, None, False, True, c.text, c.start, c.end, None)
+            for t in sorted((trig, joint), key=lambda x: x.token.i):
+                claims.append(_build(doc, blank, anchor, victim, t, how, [], lex, actors))
+            continue
         claims.append(_build(doc, c, anchor, victim, trig, how, parts_of.get(i, []), lex, actors))
-    # "Several people were killed": an outcome with a number-less victim phrase.
-    if not claims:
-        claims.extend(_numberless(doc, triggers, lex, actors))
+    # "Several people were killed", "a civilian was killed": an outcome with no figure.
+    used = {f.trigger_i for f in claims}
+    if claims:
+        # A figure in the sentence already counts its people; only an outcome word of its own
+        # ("killing 12 and wounding a child") may add one.
+        used |= {
+            t.token.i for t in triggers
+            if any(_completes(t.token, doc[f.trigger_i]) for f in claims)
+        }  # fmt: skip
+    counted = {
+        t.i
+        for f in claims
+        if f.count is not None
+        for t in doc
+        if f.count.start <= t.idx < f.count.end or f.victim_span[0] <= t.idx < f.victim_span[1]
+    }
+    claims.extend(_numberless(doc, triggers, lex, actors, used, counted))
     return claims
+
+
+def _joint(trig: Trigger, triggers: list[Trigger]) -> Trigger | None:
+    """The other outcome word coordinated with ``trig`` ("killing and injuring", "killed or wounded")."""
+    doc = trig.token.doc
+    for other in triggers:
+        if other.outcome == trig.outcome or other.weak:
+            continue
+        lo, hi = sorted((trig.token.i, other.token.i))
+        between = [t.lower_ for t in doc[lo + 1 : hi]]
+        if (
+            1 <= len(between) <= 3
+            and any(w in _JOINERS for w in between)
+            and all(w in _JOINERS or w in _PARTICLES for w in between)
+        ):
+            return other  # "killed and injured", "rounded up and executed"
+    return None
 
 
 def _triggers(doc: Doc, lex: Lexicon) -> list[Trigger]:
@@ -223,6 +278,13 @@ def _anchor(doc: Doc, c: Count) -> Token | None:
 
 def _victim_head(anchor: Token, lex: Lexicon) -> Token:
     """The noun a count counts: "22 people", "dozens of militants", "160 of them"."""
+    nxt = anchor.nbor(1) if anchor.i + 1 < len(anchor.doc) else None
+    if (
+        nxt is not None
+        and nxt.lower_ in lex.trigger_outcome
+        and (anchor.head.like_num or anchor.head.lower_ in _COUNT_HEADS)
+    ):
+        return anchor  # "35 Dead Dozens Wounded": two counts, each with its outcome word
     if (
         anchor.dep_ in _NUM_DEPS
         and anchor.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ")
@@ -299,7 +361,12 @@ def _attach(
     first = min(t.i for t in count_tokens(anchor))
     for trig in triggers:
         w = trig.token.lower_
-        if trig.token.i == first - 1 and not w.endswith("ed") and w not in _STATE_NOUNS:
+        if (
+            trig.token.i == first - 1
+            and not w.endswith("ed")
+            and w not in _STATE_NOUNS
+            and w not in _LEAVE
+        ):
             return trig, "parse"
     # "Seven dead 20 wounded", "At Least 3 Killed 30 Wounded": the outcome word right after the count.
     after = victim if victim.i > anchor.i else anchor
@@ -508,7 +575,7 @@ def _build(
         children = c.low or c.high
     if victim.lower_ in {"women", "woman"}:
         women = c.low or c.high
-    perpetrator = perpetrator_of(doc, trig.token, (vs, ve), actors)
+    perpetrator = perpetrator_of(doc, trig.token, (vs, ve), actors, c.end)
     if perpetrator is not None and victims.affiliation == perpetrator.name:
         perpetrator = None  # "35 IS jihadists killed ...": IS is who died, not who killed
     return Found(
@@ -530,48 +597,199 @@ def _build(
     )
 
 
+_QUANT_WORDS = frozenset({"several", "many", "a", "an", "some", "numerous", "scores"})
+# Determiners that make a singular role noun one person: "a civilian", "the woman", "his brother".
+_ONE_DETS = frozenset({"a", "an", "one", "the", "his", "her", "their", "its", "this", "that"})
+# Verbs an outcome word completes ("shot dead", "found dead", "beaten to death"): their
+# subject or object is the victim.
+_COMPLETED_VERBS = frozenset(
+    {"shot", "gunned", "found", "beaten", "stabbed", "tortured", "burned", "burnt", "stoned",
+     "hacked", "crushed", "left", "lying"}
+)  # fmt: skip
+
+
+def _completes(a: Token, b: Token) -> bool:
+    """One outcome word completes the other ("shot dead", "killed ... dead"), not a conjunct."""
+    return (a.head == b and a.dep_ != "conj") or (b.head == a and b.dep_ != "conj")
+
+
+def _victim_slots(t: Token) -> list[Token]:
+    """Tokens that may name whom an outcome word befell, nearest first.
+
+    "killed a civilian" (object), "a civilian was killed" (passive subject), "the woman died"
+    (subject), "shot dead a member" (object of the verb "dead" completes), "a suspect was
+    shot and died" (subject of the first verb of a conjunction), "the body of a fighter"
+    (after "of" when the trigger is a noun).
+    """
+    verbs = [t]
+    if t.dep_ in ("acomp", "advmod", "oprd", "xcomp", "ccomp", "amod", "prep", "pobj") and (
+        t.head.lower_ in _COMPLETED_VERBS
+    ):
+        verbs.append(t.head)
+    if t.dep_ == "conj" and t.head.pos_ in ("VERB", "AUX"):
+        verbs.append(t.head)
+    # An active subject with an object is the attacker ("a soldier killed two civilians");
+    # without one it is who died ("the woman died", headlines' "Rebel leader killed").
+    out = [
+        c for v in verbs for c in v.children
+        if c.dep_ in ("nsubjpass", "dobj")
+        or (c.dep_ == "nsubj" and not any(x.dep_ == "dobj" for x in v.children))
+    ]  # fmt: skip
+    if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN"):
+        out.append(t.head)  # "others injured", "a civilian killed"
+    if t.pos_ == "NOUN":
+        for prep in t.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                out.extend(g for g in prep.children if g.dep_ == "pobj")
+    return out
+
+
+_INTRANSITIVE = frozenset({"die", "dies", "died", "dying", "perish", "perished", "perishes"})
+_NOT_NAMES = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "syria",
+     "god", "allah"}
+)  # fmt: skip
+
+
+def _named_person(tok: Token, lex: Lexicon, actors: ActorDictionary) -> tuple[int, int] | None:
+    """Char span of a person's name in a victim slot ("Ahmad al-Hassan"), or None.
+
+    The pipeline has no person recogniser: a proper noun that is neither a place, an actor
+    nor a nationality, with only proper-noun compounds before it, is taken as a name.
+    """
+    if tok.tag_ != "NNP" or not tok.text[:1].isupper() or tok.lower_ in _NOT_NAMES:
+        return None  # "Christians", "Assyrians": a plural is a group, not a name
+    if lex.is_person(tok.lower_) or tok.text in lex.nationalities or tok.lower_ in _SINGLE_ROLES:
+        return None  # "Syrian Army Kills Terrorist Commander": a role in title case
+    if tok.ent_type_ in ("PLACE", "GPE", "LOC", "FAC", "ACTOR", "CLAIMANT", "DATE", "NORP"):
+        return None
+    first = tok
+    for left in reversed(list(tok.lefts)):
+        if left.i == first.i - 1 and left.dep_ in ("compound", "punct") and left.pos_ == "PROPN":
+            first = left
+    span = tok.doc.text[first.idx : tok.idx + len(tok)]
+    if actors.find_actors(span) or not span[:1].isupper():
+        return None
+    return first.idx, tok.idx + len(tok)
+
+
+def _one_victim_span(child: Token, lex: Lexicon, actors: ActorDictionary) -> tuple[int, int] | None:
+    """Char span of the words naming one victim ("a member of the local council"), or None."""
+    dets = [g for g in child.lefts if g.dep_ in ("det", "poss", "nummod") and g.lower_ in _ONE_DETS]
+    if child.dep_ in ("dobj", "nsubjpass") or child.head.lower_ in _INTRANSITIVE:
+        named = _named_person(child, lex, actors)
+        if named is not None:
+            return named
+    if (
+        dets
+        and child.tag_ == "NN"
+        and (lex.is_person(child.lower_) or child.lower_ in _SINGLE_ROLES)
+    ):
+        first, last = dets[0], child
+        of = next((p for p in child.rights if p.dep_ == "prep" and p.lower_ == "of"), None)
+        while of is not None:
+            # "a member of the local council": the "of" phrase, not what follows it.
+            objs = [g for g in of.children if g.dep_ == "pobj"]
+            if not objs:
+                break
+            last = objs[0]
+            of = next((p for p in last.rights if p.dep_ == "prep" and p.lower_ == "of"), None)
+    else:
+        return None
+    return first.idx, last.idx + len(last)
+
+
 def _numberless(
-    doc: Doc, triggers: list[Trigger], lex: Lexicon, actors: ActorDictionary
+    doc: Doc,
+    triggers: list[Trigger],
+    lex: Lexicon,
+    actors: ActorDictionary,
+    used: set[int],
+    counted: set[int],
 ) -> list[Found]:
-    """A claim without a number: "several civilians were killed", "killing a child"."""
+    """A claim without a figure: "several civilians were killed", "a civilian was killed",
+    "gunmen shot dead a member of the council", "Abu Omar was killed" (one named person).
+
+    ``used`` holds the token indexes of triggers a counted claim already took; on those only
+    one victim coordinated with the counted people (``counted``: their tokens) is added.
+    """
     out: list[Found] = []
+    taken: set[int] = set()
     for trig in triggers:
-        if trig.weak:
-            continue
         t = trig.token
-        for child in t.children:
-            if child.dep_ not in ("nsubjpass", "dobj", "nsubj") or not lex.is_person(child.lower_):
+        beside_figure = t.i in used  # only "a commander as well as five of his guards" may add one
+        if beside_figure and not counted:
+            continue
+        if trig.weak and t.lower_ not in {"body", "shot"}:
+            continue
+        if t.lower_ == "shot" and not any(x.lower_ in {"dead"} for x in t.children):
+            continue  # "was shot" alone is a wounding or nothing; "shot dead" kills
+        for child in _victim_slots(t):
+            if child.i in taken:
+                continue
+            if beside_figure and (
+                child.i in counted
+                # coordinated with the counted people, however the parse hung the "and"
+                or not any(x.i in counted for x in (*child.conjuncts, *t.conjuncts))
+                or _one_victim_span(child, lex, actors) is None
+            ):
                 continue
             quant = [
-                g
-                for g in child.children
-                if g.dep_ in ("amod", "det", "nummod")
-                and g.lower_ in {"several", "many", "a", "an", "some", "numerous", "scores"}
-            ]
-            if quant:
+                g for g in child.children
+                if g.dep_ in ("amod", "det", "nummod") and g.lower_ in _QUANT_WORDS - {"a", "an"}
+            ]  # fmt: skip
+            one_span = None if quant else _one_victim_span(child, lex, actors)
+            if quant and lex.is_person(child.lower_):
                 q = quant[0]
+                one = False
+                cs, ce = q.idx, q.idx + len(q.text)
+            elif one_span is not None:
+                one = True
+                cs, ce = one_span
+            elif child.lower_ == "others" and not any(
+                g.dep_ in ("det", "nummod", "amod") for g in child.children
+            ):
+                one = False  # "four killed, others injured": more people, no figure
+                cs, ce = child.idx, child.idx + len(child.text)
             elif child.tag_ in ("NN", "NNP") and child.lower_ in _SINGLE_ROLES:
-                q = child  # "Blast Kills Grand Mosque Imam": one named victim
+                one = True  # "Blast Kills Grand Mosque Imam": one named victim
+                # "Ahrar al-Sham leader": the modifiers are the victim's side, not the attacker.
+                cs, ce = child.left_edge.idx, child.idx + len(child.text)
             else:
                 continue
-            one = _SINGULAR_ONE.match(q.text) is not None or q is child
+            taken.add(child.i)
+            if one and child.tag_ in ("NN", "NNP") and not _one_victim_span(child, lex, actors):
+                count_text = child.text
+            else:
+                count_text = doc.text[cs:ce]
             count = Count(
                 low=1 if one else None,
                 high=1 if one else None,
                 approx=False,
                 vague=not one,
-                text=q.text,
-                start=q.idx,
-                end=q.idx + len(q.text),
+                text=count_text,
+                start=cs,
+                end=ce,
                 value=1 if one else None,
             )
-            text, vs, ve = victim_phrase(child, q, t)
+            if one:
+                # The victim is the phrase the count names, without its determiner.
+                first = doc.char_span(cs, ce, alignment_mode="expand")
+                vs = (
+                    next((x.idx for x in first if x.dep_ not in ("det", "poss")), cs)
+                    if first
+                    else cs
+                )
+                ve = ce
+                text = doc.text[vs:ve]
+            else:
+                text, vs, ve = victim_phrase(child, doc[child.i], t)
             out.append(
                 Found(
                     outcome=trig.outcome,
                     count=count,
                     victims=victims_of(text, child, lex, actors),
-                    perpetrator=perpetrator_of(doc, t, (vs, ve), actors),
+                    perpetrator=perpetrator_of(doc, t, (min(vs, cs), max(ve, ce)), actors, ce),
                     event_type=event_type(doc.text, t.idx, lex, trig.outcome),
                     place_text=place_text_of(doc, t),
                     date_text=date_text_of(doc, t),
@@ -579,7 +797,7 @@ def _numberless(
                     children=1 if one and child.lower_ in _CHILD_WORDS else None,
                     women=1 if one and child.lower_ in {"woman"} else None,
                     attach="vague",
-                    weak_trigger=False,
+                    weak_trigger=trig.weak,
                     trigger_text=t.text,
                     trigger_i=t.i,
                     victim_span=(vs, ve),

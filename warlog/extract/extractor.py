@@ -12,13 +12,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from warlog.extract import claims as rules
 from warlog.extract.actors import ActorDictionary
 from warlog.extract.attribution import attribute
 from warlog.extract.confidence import confidence
-from warlog.extract.lead import choose_lead
+from warlog.extract.lead import PERIOD, choose_lead
 from warlog.extract.lexicon import Lexicon, lexicon
 from warlog.extract.roles import own_forces
 from warlog.nlp import Sentence, load_pipeline, split_sentences
@@ -29,10 +29,6 @@ _KEY = re.compile(r"\W+")
 _HEADLINE_WINDOW = 400
 _COUNTRY_ONLY = re.compile(
     r"^\s*(?:in|inside|across|throughout)?\s*(?:the\s+)?(?:Syria|Syrias|Syria's|Iraq|the country)\s*$",
-    re.I,
-)
-_RECENT = re.compile(
-    r"\s+(?:(?:late|early)\s+)?(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun|yesterday|last\s+night|this\s+morning|dawn|daybreak|the\s+(?:morning|evening|weekend|day\s+before)|early\s+morning|midnight|noon)",
     re.I,
 )
 _OF_THEM_PERFECT = re.compile(
@@ -163,14 +159,15 @@ def _scope(found: rules.Found, doc: Doc, in_headline: bool, lex: Lexicon) -> str
     """Incident or cumulative tally, from cues in the claim's own clause."""
     sentence = doc.text
     low = sentence.lower()
-    for m in lex.cumulative_cue.finditer(low):
-        if m.group(0) == "since" and _RECENT.match(low, m.end()):
-            continue  # "since Saturday": an incident window, not a tally
+    cues = [*lex.cumulative_cue.finditer(low), *PERIOD.finditer(low)]
+    for m in cues:
         tok = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if tok is None:
             continue
         # A cue in another clause ("... since Sunday, following the attacks which killed 129") does not count.
-        if min(rules.path_between(doc, t.i, found.trigger_i) for t in tok) <= 3:
+        if min(
+            rules.path_between(doc, t.i, found.trigger_i) for t in tok
+        ) <= 3 and not _other_clause(tok.root, doc[found.trigger_i]):
             return "cumulative"
     generic_place = found.place_text is None or bool(_COUNTRY_ONLY.match(found.place_text or ""))
     no_event = found.event_type == "other"
@@ -186,6 +183,19 @@ def _scope(found: rules.Found, doc: Doc, in_headline: bool, lex: Lexicon) -> str
     if _OF_THEM_PERFECT.search(sentence):
         return "cumulative"
     return "incident"
+
+
+def _clause_verb(tok: Token) -> Token | None:
+    return next((t for t in [tok, *tok.ancestors] if t.pos_ in ("VERB", "AUX")), None)
+
+
+def _other_clause(cue: Token, trigger: Token) -> bool:
+    """ "The army has pushed in since Sunday, and an air strike on Tuesday killed 29":
+    the cue belongs to a clause conjoined with the trigger's, not to the trigger's own."""
+    a, b = _clause_verb(cue), _clause_verb(trigger)
+    if a is None or b is None or a == b:
+        return False
+    return (a.dep_ == "conj" and a.head == b) or (b.dep_ == "conj" and b.head == a)
 
 
 def _drop_repeats(claims: list[Claim]) -> list[Claim]:

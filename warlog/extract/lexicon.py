@@ -89,7 +89,8 @@ def lexicon() -> Lexicon:
                     reverse=True,
                 )
             )
-            + r")\b",
+            + r")\b|"
+            + raw["named_victim"],
             re.I,
         ),
         civilian_nouns=frozenset(persons["civilians"]),

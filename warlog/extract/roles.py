@@ -8,11 +8,14 @@ words of its place and date.
 
 from __future__ import annotations
 
+import json
 import re
+from functools import cache
+from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
-from warlog.extract.actors import ActorDictionary
+from warlog.extract.actors import ActorDictionary, Mention
 from warlog.extract.lexicon import Lexicon, lexicon
 from warlog.records import ActorRef, ClaimantRef, Victims
 from warlog.resolve.dates import find_date_expressions
@@ -192,15 +195,126 @@ def own_forces(
     return Victims(victims.text, "combatants", victims.affiliation, nationality)
 
 
+# "a rebel-held village", "regime-controlled districts", "the IS-run Amaq agency": the
+# mention names who holds a place or runs an outlet, never who attacked.
+_TERRITORY_AFTER = re.compile(
+    r"\s*[-\u2010-\u2014]\s*(?:held|controlled|run|dominated|occupied|besieged|administered|ruled)\b",
+    re.I,
+)
+# "air strikes on X", "shelling of X", "raids against X": X was hit, it did not hit.
+_TARGET_OF_EVENT = re.compile(
+    r"\b(?:air\s*strikes?|strikes?|raids?|shelling|bombing|bombardment|attacks?|assaults?|offensive|"
+    r"operations?|fire|barrages?|sorties)\s+(?:on|upon|of|against|targeting|at|into)\s+"
+    r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$"
+    # "foiled an IS attack", "repelled ISIL's attacks", "inflicted heavy losses on the ISIL":
+    # the side that attacked and lost, not the side that killed.
+    r"|\b(?:foiled|foils|foil|thwarted|thwarts|thwart|repelled|repels|repel|repulsed|repulses|"
+    r"frustrated|frustrates|frustrate|fended\s+off|fends\s+off|fend\s+off|"
+    r"inflicted\s+(?:\w+\s+){0,2}(?:losses|casualties)\s+(?:on|upon|among))\s+"
+    r"(?:the\s+|an?\s+)?(?:(?!by\b)[\w-]+\s+){0,2}$",
+    re.I,
+)
+# What may stand between a group and a target noun: "IS positions", "ISIS) group's stronghold".
+_TARGET_AFTER = re.compile(
+    r"[\s)’'s]*(?:(?:group|groups|organi[sz]ation|militants|fighters|jihadists)[’']?s?\s+)?"
+    r"(?:(?:de\s+facto|self[-\s]proclaimed|main|key|last|former)\s+)?([\w-]+)",
+    re.I,
+)
+_SPEAKER_AFTER = re.compile(
+    r"^\W{0,3}(?:[\w-]+\W+){0,2}?(?:said|says|told|tells|reported|reports|claimed|claims|announced|"
+    r"stated|added|posted|published|quoted|cited)\b",
+    re.I,
+)
+# "... said it killed", "claimed responsibility": a speaker that is also the attacker.
+_SPEAKS_OF_ITSELF = re.compile(
+    r"^\W{0,3}(?:[\w-]+\W+){0,3}?(?:(?:said|says|announced|claimed|claims|stated|added)\s+"
+    r"(?:on\s+\w+\s+)?(?:that\s+)?(?:it|they|its|their)\b|claimed\s+responsibility|claims\s+responsibility)",
+    re.I,
+)
+# Words that may stand between a count and the victims' own side ("120 IS fighters", "dozens of Nusra members").
+_BEFORE_VICTIM_SIDE = re.compile(r"^\s*(?:of\s+(?:the\s+)?)?(?:[\w-]+\s+)?$")
+_NOT_BETWEEN = frozenset(
+    {
+        "in",
+        "by",
+        "as",
+        "at",
+        "on",
+        "after",
+        "during",
+        "when",
+        "near",
+        "with",
+        "while",
+        "amid",
+        "and",
+    }
+)
+
+
+def mention_role(text: str, start: int, end: int) -> str | None:
+    """Why an actor named at ``text[start:end]`` is not the attacker, or None if it may be.
+
+    "territory" ("rebel-held", "regime-controlled", "IS-run"), "target" ("strikes on X",
+    "shelling of X"), "speaker" ("X said", unless "X said it killed" or "X claimed
+    responsibility"). Read on the text alone so the lead can apply it outside a parse.
+    """
+    if _TERRITORY_AFTER.match(text, end):
+        return "territory"
+    if _TARGET_OF_EVENT.search(text[max(0, start - 45) : start]):
+        return "target"
+    nxt = _TARGET_AFTER.match(text, end)
+    if nxt is not None and nxt.group(1).lower() in _TARGET_NOUNS:
+        return "target"  # "IS positions", "rebel targets", "the ISIS group's stronghold"
+    after = text[end : end + 60]
+    if _SPEAKER_AFTER.match(after) and not _SPEAKS_OF_ITSELF.match(after):
+        return "speaker"
+    return None
+
+
+def victims_side(text: str, count_end: int | None, start: int) -> bool:
+    """The mention stands right after the count, as the victims' own side: "kill 120 IS fighters"."""
+    if count_end is None or start < count_end:
+        return False
+    between = text[count_end:start]
+    if not _BEFORE_VICTIM_SIDE.match(between):
+        return False
+    return not any(w.lower() in _NOT_BETWEEN for w in between.split())
+
+
+@cache
+def _unnamed() -> tuple[str, re.Pattern[str]]:
+    raw = json.loads(
+        resources.files("warlog.data").joinpath("unnamed_attackers.json").read_text("utf-8")
+    )
+    forms = sorted(raw["surface_forms"], key=len, reverse=True)
+    alt = "|".join(r"\s+".join(re.escape(w) for w in f.split()) for f in forms)
+    return raw["actor_id"], re.compile(rf"\b(?:{alt})\b", re.I)
+
+
+def unnamed_attackers(text: str) -> list[Mention]:
+    """Attackers described but not named ("masked men", "an unknown armed group"), as mentions."""
+    actor_id, pattern = _unnamed()
+    return [Mention(m.start(), m.end(), m.group(0), actor_id) for m in pattern.finditer(text)]
+
+
 def perpetrator_of(
-    doc: Doc, trig: Token, victim_span: tuple[int, int], actors: ActorDictionary
+    doc: Doc,
+    trig: Token,
+    victim_span: tuple[int, int],
+    actors: ActorDictionary,
+    count_end: int | None = None,
 ) -> ActorRef | None:
     best: tuple[float, ActorRef] | None = None
     vs, ve = victim_span
     subject = _subject_of(trig)
-    for m in actors.find_actors(doc.text):
+    for m in [*actors.find_actors(doc.text), *unnamed_attackers(doc.text)]:
         if vs <= m.start < ve or vs < m.end <= ve:
             continue  # the victims' own affiliation
+        if victims_side(doc.text, count_end, m.start):
+            continue  # "Russia strikes kill 120 IS fighters": IS is who died
+        if mention_role(doc.text, m.start, m.end) is not None:
+            continue  # the territory, the target or the speaker
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             continue
@@ -209,6 +323,8 @@ def perpetrator_of(
         after = doc.text[m.end : m.end + 15].lower()
         if _AFFILIATION_BEFORE.search(before):
             continue  # "fighting for the Takfiri ISIS group": whose side the victims were on
+        if head.head.lower_ in _TARGET_NOUNS and head.head.i > head.i:
+            continue  # "terrorist targets", "IS positions": what was hit
         agent = bool(re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+)?$", before[-20:]))
         modifier = (
             head.dep_ in ("compound", "amod", "poss", "nmod") and head.head.lower_ in _EVENT_NOUNS
@@ -225,16 +341,14 @@ def perpetrator_of(
             score += 3  # "terrorists", "gunmen": a label, not a group
         if modifier or event_in_mention:
             score -= 3  # "Russian raids", "Daesh attack"
-        if re.search(r"\b(?:said|says|told|according|reported|claimed)\b", after):
-            score += 8  # a speaker, not an attacker
+        if re.search(r"\baccording\b", after):
+            score += 8  # a source, not an attacker
         if _TARGET_BEFORE.search(before[-25:]):
             score += 8  # "strikes against IS", "raids on IS positions": the target
         if re.search(
             r"\b(?:clash(?:es)?|fighting|battles?|combat)\s+(?:with|against)\s+(?:the\s+)?$", before
         ):
             score -= 4  # "killed in clashes with Kurdish forces": the other side
-        if head.head.lower_ in _TARGET_NOUNS:
-            score += 8  # "terrorist targets", "IS positions": what was hit
         actor = actors.actor(m.id)
         ref = ActorRef(text=m.text, id=actor.id, name=actor.name, kind=actor.kind)
         if best is None or score < best[0]:
