@@ -306,7 +306,14 @@ class Geoparser:
             cands[:] = [c for c in cands if c.entry.precision == cue]
             for c in cands:
                 c.decided += (f"cue: {cue}",)
-        home = [c for c in cands if focus and c.entry.country == focus and c.spelled]
+        # Spelled readings in the focus country; loose ones too when nothing is spelled at all
+        # ("al-Tebni" is At Tibni, in a Syrian collection, whatever else its key matches).
+        any_spelled = any(c.spelled for c in cands)
+        home = [
+            c
+            for c in cands
+            if focus and c.entry.country == focus and (c.spelled or not any_spelled)
+        ]
         if home and len(home) < len(cands):
             # The collection's country first, as --focus-country promises: a Syrian hamlet UCDP
             # knows beats a foreign town of the same spelling in a Syrian collection.
