@@ -11,7 +11,7 @@ from importlib import resources
 
 import pytest
 
-from tests.extract.test_claims import claims, make_article, one, triples
+from test_claims import claims, make_article, one, triples
 from warlog.extract import Extractor
 from warlog.extract.roles import mention_role, unnamed_attackers
 from warlog.records import Claim
@@ -340,11 +340,19 @@ def claimant_ids(extractor: Extractor, text: str) -> list[str | None]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # the source opens the next sentence
+        # a newly named source opening the next sentence speaks for its own figures only (the
+        # wider rule cost three points of claimant accuracy on the hand-coded claim gold)
         (
             "Air strikes killed 12 civilians in the town of Douma on Monday. The Syrian Observatory "
             "for Human Rights said the dead included three children.",
-            ["sohr", "sohr"],
+            [None, "sohr"],
+        ),
+        # "It said" opening the next sentence carries that sentence's source back
+        (
+            "Air strikes killed 12 civilians in the town of Douma on Monday, the Syrian Observatory "
+            "for Human Rights reported. Seven fighters died in the clashes. It said three more "
+            "died in hospital.",
+            ["sohr", "sohr", "sohr"],
         ),
         # a pronoun speaker carries the last named source back to the sentence before it
         (
