@@ -10,8 +10,8 @@ import json
 from importlib import resources
 
 import pytest
-
 from test_claims import claims, make_article, one, triples
+
 from warlog.extract import Extractor
 from warlog.extract.roles import mention_role, unnamed_attackers
 from warlog.records import Claim
