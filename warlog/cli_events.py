@@ -66,7 +66,7 @@ def _day(v: Any) -> date | None:
 @event_filters
 def events_cmd(db: str | None, as_json: bool, **opts: Any) -> None:
     """The ledger: events by date with place, type, perpetrator and killed low-best-high."""
-    with _store(db) as store:
+    with _store(db, readonly=True) as store:
         found = query_events(store, opts)
     if as_json:
         for e in found:
@@ -135,7 +135,7 @@ def _n(v: int | None) -> str:
 @click.argument("event_id")
 def show_cmd(db: str | None, as_json: bool, event_id: str) -> None:
     """One event: reconciled figures and every claim side by side (a unique id prefix is enough)."""
-    with _store(db) as store:
+    with _store(db, readonly=True) as store:
         e = store.event(event_id)
     if as_json:
         out.print(json.dumps(e, ensure_ascii=False, indent=1), markup=False, highlight=False)
@@ -194,7 +194,7 @@ def show_cmd(db: str | None, as_json: bool, event_id: str) -> None:
 @event_filters
 def export_cmd(db: str | None, fmt: str, out_path: Path | None, **opts: Any) -> None:
     """Export events: UCDP GED CSV, ACLED CSV, GeoJSON or JSON Lines (the --json of `show`)."""
-    with _store(db) as store:
+    with _store(db, readonly=True) as store:
         found = query_events(store, opts, with_claims=True)
     text = export(found, fmt)
     if out_path is None:

@@ -51,6 +51,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "events and their linking units", _create("link_units", "link_blocks", "events")),
     Migration(4, "article full-text search", search.create_index),
     Migration(5, "index of linking blocks by unit", _index("link_blocks", "ix_link_blocks_unit")),
+    Migration(6, "records that failed, skipped on re-runs", _create("failed_records")),
 )
 
 LATEST = MIGRATIONS[-1].version
