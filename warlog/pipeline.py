@@ -145,11 +145,14 @@ class _Seen:
         self.store = store
         self.retry_failed = retry_failed
         self.failed: dict[str, tuple[int, str]] = {}  # sha256 -> (run, message) of skipped ones
+        self.retrying: set[str] = set()  # failed before, read again: forgotten unless they fail
 
     def known(self, sha256: str) -> bool:
         if self.store.has_page(sha256):
             return True
         if self.retry_failed:
+            if self.store.failed_record(sha256) is not None:
+                self.retrying.add(sha256)
             return False
         found = self.store.failed_record(sha256)
         if found is not None:
@@ -184,9 +187,19 @@ def _ingest_one(
 
     def flush() -> None:
         nonlocal size
-        if chunk:
-            _write_chunk(store, chunk, options, report, tally, problem, extract=lazy is not None)
+        if chunk or seen.retrying:
+            _write_chunk(
+                store,
+                chunk,
+                options,
+                report,
+                tally,
+                problem,
+                seen.retrying,
+                extract=lazy is not None,
+            )
             chunk.clear()
+            seen.retrying.clear()
             size = 0
 
     try:
@@ -296,6 +309,7 @@ def _write_chunk(
     report: IngestReport,
     tally: _FileTally,
     problem: Callable[[Problem], None],
+    retrying: set[str],
     *,
     extract: bool,
 ) -> None:
@@ -304,6 +318,8 @@ def _write_chunk(
     new_ids: list[str] = []
     duplicates = unchanged = 0
     with store.transaction() as tx:
+        for sha in sorted(retrying):  # read again: remembered again only if it fails again
+            tx.forget_failed(sha)
         for item in chunk:
             if isinstance(item, Problem):
                 tx.log(report.run_id, item.source, _status(item), item.message, item.line)
