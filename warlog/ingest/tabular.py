@@ -275,10 +275,9 @@ class _CsvLines:
         line = self.text.readline(self.limit + 1)
         if not line:
             raise StopIteration
+        self.line += 1
         if not line.endswith("\n") and len(line) > self.limit:
             self.cut = True
-        else:
-            self.line += 1
         self.row_chars += len(line)
         if self.cut or self.row_chars > self.limit:
             raise _RowTooLarge
@@ -296,7 +295,6 @@ class _CsvLines:
             block = self.text.readline(_READ_BLOCK)
             if not block or block.endswith("\n"):
                 self.cut = False
-        self.line += 1
         self.row_chars = 0
 
 
