@@ -301,15 +301,25 @@ def runs_cmd(db: str | None, as_json: bool) -> None:
         runs = store.runs()
     if as_json:
         for r in runs:
-            click.echo(json.dumps(asdict(r), default=str))
+            click.echo(json.dumps({**asdict(r), "status": r.status}, default=str))
         return
     table = Table(title="Ingestion runs")
-    for col in ("id", "started", "command", "inputs", "new pages", "new articles", "problems"):
+    for col in (
+        "id",
+        "started",
+        "command",
+        "inputs",
+        "new pages",
+        "new articles",
+        "problems",
+        "status",
+    ):
         table.add_column(col)
     for r in runs:
         table.add_row(
             str(r.id), r.started_at.isoformat(timespec="seconds"), r.command, str(r.inputs),
             str(r.pages_new), str(r.articles_new), str(r.problems),
+            r.status if r.finished_at else "[red]interrupted[/red]",
         )  # fmt: skip
     _print_table(table)
 
@@ -544,4 +554,4 @@ if __name__ == "__main__":
 
 # Command groups in their own modules (events, serve, batch): importing them registers them
 # on ``main``.
-from warlog import cli_batch, cli_events, cli_serve  # noqa: E402, F401
+from warlog import cli_batch, cli_doctor, cli_events, cli_serve  # noqa: E402, F401

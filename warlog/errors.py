@@ -35,6 +35,7 @@ class E:
     E124 = "{path} is not a warlog store ({reason}); name another file, it is left untouched"
     E125 = "The store {url} is damaged or unreadable ({reason}); `warlog doctor --db {url}` says what is wrong, --repair fixes what it can"
     E126 = "The store {url} needs a schema upgrade ({found} -> {known}) but is read-only; run a write command (e.g. `warlog doctor --repair`) with write access"
+    E127 = "{what}; {fix}"
 
 
 class WarlogError(Exception):

@@ -30,7 +30,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from warlog.errors import E, WarlogError
@@ -260,6 +260,11 @@ class Store:
             self._open()
         except WarlogError:
             raise
+        except DatabaseError as exc:
+            if isinstance(exc, OperationalError) or not url.startswith("sqlite"):
+                raise WarlogError(E.E111, url=_safe(url), reason=_reason(exc)) from exc
+            # The file is SQLite but its pages are damaged ("disk image is malformed").
+            raise WarlogError(E.E125, url=_safe(url), reason=_reason(exc)) from exc
         except (SQLAlchemyError, OSError) as exc:
             raise WarlogError(E.E111, url=_safe(url), reason=_reason(exc)) from exc
         except ImportError as exc:  # the URL names a driver that is not installed
@@ -766,6 +771,6 @@ def _safe(url: str) -> str:
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OperationalError):
+    if isinstance(exc, DatabaseError) and exc.orig is not None:
         return str(exc.orig).splitlines()[0]
     return str(exc).splitlines()[0]
