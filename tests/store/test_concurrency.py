@@ -98,6 +98,7 @@ def test_two_writers_and_a_reader_never_lock_nor_lose_a_file(tmp_path: Path, db_
 def _snapshot(url: str) -> dict[str, list[tuple]]:
     with Store(url, readonly=True) as store, store.read_engine.connect() as conn:
         a, c, e = schema.articles.c, schema.claims.c, schema.events.c
+        p, f = schema.pages.c, schema.failed_records.c
         return {
             "articles": [
                 tuple(r)
@@ -105,10 +106,10 @@ def _snapshot(url: str) -> dict[str, list[tuple]]:
                     select(a.id, a.text, a.published, a.duplicate_of, a.content_hash).order_by(a.id)
                 )
             ],
-            "pages": [tuple(r) for r in conn.execute(select(schema.pages.c.sha256).order_by(1))],
+            "pages": list(conn.execute(select(p.sha256).order_by(p.sha256)).scalars()),
             "claims": [tuple(r) for r in conn.execute(select(c.id, c.data).order_by(c.id))],
             "events": [tuple(r) for r in conn.execute(select(e.id, e.data).order_by(e.id))],
-            "failed": [tuple(r) for r in conn.execute(select(schema.failed_records.c.sha256))],
+            "failed": list(conn.execute(select(f.sha256).order_by(f.sha256)).scalars()),
         }
 
 
