@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from warlog import ingest
 from warlog.clean import dedup
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from warlog.resolve import Resolver
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -203,7 +204,7 @@ def _ingest_one(
             size = 0
 
     try:
-        for item in ingest.read(inp, options, known=seen.known):
+        for item in _timed(ingest.read(inp, options, known=seen.known), options.page_seconds):
             if isinstance(item, ingest.Unchanged):
                 _unchanged(item.source, item.sha256, seen, report, report_problem)
                 continue
@@ -233,6 +234,20 @@ def _ingest_one(
         tx.log(report.run_id, inp.name, status, None, None, tally.pages_new, tally.articles_new)
 
 
+def _timed(items: Iterator[_T], seconds: float) -> Iterator[_T]:
+    """``items``, each read within the page's time budget (HTML is parsed while reading).
+
+    Over budget, the reader's own guard names the record (a WARC or JSONL record) and goes
+    on; a single page's reader ends, and the input is named.
+    """
+    while True:
+        with time_limit(seconds):
+            item = next(items, None)
+        if item is None:
+            return
+        yield item
+
+
 def _unchanged(
     source: str,
     sha256: str,
@@ -255,6 +270,9 @@ def _prepare(
     """Clean and analyse one page, under its guard and its budget; never raises."""
     warnings = list(page.warnings)
     articles: list[Article] = []
+    if lazy is not None:  # the models load once, outside any page's time budget
+        lazy.get()
+        lazy.resolver()
     try:
         with time_limit(options.page_seconds):
             articles = clean_page(page)
