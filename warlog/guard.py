@@ -62,6 +62,9 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         return
 
     def on_alarm(_signum: int, _frame: object) -> None:
+        # Raised where the main thread happens to be: inside a garbage-collector callback the
+        # exception is swallowed, so the alarm rings again shortly until the block is left.
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise OverBudget(f"over {seconds:g} s of analysis")
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
