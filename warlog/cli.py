@@ -54,14 +54,14 @@ def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
 @contextmanager
 def _store(db: str | None, *, readonly: bool = False) -> Iterator[Store]:
     """The store for one command; ``readonly`` for commands that only read (they never wait
-    for a writer's lock). A store failing under a query is one E125 line, not a traceback."""
+    for a writer's lock). A store failing under a query is one E130 line, not a traceback."""
     url = database_url(db)
     store = Store(url, readonly=readonly)
     try:
         yield store
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise WarlogError(E.E125, url=db or url, reason=reason) from exc
+        raise WarlogError(E.E130, url=db or url, reason=reason) from exc
     finally:
         store.close()
 

@@ -28,14 +28,14 @@ class E:
     E117 = "Unknown event {id!r}: `warlog events` lists them"
     E118 = "Bad {what}: {reason}"
     E119 = "No place called {name!r} in the gazetteer; add it with `warlog gazetteer add FILE`"
-    E120 = "Internal error while {stage} ({error}); please report it{remembered}"
-    E121 = "Skipped: failed in run {run} ({message}); retry it with --retry-failed"
-    E122 = "Not a regular file ({kind}): skipped"
-    E123 = "Page cut to fit the per-page budget ({reason}): the rest of the page was not analysed"
-    E124 = "{path} is not a warlog store ({reason}); name another file, it is left untouched"
-    E125 = "The store {url} is damaged or unreadable ({reason}); `warlog doctor --db {url}` says what is wrong, --repair fixes what it can"
-    E126 = "The store {url} needs a schema upgrade ({found} -> {known}) but is read-only; run a write command (e.g. `warlog doctor --repair`) with write access"
-    E127 = "{what}; {fix}"
+    E125 = "Internal error while {stage} ({error}); please report it{remembered}"
+    E126 = "Skipped: failed in run {run} ({message}); retry it with --retry-failed"
+    E127 = "Not a regular file ({kind}): skipped"
+    E128 = "Page cut to fit the per-page budget ({reason}): the rest of the page was not analysed"
+    E129 = "{path} is not a warlog store ({reason}); name another file, it is left untouched"
+    E130 = "The store {url} is damaged or unreadable ({reason}); `warlog doctor --db {url}` says what is wrong, --repair fixes what it can"
+    E131 = "The store {url} needs a schema upgrade ({found} -> {known}) but is read-only; run a write command (e.g. `warlog doctor --repair`) with write access"
+    E132 = "{what}; {fix}"
 
 
 class WarlogError(Exception):

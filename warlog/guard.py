@@ -42,7 +42,7 @@ def internal_problem(
     log.info("internal error while %s %s", stage, where, exc_info=exc)
     key = hashlib.sha256(record).hexdigest() if record is not None else None
     remembered = "; the record is skipped and remembered (--retry-failed retries it)" if key else ""
-    msg = InputError(E.E120, stage=stage, error=describe(exc), remembered=remembered).message
+    msg = InputError(E.E125, stage=stage, error=describe(exc), remembered=remembered).message
     return Problem(where, msg, line, key=key)
 
 

@@ -260,7 +260,7 @@ def _unchanged(
         report.pages_unchanged += 1
         return
     run, message = failed
-    msg = InputError(E.E121, run=run, message=message.split("; please report")[0]).message
+    msg = InputError(E.E126, run=run, message=message.split("; please report")[0]).message
     report_problem(Problem(source, msg, fatal=False))
 
 
@@ -284,7 +284,7 @@ def _prepare(
         if not articles:
             return internal_problem(page.source, exc, "cleaning", page.body)
         # Cleaned but not analysed in time: stored without claims, and said so.
-        warnings.append(InputError(E.E123, reason=f"{exc}; no claims read").message)
+        warnings.append(InputError(E.E128, reason=f"{exc}; no claims read").message)
         results = (
             [ArticleClaims(article=a, claims=(), lead=None) for a in articles] if lazy else None
         )
@@ -303,7 +303,7 @@ def analyse(
     cut, why = budget_cut(article.text, options.max_chars, options.max_sentences)
     view = article if cut == len(article.text) else replace(article, text=article.text[:cut])
     result = resolver.resolve(extractor.extract(view))
-    warning = InputError(E.E123, reason=why).message if why else None
+    warning = InputError(E.E128, reason=why).message if why else None
     return replace(result, article=article), warning
 
 

@@ -66,17 +66,17 @@ def test_doctor_names_each_problem_and_repairs_them(filled: str) -> None:
         "UPDATE events SET data = '{broken' WHERE id = (SELECT min(id) FROM events)",
         "UPDATE claims SET data = '[' WHERE id = (SELECT min(id) FROM claims)",
     )
-    # Reading the tampered store is one E125 line, not a JSONDecodeError traceback.
+    # Reading the tampered store is one E130 line, not a JSONDecodeError traceback.
     res = _cli("events", "--db", filled, "--json")
     assert res.exit_code == 1
-    assert res.stderr.startswith("Error: [E125] The store ") and len(res.stderr.splitlines()) == 1
+    assert res.stderr.startswith("Error: [E130] The store ") and len(res.stderr.splitlines()) == 1
 
     res = _cli("doctor", "--db", filled)
     assert res.exit_code == 1
     errors = _errors(res)
     assert len(errors) == 2, errors
-    assert any("[E127] events row" in e and "undecodable JSON" in e for e in errors)
-    assert any("[E127] claims row" in e and "re-extracts its article" in e for e in errors)
+    assert any("[E132] events row" in e and "undecodable JSON" in e for e in errors)
+    assert any("[E132] claims row" in e and "re-extracts its article" in e for e in errors)
 
     res = _cli("doctor", "--db", filled, "--repair")
     assert res.exit_code == 0, res.output
@@ -100,9 +100,9 @@ def test_doctor_finds_and_rebuilds_a_damaged_full_text_index(tmp_path: Path) -> 
     res = _cli("doctor", "--db", db)
     assert res.exit_code == 1
     assert sorted(_errors(res)) == [
-        "error: [E127] 1 article(s) missing from the full-text index; "
+        "error: [E132] 1 article(s) missing from the full-text index; "
         "--repair rebuilds the full-text index",
-        "error: [E127] 1 linking unit(s) point to a missing event; --repair rebuilds the links",
+        "error: [E132] 1 linking unit(s) point to a missing event; --repair rebuilds the links",
     ]
     res = _cli("doctor", "--db", db, "--repair")
     assert res.exit_code == 0, res.output
@@ -124,12 +124,12 @@ def test_flipped_bytes_are_one_line_never_a_traceback(filled: str, tmp_path: Pat
     for cmd in (["events", "--json"], ["articles"], ["ingest", str(db.parent / "a.txt")]):
         res = _cli(cmd[0], "--db", str(broken), *cmd[1:])
         assert res.exit_code == 1
-        assert res.stderr.startswith("Error: [E125] The store "), res.stderr
+        assert res.stderr.startswith("Error: [E130] The store "), res.stderr
         assert len(res.stderr.splitlines()) == 1
         assert res.exception is None or isinstance(res.exception, SystemExit)
     res = _cli("doctor", "--db", str(broken))
     assert res.exit_code == 1
-    assert _errors(res) and all("[E127]" in e for e in _errors(res))
+    assert _errors(res) and all("[E132]" in e for e in _errors(res))
     assert "Traceback" not in res.output
 
 
@@ -151,7 +151,7 @@ def test_a_file_that_is_not_a_store_is_refused_and_left_untouched(
     res = _cli(*args)
     assert res.exit_code == 1
     assert res.stderr.strip() == (
-        f"Error: [E124] {target} is not a warlog store ({reason}); "
+        f"Error: [E129] {target} is not a warlog store ({reason}); "
         "name another file, it is left untouched"
     )
     assert target.read_bytes() == content

@@ -106,7 +106,7 @@ def _walk(root: Path) -> Iterator[Path | Problem]:
                 yield path
                 continue
             kind = next((what for test, what in _KINDS if test(mode)), "not a file")
-            yield Problem(str(path), InputError(E.E122, kind=kind).message, fatal=False)
+            yield Problem(str(path), InputError(E.E127, kind=kind).message, fatal=False)
     yield from _walk_errors(errors)
 
 

@@ -264,7 +264,7 @@ class Store:
             if isinstance(exc, OperationalError) or not url.startswith("sqlite"):
                 raise WarlogError(E.E111, url=_safe(url), reason=_reason(exc)) from exc
             # The file is SQLite but its pages are damaged ("disk image is malformed").
-            raise WarlogError(E.E125, url=_safe(url), reason=_reason(exc)) from exc
+            raise WarlogError(E.E130, url=_safe(url), reason=_reason(exc)) from exc
         except (SQLAlchemyError, OSError) as exc:
             raise WarlogError(E.E111, url=_safe(url), reason=_reason(exc)) from exc
         except ImportError as exc:  # the URL names a driver that is not installed
@@ -280,7 +280,7 @@ class Store:
             if found == migrations.LATEST:
                 return
             if self.readonly and not os.access(self.engine.url.database or "", os.W_OK):
-                raise WarlogError(E.E126, url=_safe(self.url), found=found, known=migrations.LATEST)
+                raise WarlogError(E.E131, url=_safe(self.url), found=found, known=migrations.LATEST)
         elif self.engine.dialect.name == "postgresql":
             with self.read_engine.connect() as conn:
                 found = _checked_version(conn, self.url)
@@ -575,12 +575,12 @@ class Store:
         return _article(m, self._json(m["removed"], "articles"))
 
     def _json(self, data: str, table: str) -> Any:
-        """A stored row's JSON; tampered or truncated JSON is an E125 line, not a traceback."""
+        """A stored row's JSON; tampered or truncated JSON is an E130 line, not a traceback."""
         try:
             return json.loads(data)
         except (ValueError, TypeError) as exc:
             reason = f"a row of {table} holds undecodable JSON: {exc}"
-            raise WarlogError(E.E125, url=_safe(self.url), reason=reason) from exc
+            raise WarlogError(E.E130, url=_safe(self.url), reason=reason) from exc
 
 
 def filter_events(
@@ -659,9 +659,9 @@ def _refuse_non_store(url: str) -> None:
     except OSError:
         return  # unreadable: SQLite's own error (E111) says so
     if not head:
-        raise WarlogError(E.E124, path=db, reason="an empty, 0-byte file")
+        raise WarlogError(E.E129, path=db, reason="an empty, 0-byte file")
     if head != _SQLITE_MAGIC:
-        raise WarlogError(E.E124, path=db, reason="not a SQLite database")
+        raise WarlogError(E.E129, path=db, reason="not a SQLite database")
 
 
 def _checked_version(conn: Connection, url: str) -> int:

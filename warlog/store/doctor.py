@@ -55,7 +55,7 @@ class Finding:
     def __str__(self) -> str:
         if not self.damage:
             return f"note: {self.what}; {self.fix}"
-        return str(WarlogError(E.E127, what=self.what, fix=self.fix))
+        return str(WarlogError(E.E132, what=self.what, fix=self.fix))
 
 
 @dataclass(slots=True)
