@@ -17,9 +17,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from warlog import __version__
-from warlog.errors import WarlogError
+from warlog.errors import E, WarlogError
 from warlog.extract.jsonout import article_meta_json, claim_json
 from warlog.ingest.tabular import parse_map
 from warlog.pipeline import IngestReport, ingest_paths
@@ -52,10 +53,16 @@ def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextmanager
-def _store(db: str | None) -> Iterator[Store]:
-    store = Store(database_url(db))
+def _store(db: str | None, *, readonly: bool = False) -> Iterator[Store]:
+    """The store for one command; ``readonly`` for commands that only read (they never wait
+    for a writer's lock). A store failing under a query is one E130 line, not a traceback."""
+    url = database_url(db)
+    store = Store(url, readonly=readonly)
     try:
         yield store
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise WarlogError(E.E130, url=db or url, reason=reason) from exc
     finally:
         store.close()
 
@@ -105,6 +112,11 @@ def _ingest_options(f: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="Largest single page accepted (containers are streamed; the limit applies per record).",
     )(f)
+    f = click.option(
+        "--retry-failed",
+        is_flag=True,
+        help="Read again the records that failed in earlier runs (they are skipped otherwise).",
+    )(f)
     return click.argument("paths", nargs=-1, required=True, metavar="PATH...")(f)
 
 
@@ -115,8 +127,11 @@ def _run_ingest(
     max_bytes: int,
     command: str,
     focus_country: str | None = None,
+    retry_failed: bool = False,
 ) -> IngestReport:
-    options = IngestOptions(max_bytes=max_bytes, column_map=parse_map(column_map))
+    options = IngestOptions(
+        max_bytes=max_bytes, column_map=parse_map(column_map), retry_failed=retry_failed
+    )
     if focus_country:
         options = replace(options, focus_country=focus_country.upper())
     show = err.is_terminal
@@ -178,6 +193,7 @@ def ingest(
     column_map: str | None,
     max_bytes: int,
     focus_country: str | None,
+    retry_failed: bool,
 ) -> None:
     """Read pages (text, HTML, WARC, RSS/Atom, JSONL, CSV; files, folders or - for stdin) into the store.
 
@@ -185,7 +201,9 @@ def ingest(
     transaction. Exits 1 when some inputs failed (each is named on stderr).
     """
     with _store(db) as store:
-        report = _run_ingest(store, paths, column_map, max_bytes, "ingest", focus_country)
+        report = _run_ingest(
+            store, paths, column_map, max_bytes, "ingest", focus_country, retry_failed
+        )
     err.print(_summary(report), highlight=False)
     if report.failed:
         sys.exit(1)
@@ -201,11 +219,14 @@ def run(
     column_map: str | None,
     max_bytes: int,
     focus_country: str | None,
+    retry_failed: bool,
     claims_too: bool,
 ) -> None:
     """The main job: ingest, extract, resolve and link PATH..., then print the ledger of events."""
     with _store(db) as store:
-        report = _run_ingest(store, paths, column_map, max_bytes, "run", focus_country)
+        report = _run_ingest(
+            store, paths, column_map, max_bytes, "run", focus_country, retry_failed
+        )
         err.print(_summary(report), highlight=False)
         arts = [a for a in store.articles() if _under(a.source, paths)]
         _print_articles(arts, title=f"Articles from {', '.join(paths)}")
@@ -241,7 +262,7 @@ def articles_cmd(
     db: str | None, as_json: bool, since: Any, until: Any, no_duplicates: bool, limit: int | None
 ) -> None:
     """List stored articles."""
-    with _store(db) as store:
+    with _store(db, readonly=True) as store:
         arts = store.articles(
             since=since.date() if since else None,
             until=until.date() if until else None,
@@ -261,7 +282,7 @@ def articles_cmd(
 @click.argument("article_id")
 def article_cmd(db: str | None, as_json: bool, article_id: str) -> None:
     """Show one article: metadata, how each field was found, and its cleaned text."""
-    with _store(db) as store:
+    with _store(db, readonly=True) as store:
         a = store.article(article_id)
     if as_json:
         click.echo(json.dumps(article_meta_json(a, text=True), ensure_ascii=False, indent=2))
@@ -277,19 +298,29 @@ def article_cmd(db: str | None, as_json: bool, article_id: str) -> None:
 @json_option
 def runs_cmd(db: str | None, as_json: bool) -> None:
     """The ingestion log: one line per run."""
-    with _store(db) as store:
+    with _store(db, readonly=True) as store:
         runs = store.runs()
     if as_json:
         for r in runs:
-            click.echo(json.dumps(asdict(r), default=str))
+            click.echo(json.dumps({**asdict(r), "status": r.status}, default=str))
         return
     table = Table(title="Ingestion runs")
-    for col in ("id", "started", "command", "inputs", "new pages", "new articles", "problems"):
+    for col in (
+        "id",
+        "started",
+        "command",
+        "inputs",
+        "new pages",
+        "new articles",
+        "problems",
+        "status",
+    ):
         table.add_column(col)
     for r in runs:
         table.add_row(
             str(r.id), r.started_at.isoformat(timespec="seconds"), r.command, str(r.inputs),
             str(r.pages_new), str(r.articles_new), str(r.problems),
+            r.status if r.finished_at else "[red]interrupted[/red]",
         )  # fmt: skip
     _print_table(table)
 
@@ -369,7 +400,7 @@ def claims_cmd(
     db: str | None, as_json: bool, outcome: str | None, scope: str | None, limit: int | None
 ) -> None:
     """List stored claims (one JSON object per claim with --json)."""
-    with _store(db) as store:
+    with _store(db, readonly=True) as store:
         claims = store.claims(outcome=outcome, scope=scope, limit=limit)
         arts = store.articles(ids=sorted({c.article_id for c in claims}))
     if as_json:
@@ -400,20 +431,20 @@ def extract_cmd(
 
     JSONL input may carry text, title, outlet, published and id. Exits 1 when some inputs failed.
     """
-    from warlog.extract import Extractor
     from warlog.extract.jsonout import article_json
-    from warlog.pipeline import read_articles
-    from warlog.resolve import Resolver
+    from warlog.pipeline import extract_articles, read_articles
 
     options = IngestOptions(column_map=parse_map(column_map))
     problems: list[Problem] = []
-    articles = read_articles(
-        [path], options, on_problem=lambda p: (problems.append(p), _print_problem(p))
-    )
-    extractor = Extractor()
-    resolver = Resolver(focus=focus_country or os.environ.get("WARLOG_FOCUS_COUNTRY") or None)
-    for raw in extractor.extract_many(articles):
-        result = resolver.resolve(raw)
+
+    def on_problem(p: Problem) -> None:
+        problems.append(p)
+        _print_problem(p)
+
+    focus = focus_country or os.environ.get("WARLOG_FOCUS_COUNTRY") or None
+    options = replace(options, focus_country=focus.upper() if focus else None)
+    articles = read_articles([path], options, on_problem=on_problem)
+    for result in extract_articles(articles, options, on_problem=on_problem):
         if as_json:
             click.echo(json.dumps(article_json(result), ensure_ascii=False))
         else:
@@ -572,4 +603,4 @@ if __name__ == "__main__":
 
 # Command groups in their own modules (events, serve, batch): importing them registers them
 # on ``main``.
-from warlog import cli_batch, cli_events, cli_places, cli_serve, cli_watch  # noqa: E402, F401
+from warlog import cli_batch, cli_doctor, cli_events, cli_places, cli_serve, cli_watch  # noqa: E402, F401

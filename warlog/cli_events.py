@@ -82,7 +82,7 @@ def _day(v: Any) -> date | None:
 @event_filters
 def events_cmd(db: str | None, as_json: bool, **opts: Any) -> None:
     """The ledger: events by date with place, type, perpetrator and killed low-best-high."""
-    with _store(db) as store:
+    with _store(db, readonly=True) as store:
         found = query_events(store, opts)
     if as_json:
         for e in found:
@@ -154,7 +154,7 @@ def _n(v: int | None) -> str:
 def show_cmd(db: str | None, as_json: bool, focus_country: str | None, event_id: str) -> None:
     """One event: reconciled figures and every claim side by side (a unique id prefix is enough;
     an old id of an event merged into another shows that event)."""
-    with _store(db) as store:
+    with _store(db, readonly=True) as store:
         e = store.event(event_id, focus_country=focus_country)
     if e.get("merged_from"):
         err.print(f"{e['merged_from']} was merged into {e['id']}", highlight=False)
@@ -217,7 +217,7 @@ def show_cmd(db: str | None, as_json: bool, focus_country: str | None, event_id:
 @event_filters
 def export_cmd(db: str | None, fmt: str, out_path: Path | None, **opts: Any) -> None:
     """Export events: UCDP GED CSV, ACLED CSV, GeoJSON or JSON Lines (the --json of `show`)."""
-    with _store(db) as store:
+    with _store(db, readonly=True) as store:
         found = query_events(store, opts, with_claims=True)
     text = export(found, fmt)
     if out_path is None:

@@ -33,6 +33,14 @@ class E:
     E122 = "Bad alert rule {rule!r} ({where}): {reason}"
     E123 = "Bad duration {value!r}: expected a number with s, m, h or d (e.g. 90s, 15m, 1h)"
     E124 = "No place called {name!r} in the gazetteer; did you mean {suggestion!r}?"
+    E125 = "Internal error while {stage} ({error}); please report it{remembered}"
+    E126 = "Skipped: failed in run {run} ({message}); retry it with --retry-failed"
+    E127 = "Not a regular file ({kind}): skipped"
+    E128 = "Page cut to fit the per-page budget ({reason}): the rest of the page was not analysed"
+    E129 = "{path} is not a warlog store ({reason}); name another file, it is left untouched"
+    E130 = "The store {url} is damaged or unreadable ({reason}); `warlog doctor --db {url}` says what is wrong, --repair fixes what it can"
+    E131 = "The store {url} needs a schema upgrade ({found} -> {known}) but is read-only; run a write command (e.g. `warlog doctor --repair`) with write access"
+    E132 = "{what}; {fix}"
 
 
 class WarlogError(Exception):

@@ -1,23 +1,28 @@
 """The main job, stage by stage: inputs -> raw pages -> articles -> store.
 
-Each input file is one transaction: a killed run leaves every file either
-fully stored or not at all, and a re-run skips what is already there (pages
-are keyed by the SHA-256 of their bytes), so re-running finishes the rest.
+Every page (or dataset record) is read, cleaned and analysed under its own guard
+and budget, outside any transaction; records are then written in chunks, one
+short transaction each, every page under a savepoint. A bug on one record rolls
+back that record only, is reported in one line and remembered as failed (a
+re-run skips it; ``--retry-failed`` tries again). A killed run leaves whole pages
+only, and a re-run skips what is already there (pages are keyed by the SHA-256
+of their bytes), so re-running finishes the rest.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from warlog import ingest
 from warlog.clean import dedup
 from warlog.clean.page import clean_page
-from warlog.errors import InputError
+from warlog.errors import E, InputError
+from warlog.guard import OverBudget, budget_cut, internal_problem, time_limit
 from warlog.link.ledger import update_events
-from warlog.records import Article, Problem, RawPage
+from warlog.records import Article, ArticleClaims, Problem, RawPage
 from warlog.settings import IngestOptions
 from warlog.store import Store, Writer
 
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
     from warlog.resolve import Resolver
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -122,6 +128,40 @@ def ingest_paths(
     return report
 
 
+@dataclass(slots=True)
+class _Prepared:
+    """A page read and analysed outside any transaction, ready to be written."""
+
+    page: RawPage
+    articles: list[Article]
+    results: list[ArticleClaims] | None  # None when the run does not extract
+    warnings: list[str] = field(default_factory=list)
+    extractor: str = ""  # the extractor's version, stored with the claims
+
+
+class _Seen:
+    """Which records to skip: pages already stored, and records that failed before."""
+
+    def __init__(self, store: Store, retry_failed: bool) -> None:
+        self.store = store
+        self.retry_failed = retry_failed
+        self.failed: dict[str, tuple[int, str]] = {}  # sha256 -> (run, message) of skipped ones
+        self.retrying: set[str] = set()  # failed before, read again: forgotten unless they fail
+
+    def known(self, sha256: str) -> bool:
+        if self.store.has_page(sha256):
+            return True
+        if self.retry_failed:
+            if self.store.failed_record(sha256) is not None:
+                self.retrying.add(sha256)
+            return False
+        found = self.store.failed_record(sha256)
+        if found is not None:
+            self.failed[sha256] = found
+            return True
+        return False
+
+
 def _ingest_one(
     store: Store,
     inp: ingest.Input,
@@ -130,86 +170,243 @@ def _ingest_one(
     problem: Callable[[Problem], None],
     lazy: _LazyExtractor | None,
 ) -> None:
+    """One input, in chunks of records: each chunk one short transaction, each record guarded.
+
+    Reading, cleaning and extraction (the slow part) happen outside any transaction;
+    a chunk's writes then take the lock briefly, so readers and other writers never
+    wait long, and a killed run loses at most the chunk being written.
+    """
     tally = _FileTally()
-    new_ids: list[str] = []
-    new_articles: list[Article] = []
+    seen = _Seen(store, options.retry_failed)
+    chunk: list[_Prepared | Problem] = []
+    size = 0
+
+    def report_problem(p: Problem) -> None:
+        tally.problems += p.fatal
+        problem(p)
+        chunk.append(p)
+
+    def flush() -> None:
+        nonlocal size
+        if chunk or seen.retrying:
+            _write_chunk(
+                store,
+                chunk,
+                options,
+                report,
+                tally,
+                problem,
+                seen.retrying,
+                extract=lazy is not None,
+            )
+            chunk.clear()
+            seen.retrying.clear()
+            size = 0
+
+    try:
+        for item in _timed(ingest.read(inp, options, known=seen.known), options.page_seconds):
+            if isinstance(item, ingest.Unchanged):
+                _unchanged(item.source, item.sha256, seen, report, report_problem)
+                continue
+            if isinstance(item, Problem):
+                report_problem(item)
+            elif seen.known(item.sha256):
+                _unchanged(item.source, item.sha256, seen, report, report_problem)
+                continue
+            else:
+                prepared = _prepare(item, lazy, options)
+                if isinstance(prepared, Problem):
+                    report_problem(prepared)
+                else:
+                    for w in prepared.warnings:
+                        problem(Problem(item.source, w, fatal=False))
+                    chunk.append(prepared)
+                    size += len(item.body)
+            if len(chunk) >= options.chunk_records or size >= options.max_bytes:
+                flush()
+    except InputError as exc:
+        report_problem(Problem(inp.name, exc.message, exc.line))
+    except Exception as exc:  # a reader's bug ends this input only, never the batch
+        report_problem(internal_problem(inp.name, exc, "reading"))
+    flush()
+    status = "error" if tally.problems else ("ok" if tally.pages_new else "unchanged")
     with store.transaction() as tx:
-        try:
-            for item in ingest.read(inp, options, known=tx.has_page):
-                if isinstance(item, ingest.Unchanged):
-                    report.pages_unchanged += 1
-                    continue
-                if isinstance(item, Problem):
-                    tally.problems += item.fatal
-                    problem(item)
-                    tx.log(report.run_id, item.source, _status(item), item.message, item.line)
-                    continue
-                stored = _store_page(tx, item, report, tally, options, problem)
-                new_ids.extend(a.id for a in stored)
-                new_articles.extend(stored)
-        except InputError as exc:
-            p = Problem(inp.name, exc.message, exc.line)
-            tally.problems += 1
-            problem(p)
-            tx.log(report.run_id, inp.name, "error", exc.message, exc.line)
-        if lazy is not None and new_articles:
-            extractor = lazy.get()
-            resolver = lazy.resolver()
-            for result in extractor.extract_many(new_articles):
-                result = resolver.resolve(result)
-                tx.replace_claims(result, extractor.version)
-                tally.claims_new += len(result.claims)
-            # Linked in the file's transaction: the events never lag behind the claims.
-            linked = update_events(tx.conn, [a.id for a in new_articles])
-            tally.events_changed += linked.events_new
-        status = "error" if tally.problems else ("ok" if tally.pages_new else "unchanged")
         tx.log(report.run_id, inp.name, status, None, None, tally.pages_new, tally.articles_new)
-    # Counted only once the file's transaction has committed.
-    report.pages_new += tally.pages_new
+
+
+def _timed(items: Iterator[_T], seconds: float) -> Iterator[_T]:
+    """``items``, each read within the page's time budget (HTML is parsed while reading).
+
+    Over budget, the reader's own guard names the record (a WARC or JSONL record) and goes
+    on; a single page's reader ends, and the input is named.
+    """
+    while True:
+        with time_limit(seconds):
+            item = next(items, None)
+        if item is None:
+            return
+        yield item
+
+
+def _unchanged(
+    source: str,
+    sha256: str,
+    seen: _Seen,
+    report: IngestReport,
+    report_problem: Callable[[Problem], None],
+) -> None:
+    failed = seen.failed.get(sha256)
+    if failed is None:
+        report.pages_unchanged += 1
+        return
+    run, message = failed
+    msg = InputError(E.E126, run=run, message=message.split("; please report")[0]).message
+    report_problem(Problem(source, msg, fatal=False))
+
+
+def _prepare(
+    page: RawPage, lazy: _LazyExtractor | None, options: IngestOptions
+) -> _Prepared | Problem:
+    """Clean and analyse one page, under its guard and its budget; never raises."""
+    warnings = list(page.warnings)
+    articles: list[Article] = []
+    if lazy is not None:  # the models load once, outside any page's time budget
+        lazy.get()
+        lazy.resolver()
+    try:
+        with time_limit(options.page_seconds):
+            articles = clean_page(page)
+            results = _analyse(articles, lazy, options, warnings) if lazy else None
+            version = lazy.get().version if lazy else ""
+    except InputError as exc:
+        return Problem(page.source, exc.message)
+    except OverBudget as exc:
+        if not articles:
+            return internal_problem(page.source, exc, "cleaning", page.body)
+        # Cleaned but not analysed in time: stored without claims, and said so.
+        warnings.append(InputError(E.E128, reason=f"{exc}; no claims read").message)
+        results = (
+            [ArticleClaims(article=a, claims=(), lead=None) for a in articles] if lazy else None
+        )
+        version = lazy.get().version if lazy else ""
+    except Exception as exc:  # a bug on one page must not stop the batch
+        return internal_problem(
+            page.source, exc, "cleaning" if not articles else "extracting", page.body
+        )
+    return _Prepared(page, articles, results, warnings, version)
+
+
+def analyse(
+    article: Article, extractor: Extractor, resolver: Resolver, options: IngestOptions
+) -> tuple[ArticleClaims, str | None]:
+    """Claims of one article within the character and sentence budget (and a warning if cut)."""
+    cut, why = budget_cut(article.text, options.max_chars, options.max_sentences)
+    view = article if cut == len(article.text) else replace(article, text=article.text[:cut])
+    result = resolver.resolve(extractor.extract(view))
+    warning = InputError(E.E128, reason=why).message if why else None
+    return replace(result, article=article), warning
+
+
+def _analyse(
+    articles: list[Article], lazy: _LazyExtractor, options: IngestOptions, warnings: list[str]
+) -> list[ArticleClaims]:
+    extractor, resolver = lazy.get(), lazy.resolver()
+    out = []
+    for art in articles:
+        result, warning = analyse(art, extractor, resolver, options)
+        if warning:
+            warnings.append(warning)
+        out.append(result)
+    return out
+
+
+def _write_chunk(
+    store: Store,
+    chunk: list[_Prepared | Problem],
+    options: IngestOptions,
+    report: IngestReport,
+    tally: _FileTally,
+    problem: Callable[[Problem], None],
+    retrying: set[str],
+    *,
+    extract: bool,
+) -> None:
+    """Write a chunk in one transaction; each page under a savepoint of its own."""
+    part = _FileTally()
+    new_ids: list[str] = []
+    duplicates = unchanged = 0
+    with store.transaction() as tx:
+        for sha in sorted(retrying):  # read again: remembered again only if it fails again
+            tx.forget_failed(sha)
+        for item in chunk:
+            if isinstance(item, Problem):
+                tx.log(report.run_id, item.source, _status(item), item.message, item.line)
+                if item.key:
+                    tx.remember_failed(
+                        item.key, item.source, item.line, item.message, report.run_id
+                    )
+                continue
+            page = item.page
+            for w in item.warnings:
+                tx.log(report.run_id, page.source, "warning", w)
+            if tx.has_page(page.sha256):
+                unchanged += 1
+                continue
+            try:
+                with tx.savepoint():
+                    stored, dups = _store_page(tx, item, options, report.run_id)
+            except Exception as exc:  # rolls back this page only
+                p = internal_problem(page.source, exc, "storing", page.body)
+                part.problems += 1
+                problem(p)
+                tx.log(report.run_id, p.source, "error", p.message)
+                tx.remember_failed(p.key or page.sha256, p.source, None, p.message, report.run_id)
+                continue
+            tx.forget_failed(page.sha256)
+            part.pages_new += 1
+            part.articles_new += len(stored)
+            part.claims_new += sum(len(r.claims) for r in item.results or ())
+            duplicates += dups
+            new_ids.extend(stored)
+        if extract and new_ids:
+            try:
+                # Linked in the chunk's transaction: the events never lag behind the claims.
+                with tx.savepoint():
+                    part.events_changed += update_events(tx.conn, new_ids).events_new
+            except Exception as exc:
+                p = internal_problem("(linking)", exc, "linking")
+                msg = p.message + "; `warlog link --rebuild` links every article again"
+                part.problems += 1
+                problem(Problem(p.source, msg))
+                tx.log(report.run_id, p.source, "error", msg)
+    # Counted only once the chunk's transaction has committed.
+    tally.pages_new += part.pages_new
+    tally.articles_new += part.articles_new
+    tally.problems += part.problems
+    report.pages_new += part.pages_new
     report.articles_new.extend(new_ids)
-    report.claims_new += tally.claims_new
-    report.events_changed += tally.events_changed
+    report.claims_new += part.claims_new
+    report.events_changed += part.events_changed
+    report.duplicates += duplicates
+    report.pages_unchanged += unchanged
 
 
 def _store_page(
-    tx: Writer,
-    page: RawPage,
-    report: IngestReport,
-    tally: _FileTally,
-    options: IngestOptions,
-    problem: Callable[[Problem], None],
-) -> list[Article]:
-    for w in page.warnings:
-        p = Problem(page.source, w, fatal=False)
-        problem(p)
-        tx.log(report.run_id, page.source, "warning", w)
-    if tx.has_page(page.sha256):
-        report.pages_unchanged += 1
-        return []
-    try:
-        articles = clean_page(page)
-    except InputError as exc:
-        tally.problems += 1
-        problem(Problem(page.source, exc.message))
-        tx.log(report.run_id, page.source, "error", exc.message)
-        return []
-    except Exception as exc:  # a bug on one page must not stop the batch
-        log.exception("cleaning failed on %s", page.source)
-        msg = f"Internal error while cleaning ({type(exc).__name__}: {exc}); please report it"
-        tally.problems += 1
-        problem(Problem(page.source, msg))
-        tx.log(report.run_id, page.source, "error", msg)
-        return []
-    tx.add_page(page, report.run_id)
-    tally.pages_new += 1
-    stored = []
-    for art in articles:
+    tx: Writer, item: _Prepared, options: IngestOptions, run_id: int
+) -> tuple[list[str], int]:
+    tx.add_page(item.page, run_id)
+    ids = []
+    duplicates = 0
+    by_id = {r.article.id: r for r in item.results or ()}
+    for art in item.articles:
         art, sig = _mark_duplicate(tx, art, options.near_duplicate_threshold)
-        report.duplicates += art.duplicate_of is not None
+        duplicates += art.duplicate_of is not None
         tx.add_article(art, sig.to_bytes() if sig else None, sig.buckets() if sig else [])
-        stored.append(art)
-    tally.articles_new += len(stored)
-    return stored
+        result = by_id.get(art.id)
+        if result is not None:
+            tx.replace_claims(result, item.extractor)
+        ids.append(art.id)
+    return ids, duplicates
 
 
 def _mark_duplicate(
@@ -245,7 +442,10 @@ def read_articles(
     options: IngestOptions | None = None,
     on_problem: Callable[[Problem], None] | None = None,
 ) -> Iterator[Article]:
-    """Clean articles straight from inputs, without a store (``warlog extract``)."""
+    """Clean articles straight from inputs, without a store (``warlog extract``).
+
+    Guarded like ingestion: a bug on one page or record is reported and the rest goes on.
+    """
     options = options or IngestOptions()
     report = on_problem or (lambda p: None)
     for item in ingest.expand(paths):
@@ -262,11 +462,46 @@ def read_articles(
                 for w in page.warnings:
                     report(Problem(page.source, w, fatal=False))
                 try:
-                    yield from clean_page(page)
+                    with time_limit(options.page_seconds):
+                        articles = clean_page(page)
                 except InputError as exc:
                     report(Problem(page.source, exc.message))
+                    continue
+                except Exception as exc:
+                    report(internal_problem(page.source, exc, "cleaning", page.body))
+                    continue
+                yield from articles
         except InputError as exc:
             report(Problem(item.name, exc.message, exc.line))
+        except Exception as exc:
+            report(internal_problem(item.name, exc, "reading"))
+
+
+def extract_articles(
+    articles: Iterable[Article],
+    options: IngestOptions | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+) -> Iterator[ArticleClaims]:
+    """Claims of each article, each under its guard and budget (``warlog extract``)."""
+    from warlog.extract import Extractor
+    from warlog.resolve import Resolver
+
+    options = options or IngestOptions()
+    report = on_problem or (lambda p: None)
+    extractor: Extractor | None = None
+    resolver: Resolver | None = None
+    for art in articles:
+        if extractor is None or resolver is None:
+            extractor, resolver = Extractor(), Resolver(focus=options.focus_country)
+        try:
+            with time_limit(options.page_seconds):
+                result, warning = analyse(art, extractor, resolver, options)
+        except Exception as exc:
+            report(internal_problem(art.source, exc, "extracting"))
+            continue
+        if warning:
+            report(Problem(art.source, warning, fatal=False))
+        yield result
 
 
 # The models one long-lived caller (``warlog watch``) keeps across many pages.
@@ -283,24 +518,39 @@ def ingest_page(
 ) -> IngestReport:
     """One page already in hand (``warlog watch`` fetched it) through the whole pipeline, in
     one transaction like a file; ``within(tx, articles)`` runs in that transaction, so what the
-    caller records about the page commits (or is rolled back) with its articles."""
+    caller records about the page commits (or is rolled back) with its articles.
+
+    The page is read and analysed under its guard and budget before the transaction opens,
+    like every record of ``ingest``: a bad page is reported and remembered, never raised.
+    """
     report = IngestReport(run_id=run_id, inputs=1)
-    tally = _FileTally()
+    prepared = _prepare(page, models, options)
+    stored: list[Article] = []
+    claims_new = events_new = 0
     with store.transaction() as tx:
-        stored = _store_page(tx, page, report, tally, options, report.problems.append)
-        if models is not None and stored:
-            extractor = models.get()
-            resolver = models.resolver()
-            for result in extractor.extract_many(stored):
-                tx.replace_claims(resolver.resolve(result), extractor.version)
-                tally.claims_new += len(result.claims)
-            tally.events_changed += update_events(tx.conn, [a.id for a in stored]).events_new
+        if isinstance(prepared, Problem):
+            report.problems.append(prepared)
+            tx.log(run_id, page.source, _status(prepared), prepared.message, prepared.line)
+            if prepared.key:
+                tx.remember_failed(prepared.key, page.source, None, prepared.message, run_id)
+        elif tx.has_page(page.sha256):
+            report.pages_unchanged += 1
+        else:
+            for w in prepared.warnings:
+                report.problems.append(Problem(page.source, w, fatal=False))
+                tx.log(run_id, page.source, "warning", w)
+            ids, _ = _store_page(tx, prepared, options, run_id)
+            stored = [a for a in prepared.articles if a.id in set(ids)]
+            claims_new = sum(len(r.claims) for r in prepared.results or ())
+            if models is not None and ids:
+                events_new = update_events(tx.conn, ids).events_new
         if within is not None:
             within(tx, stored)
-        status = "error" if tally.problems else ("ok" if tally.pages_new else "unchanged")
-        tx.log(run_id, page.source, status, None, None, tally.pages_new, tally.articles_new)
-    report.pages_new += tally.pages_new
+        pages_new = int(not isinstance(prepared, Problem) and not report.pages_unchanged)
+        status = "error" if report.failed else ("ok" if pages_new else "unchanged")
+        tx.log(run_id, page.source, status, None, None, pages_new, len(stored))
+    report.pages_new += pages_new
     report.articles_new.extend(a.id for a in stored)
-    report.claims_new += tally.claims_new
-    report.events_changed += tally.events_changed
+    report.claims_new += claims_new
+    report.events_changed += events_new
     return report

@@ -105,6 +105,8 @@ class Problem:
     message: str
     line: int | None = None
     fatal: bool = True  # False: a warning, the input was still ingested
+    # SHA-256 of a record that failed unexpectedly: remembered so a re-run skips it.
+    key: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source

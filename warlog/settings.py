@@ -9,6 +9,28 @@ DEFAULT_DB = "warlog.db"
 # A single page (text or HTML) above this size is refused; containers (WARC,
 # JSONL, CSV, feeds) are streamed and the limit applies to each record.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# The per-page analysis budget: a page longer than this is analysed up to here (a
+# warning says so). Real articles are far below; pathological pages are not.
+DEFAULT_MAX_CHARS = 200_000
+DEFAULT_MAX_SENTENCES = 3_000
+DEFAULT_PAGE_SECONDS = 60.0
+# Records written per transaction: a big container is committed in chunks so that no
+# writer holds the store's lock for long, and readers and other writers take turns.
+DEFAULT_CHUNK_RECORDS = 50
+# How long a writer waits for another's lock before giving up (seconds).
+DEFAULT_BUSY_TIMEOUT = 120.0
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name) or default)
+    except ValueError:
+        return default
+
+
+def busy_timeout() -> float:
+    """$WARLOG_BUSY_TIMEOUT seconds, or the default."""
+    return _env_float("WARLOG_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT)
 
 
 def format_mb(n: float) -> str:
@@ -33,6 +55,11 @@ class IngestOptions:
     near_duplicate_threshold: float = 0.8
     # The country a collection is about (ISO alpha-2): homonyms resolve there first.
     focus_country: str | None = os.environ.get("WARLOG_FOCUS_COUNTRY") or None
+    retry_failed: bool = False  # re-read records that failed in an earlier run
+    max_chars: int = DEFAULT_MAX_CHARS
+    max_sentences: int = DEFAULT_MAX_SENTENCES
+    page_seconds: float = _env_float("WARLOG_PAGE_SECONDS", DEFAULT_PAGE_SECONDS)
+    chunk_records: int = DEFAULT_CHUNK_RECORDS
 
     def column(self, name: str) -> str | None:
         return dict(self.column_map).get(name)

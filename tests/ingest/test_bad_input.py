@@ -209,3 +209,47 @@ def test_unusable_database_is_one_error_line(runner: CliRunner, tmp_path: Path, 
     assert res.exit_code == 1
     assert res.stderr.startswith("Error: [E111] Cannot open database")
     assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_a_warc_record_without_a_type_is_named_not_skipped_in_silence(
+    runner: CliRunner, tmp_path: Path, good: Path
+) -> None:
+    """Issue 17: such an archive gave 0 pages and exit 0."""
+    body = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><article><h1>Strike</h1>"
+        b"<p>An air strike killed seven civilians in Idlib on Tuesday, activists said.</p>"
+        b"</article></body></html>"
+    )
+    record = (
+        b"WARC/1.0\r\nWARC-Target-URI: https://x.example/a\r\nWARC-Date: 2016-02-10T08:00:00Z\r\n"
+        b"WARC-Record-ID: <urn:uuid:1>\r\nContent-Type: application/http; msgtype=response\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body + b"\r\n\r\n"
+    )
+    bad = tmp_path / "notype.warc"
+    bad.write_bytes(record)
+    res = ingest(runner, tmp_path, bad, good)
+    assert res.exit_code == 1
+    assert_reported(res, "notype.warc#1", "no WARC-Type header; skipped")
+    assert stored(tmp_path) == 1
+
+
+def test_html_nested_100000_divs_deep_is_read_with_a_warning(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Issue 17: lxml stops at 255 levels, and such a page said "No article text found"."""
+    story = (
+        "<p>An air strike killed seven civilians in Idlib on Tuesday, activists said. The raid "
+        "hit a market in the town centre and rescue workers searched the rubble.</p>"
+    )
+    deep = tmp_path / "deep.html"
+    deep.write_text(
+        "<html><head><title>Strike</title></head><body>"
+        + "<div>" * 100_000 + story + "</div>" * 100_000 + "</body></html>",
+        "utf-8",
+    )  # fmt: skip
+    res = ingest(runner, tmp_path, deep)
+    assert res.exit_code == 0, res.output
+    assert_reported(res, "deep.html", "HTML nested 100,003 levels deep")
+    with Store(f"sqlite:///{tmp_path / 'w.db'}") as s:
+        (art,) = s.articles()
+    assert "killed seven civilians in Idlib" in art.text

@@ -107,12 +107,12 @@ def test_a_failing_file_rolls_back_alone(
     real = pipeline._store_page
     calls = {"n": 0}
 
-    def flaky(tx, page, *a, **kw):
+    def flaky(tx, item, *a, **kw):
         calls["n"] += 1
-        if page.source.endswith("p1.txt"):
-            real(tx, page, *a, **kw)  # written, then the file fails: must be rolled back
+        if item.page.source.endswith("p1.txt"):
+            real(tx, item, *a, **kw)  # written, then the file fails: must be rolled back
             raise KeyboardInterrupt
-        return real(tx, page, *a, **kw)
+        return real(tx, item, *a, **kw)
 
     monkeypatch.setattr(pipeline, "_store_page", flaky)
     with pytest.raises(KeyboardInterrupt):

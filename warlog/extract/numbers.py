@@ -334,9 +334,23 @@ def _spelled_value(text: str) -> int | None:
         return None
 
 
+# Counts beyond this (more people than live on Earth) are not head counts: read as numbers,
+# 4,300+ digits raise in int(), "1" and 330 zeros "million" overflow a float, and 2**63 the
+# store's 64-bit integers. Such a phrase is no count at all.
+MAX_COUNT = 10_000_000_000
+_MAX_DIGITS = len(str(MAX_COUNT)) + 4  # room for decimals ("1.25 million")
+
+
 @lru_cache(maxsize=4096)
 def _atom(text: str) -> _Atom | None:
     """Value of one lower-cased number phrase such as "2,719", "thirty-five" or "dozens"."""
+    if sum(ch.isdigit() for ch in text) > _MAX_DIGITS:
+        return None
+    atom = _atom_value(text)
+    return atom if atom is None or 0 <= atom.value <= MAX_COUNT else None
+
+
+def _atom_value(text: str) -> _Atom | None:
     m = _ATOM_RE.fullmatch(text)
     if m is None:
         return None

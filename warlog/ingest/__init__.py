@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import io
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from warlog.errors import E, InputError
 from warlog.ingest import detect as det
 from warlog.ingest.feed import read_feed
 from warlog.ingest.html import read_html
+from warlog.ingest.skip import Unchanged
 from warlog.ingest.tabular import read_csv, read_jsonl
 from warlog.ingest.text import read_text
 from warlog.ingest.warc import read_warc
@@ -30,14 +32,6 @@ from warlog.settings import IngestOptions, format_mb
 
 STDIN = "-"
 _HEAD = 8192
-
-
-@dataclass(frozen=True, slots=True)
-class Unchanged:
-    """A page whose exact bytes are already stored: skipped before any parsing."""
-
-    source: str
-    sha256: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +55,9 @@ def expand(paths: list[str]) -> Iterator[Input | Problem]:
         if p.is_dir():
             found = False
             for f in _walk(p):
+                if isinstance(f, Problem):
+                    yield f
+                    continue
                 found = True
                 yield Input(str(f), f)
             if not found:
@@ -75,12 +72,51 @@ def expand(paths: list[str]) -> Iterator[Input | Problem]:
             yield Problem(raw, InputError(E.E102, path=raw, reason="not a regular file").message)
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _walk(root: Path) -> Iterator[Path | Problem]:
+    """Regular files under ``root`` (symbolic links to them too), in a stable order.
+
+    Anything else is named and skipped: opening a FIFO would wait forever for a writer.
+    A folder that cannot be listed is named too, never skipped in silence.
+    """
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+        yield from _walk_errors(errors)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            try:
+                mode = path.stat().st_mode
+            except OSError as exc:
+                yield Problem(
+                    str(path),
+                    InputError(E.E102, path=str(path), reason=exc.strerror or str(exc)).message,
+                )
+                continue
+            if stat.S_ISREG(mode):
+                yield path
+                continue
+            kind = next((what for test, what in _KINDS if test(mode)), "not a file")
+            yield Problem(str(path), InputError(E.E127, kind=kind).message, fatal=False)
+    yield from _walk_errors(errors)
+
+
+def _walk_errors(errors: list[OSError]) -> Iterator[Problem]:
+    for exc in errors:
+        where = str(exc.filename or "")
+        yield Problem(
+            where, InputError(E.E102, path=where, reason=exc.strerror or str(exc)).message
+        )
+    errors.clear()
 
 
 def read(
@@ -115,7 +151,7 @@ def _read_stream(
     if det.is_gzip(head):
         inner = det.gunzip_head(head)
         if det.detect(inner, inp.name) is PageFormat.WARC:
-            yield from read_warc(buffered, inp.name, options.max_bytes)
+            yield from read_warc(buffered, inp.name, options.max_bytes, known)
             return
         if not inner:
             raise InputError(E.E107, what="gzip file", reason="cannot decompress the first block")
@@ -134,13 +170,13 @@ def _dispatch(
 ) -> Iterator[RawPage | Problem | Unchanged]:
     fmt = det.detect(head, inp.name)
     if fmt is PageFormat.WARC:
-        yield from read_warc(stream, inp.name, options.max_bytes)
+        yield from read_warc(stream, inp.name, options.max_bytes, known)
         return
     if fmt in (PageFormat.JSONL, PageFormat.CSV):
         stream = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
         reader = read_jsonl if fmt is PageFormat.JSONL else read_csv
         try:
-            yield from reader(stream, inp.name, options)
+            yield from reader(stream, inp.name, options, known)
         except (EOFError, gzip.BadGzipFile) as exc:
             raise InputError(E.E107, what="gzip file", reason=str(exc) or "unexpected end") from exc
         return

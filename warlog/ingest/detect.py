@@ -56,6 +56,8 @@ def _first_line_is_json_object(data: bytes) -> bool:
     line = data.split(b"\n", 1)[0]
     try:
         return isinstance(json.loads(line), dict)
+    except RecursionError:
+        return True  # an object nested too deep: the reader says so for its line
     except ValueError:
         # A first line cut by the head buffer: trust the shape.
         return len(line) >= len(data) - 1 and line.startswith(b'{"')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, datetime
 
 import htmldate
@@ -24,18 +25,20 @@ def read_html(
     declared: str | None = None,
 ) -> RawPage:
     decoded = decode(body, declared or declared_charset(body[:4096]))
-    doc = trafilatura.bare_extraction(
-        decoded.text,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-        deduplicate=False,
-    )
+    warnings = [decoded.warning] if decoded.warning else []
+    doc = _extract(decoded.text, url)
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if not text:
-        raise InputError(E.E106)
+        depth = _depth(decoded.text)
+        if depth <= _MAX_DEPTH:
+            raise InputError(E.E106)
+        # lxml stops at 255 levels and drops the rest: 100,000 nested <div>s read as a page
+        # without text. Containers carry no text of their own, so they are flattened.
+        doc = _extract(_CONTAINERS.sub(" ", decoded.text), url)
+        text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+        if not text:
+            raise InputError(E.E106)
+        warnings.append(f"HTML nested {depth:,} levels deep: container tags flattened to read it")
     published, how = _published(decoded.text, url, getattr(doc, "date", None))
     return RawPage(
         body=body,
@@ -50,8 +53,58 @@ def read_html(
         published_how=how,
         outlet=getattr(doc, "sitename", None) or None,
         outlet_how="html metadata site name" if getattr(doc, "sitename", None) else None,
-        warnings=(decoded.warning,) if decoded.warning else (),
+        warnings=tuple(warnings),
     )
+
+
+# Deeper than this, lxml (libxml2's default limit of 256) no longer builds the tree.
+_MAX_DEPTH = 250
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+_CONTAINERS = re.compile(
+    r"</?(?:div|span|section|main|center|font|table|tbody|tr|td)\b[^>]*>", re.I
+)
+
+
+def _extract(html: str, url: str | None) -> object:
+    return trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        deduplicate=False,
+    )
+
+
+def _depth(html: str) -> int:
+    """The deepest nesting of tags, counted roughly (unclosed tags are counted as open)."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):
+        if m.group(1):
+            depth = max(0, depth - 1)
+        elif not m.group(3) and m.group(2).lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _published(html: str, url: str | None, extracted: str | None) -> tuple[date | None, str | None]:

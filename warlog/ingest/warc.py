@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecordLoader
 
 from warlog.errors import E, InputError
+from warlog.guard import internal_problem
 from warlog.ingest.html import read_html
+from warlog.ingest.skip import Unchanged
 from warlog.ingest.text import read_text
 from warlog.records import Problem, RawPage
 from warlog.settings import format_mb
@@ -19,15 +23,49 @@ from warlog.settings import format_mb
 _PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 
-def read_warc(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[RawPage | Problem]:
+class _Loader(ArcWarcRecordLoader):  # type: ignore[misc]
+    """warcio's loader, minus its AttributeError on a record without WARC-Target-URI."""
+
+    def load_http_headers(
+        self, rec_type: str, uri: str | None, stream: object, length: int
+    ) -> object:
+        # No URI: not an http(s) record, so warcio leaves its headers unparsed (the record is
+        # then reported below) instead of calling None.startswith and ending the archive.
+        return super().load_http_headers(rec_type, uri or "", stream, length)
+
+
+def read_warc(
+    stream: BinaryIO,
+    source: str,
+    max_bytes: int,
+    known: Callable[[str], bool] | None = None,
+) -> Iterator[RawPage | Problem | Unchanged]:
     n = 0
     try:
-        for record in ArchiveIterator(stream):
+        records = ArchiveIterator(stream)
+        records.loader = _Loader(verify_http=False, arc2warc=False)
+        for record in records:
+            if record.rec_type is None:
+                yield Problem(
+                    f"{source}#{n + 1}",
+                    InputError(
+                        E.E107, what="WARC record", reason="no WARC-Type header; skipped"
+                    ).message,
+                )
+                continue
             if record.rec_type not in ("response", "resource", "conversion"):
                 continue
             n += 1
             url = record.rec_headers.get_header("WARC-Target-URI")
             where = f"{source}#{n} {url or ''}".rstrip()
+            if not url:
+                yield Problem(
+                    where,
+                    InputError(
+                        E.E107, what="WARC record", reason="no WARC-Target-URI header; skipped"
+                    ).message,
+                )
+                continue
             ctype = _content_type(record)
             if ctype and not ctype.startswith(_PAGE_TYPES):
                 continue
@@ -45,6 +83,10 @@ def read_warc(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[RawPage
                 raise EOFError(f"record {n} ({url or 'no URL'}) is cut short")
             if not body.strip():
                 continue
+            if known is not None and known(hashlib.sha256(body).hexdigest()):
+                # Stored already, or failed in an earlier run: the pipeline tells which.
+                yield Unchanged(where, hashlib.sha256(body).hexdigest())
+                continue
             try:
                 if ctype.startswith("text/plain"):
                     yield from read_text(body, where, url=url, fetched_at=_warc_date(record))
@@ -58,8 +100,15 @@ def read_warc(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[RawPage
                     )
             except InputError as exc:
                 yield Problem(where, exc.message)
+            except Exception as exc:  # one record's bug must not end the archive
+                yield internal_problem(where, exc, "reading", body)
     except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if n:
+            reason += f"; the {n - 1} record(s) before it were read"
+        yield Problem(source, InputError(E.E107, what="WARC archive", reason=reason).message)
+    except Exception as exc:  # warcio raises more than it documents (AttributeError, KeyError)
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
         if n:
             reason += f"; the {n - 1} record(s) before it were read"
         yield Problem(source, InputError(E.E107, what="WARC archive", reason=reason).message)

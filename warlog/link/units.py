@@ -47,13 +47,22 @@ def rank(p: Place | None) -> int:
     return _RANK.get(p.precision, _RANK_DEFAULT if p.precision != "country" else 5)
 
 
+def shift(d: date, days: int) -> date:
+    """``d`` moved by ``days``, stopping at the calendar's ends (0001-01-01, 9999-12-31)
+    instead of raising OverflowError on a dataset date at the edge."""
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
+
+
 def window_of(d: EventDate | None) -> tuple[date, date] | None:
     if d is None or d.start is None or d.cumulative_start:
         return None
     end = d.end or d.start
     if d.precision == "week" and d.start == end:
         # "this week" is resolved to the publication day; the week before it is meant.
-        return (end - timedelta(days=6), end)
+        return (shift(end, -6), end)
     return (d.start, end)
 
 
@@ -61,8 +70,7 @@ def dates_fit(a: EventDate | None, b: EventDate | None) -> bool:
     wa, wb = window_of(a), window_of(b)
     if wa is None or wb is None:
         return True
-    one = timedelta(days=1)
-    return wa[0] - one <= wb[1] and wb[0] - one <= wa[1]
+    return shift(wa[0], -1) <= wb[1] and shift(wb[0], -1) <= wa[1]
 
 
 def places_fit(a: Place | None, b: Place | None) -> bool:

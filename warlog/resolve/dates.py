@@ -690,6 +690,14 @@ def _resolve_cumulative(inner: str, anchor: date | None) -> _Res | None:
 
 def resolve_date(text: str, published: date | None) -> EventDate:
     """Resolve one date expression against the publication date (see module doc)."""
+    try:
+        return _resolve_date(text, published)
+    except OverflowError:
+        # Arithmetic past the calendar's ends ("yesterday" said on 0001-01-01): no such day.
+        return EventDate(text.strip(), None, None, UNKNOWN_PRECISION)
+
+
+def _resolve_date(text: str, published: date | None) -> EventDate:
     words = text.strip()
     s = _normalise(words)
     if not s:

@@ -7,14 +7,15 @@ ingestion, so a killed process leaves either all of a file or none of it.
 
 from __future__ import annotations
 
-import copy
 import json
 import math
+import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -33,12 +34,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from warlog.errors import E, WarlogError
 from warlog.extract.jsonout import claim_from_json, claim_json, lead_json
 from warlog.records import Article, ArticleClaims, Claim, RawPage
+from warlog.settings import busy_timeout
 from warlog.store import migrations, schema
 from warlog.store.search import SearchHit, index_article
 from warlog.store.search import search as _search
@@ -64,6 +66,14 @@ class RunSummary:
     pages_new: int
     articles_new: int
     problems: int
+
+    @property
+    def status(self) -> str:
+        """``finished``, or ``interrupted`` for a run that never recorded its end.
+
+        (A run still going also has no end yet: it shows as interrupted until it finishes.)
+        """
+        return "finished" if self.finished_at is not None else "interrupted"
 
 
 class Writer:
@@ -191,6 +201,28 @@ class Writer:
                 )
             )
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: an exception inside rolls back its writes only."""
+        with self.conn.begin_nested():
+            yield
+
+    def remember_failed(
+        self, sha256: str, source: str, line: int | None, message: str, run_id: int | None
+    ) -> None:
+        """Record a record that failed unexpectedly, so that re-runs skip it."""
+        f = schema.failed_records
+        self.conn.execute(delete(f).where(f.c.sha256 == sha256))
+        self.conn.execute(
+            insert(f).values(
+                sha256=sha256, source=source, line=line, message=message, run_id=run_id, at=_now()
+            )
+        )
+
+    def forget_failed(self, sha256: str) -> None:
+        f = schema.failed_records
+        self.conn.execute(delete(f).where(f.c.sha256 == sha256))
+
     def log(
         self,
         run_id: int,
@@ -216,19 +248,27 @@ class Writer:
 
 
 class Store:
-    def __init__(self, url: str) -> None:
+    """A warlog store. ``readonly=True`` (the read commands) never takes a lock or writes.
+
+    Opening takes no lock when the schema is current: only a store that needs migrating
+    is locked (by the first writer), so readers never wait for a running ingest.
+    """
+
+    def __init__(self, url: str, *, readonly: bool = False) -> None:
         self.url = url
+        self.readonly = readonly
+        self._read_engine: Engine | None = None
         try:
+            _refuse_non_store(url)
             self.engine = _engine(url)
-            with self.engine.begin() as conn:
-                # Two processes opening a new database at once must not both migrate it.
-                _lock_for_writing(conn)
-                found = migrations.current_version(conn)
-                if found > migrations.LATEST:
-                    raise WarlogError(E.E112, url=url, found=found, known=migrations.LATEST)
-                migrations.migrate(conn)
+            self._open()
         except WarlogError:
             raise
+        except DatabaseError as exc:
+            if isinstance(exc, OperationalError) or not url.startswith("sqlite"):
+                raise WarlogError(E.E111, url=_safe(url), reason=_reason(exc)) from exc
+            # The file is SQLite but its pages are damaged ("disk image is malformed").
+            raise WarlogError(E.E130, url=_safe(url), reason=_reason(exc)) from exc
         except (SQLAlchemyError, OSError) as exc:
             raise WarlogError(E.E111, url=_safe(url), reason=_reason(exc)) from exc
         except ImportError as exc:  # the URL names a driver that is not installed
@@ -237,7 +277,58 @@ class Store:
                 reason += "; install it with: pip install 'warlog[postgres]'"
             raise WarlogError(E.E111, url=_safe(url), reason=reason) from exc
 
+    def _open(self) -> None:
+        if self._sqlite_file() and Path(self.engine.url.database or "").exists():
+            with self.read_engine.connect() as conn:
+                found = _checked_version(conn, self.url)
+            if found == migrations.LATEST:
+                return
+            if self.readonly and not os.access(self.engine.url.database or "", os.W_OK):
+                raise WarlogError(E.E131, url=_safe(self.url), found=found, known=migrations.LATEST)
+        elif self.engine.dialect.name == "postgresql":
+            with self.read_engine.connect() as conn:
+                found = _checked_version(conn, self.url)
+            if found == migrations.LATEST:
+                return
+        with self.engine.begin() as conn:
+            # Two processes opening a new database at once must not both migrate it.
+            _lock_for_writing(conn)
+            _checked_version(conn, self.url)
+            migrations.migrate(conn)
+
+    def _sqlite_file(self) -> bool:
+        db = self.engine.url.database
+        return self.engine.dialect.name == "sqlite" and db not in (None, "", ":memory:")
+
+    @property
+    def read_engine(self) -> Engine:
+        """The engine of reads: on SQLite a connection that takes no lock (WAL readers see the
+        last commit), opened ``mode=ro`` for read-only stores; on PostgreSQL read-only
+        transactions. The in-memory store has one connection for all."""
+        if self._read_engine is None:
+            if self._sqlite_file():
+                self._read_engine = _sqlite_reader(self.engine.url.database or "", self.readonly)
+            elif self.engine.dialect.name == "postgresql":
+                self._read_engine = self.engine.execution_options(postgresql_readonly=True)
+            else:
+                self._read_engine = self.engine
+        return self._read_engine
+
+    def has_page(self, sha256: str) -> bool:
+        p = schema.pages.c
+        with self.read_engine.connect() as conn:
+            return conn.execute(select(p.sha256).where(p.sha256 == sha256)).first() is not None
+
+    def failed_record(self, sha256: str) -> tuple[int, str] | None:
+        """(run, message) if this record failed in an earlier run."""
+        f = schema.failed_records.c
+        with self.read_engine.connect() as conn:
+            row = conn.execute(select(f.run_id, f.message).where(f.sha256 == sha256)).first()
+        return None if row is None else (row.run_id, row.message)
+
     def close(self) -> None:
+        if self._read_engine is not None and self._read_engine is not self.engine:
+            self._read_engine.dispose()
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -257,7 +348,7 @@ class Store:
 
         Any text is a valid query: one with no words finds nothing.
         """
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             return _search(conn, query, limit, offset)
 
     # --- ingestion runs -------------------------------------------------
@@ -286,7 +377,7 @@ class Store:
 
     def runs(self) -> list[RunSummary]:
         r = schema.ingest_runs
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             rows = conn.execute(select(r).order_by(r.c.id)).all()
         return [RunSummary(**row._mapping) for row in rows]
 
@@ -295,13 +386,13 @@ class Store:
         q = select(lg).order_by(lg.c.id)
         if run_id is not None:
             q = q.where(lg.c.run_id == run_id)
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(q)]
 
     # --- reads ----------------------------------------------------------
     def count(self, table: str) -> int:
         t = schema.metadata.tables[table]
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(t)).scalar_one())
 
     def articles(
@@ -328,8 +419,9 @@ class Store:
             q = q.offset(offset)
         if limit:
             q = q.limit(limit)
-        with self.engine.connect() as conn:
-            return [_article(row._mapping) for row in conn.execute(q)]
+        with self.read_engine.connect() as conn:
+            rows = list(conn.execute(q))
+        return [self._article(row._mapping) for row in rows]
 
     def article(self, article_id: str) -> Article:
         found = self.articles(ids=[article_id])
@@ -359,16 +451,18 @@ class Store:
             q = q.offset(offset)
         if limit:
             q = q.limit(limit)
-        with self.engine.connect() as conn:
-            return [claim_from_json(r.article_id, json.loads(r.data)) for r in conn.execute(q)]
+        with self.read_engine.connect() as conn:
+            rows = list(conn.execute(q))
+        return [claim_from_json(r.article_id, self._json(r.data, "claims")) for r in rows]
 
     def leads(self, article_ids: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
         lt = schema.leads.c
         q = select(lt.article_id, lt.data)
         if article_ids is not None:
             q = q.where(lt.article_id.in_(list(article_ids)))
-        with self.engine.connect() as conn:
-            return {r.article_id: json.loads(r.data) for r in conn.execute(q)}
+        with self.read_engine.connect() as conn:
+            rows = list(conn.execute(q))
+        return {r.article_id: self._json(r.data, "leads") for r in rows}
 
     def events(
         self,
@@ -439,7 +533,7 @@ class Store:
         q = q.order_by(*orders[order])
         if not near:
             q = q.offset(offset).limit(limit) if limit else q.offset(offset)
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             # Ids first (no JSON read), then the JSON of the page only: a radius filter is
             # applied to coordinates, never to every event's document.
             rows = list(conn.execute(q))
@@ -457,7 +551,7 @@ class Store:
                 )
         out = []
         for event_id in page:
-            d = json.loads(docs[event_id])
+            d = self._json(docs[event_id], "events")
             if not with_claims:
                 d.pop("claims", None)
             out.append(with_flags(d, focus))
@@ -480,7 +574,7 @@ class Store:
             .order_by(func.count().desc(), e.country)
             .limit(1)
         )
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             found = conn.execute(q).scalar_one_or_none()
         self._dominant = (now, found)
         return found
@@ -488,17 +582,17 @@ class Store:
     def event_alias(self, old_id: str) -> str | None:
         """The event an id that no longer exists was merged into (``event_aliases``)."""
         a = schema.event_aliases.c
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             return conn.execute(select(a.event_id).where(a.old_id == old_id)).scalar_one_or_none()
 
     def event_exists(self, event_id: str) -> bool:
         e = schema.events.c
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             return conn.execute(select(e.id).where(e.id == event_id)).first() is not None
 
     def event_ids_of_articles(self, article_ids: Sequence[str]) -> list[str]:
         u = schema.link_units.c
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             return sorted(
                 set(
                     conn.execute(
@@ -511,7 +605,7 @@ class Store:
         """Article id -> the event of its main incident (its first unit: the lead's)."""
         u = schema.link_units.c
         out: dict[str, str] = {}
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             q = select(u.article_id, u.key, u.event_id).where(u.article_id.in_(list(article_ids)))
             rows = sorted(conn.execute(q), key=lambda r: _unit_order(r.key))
         for r in rows:
@@ -530,7 +624,7 @@ class Store:
             if found:
                 return {**found[0], "merged_from": event_id}
         e = schema.events.c
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             ids = list(
                 conn.execute(
                     select(e.id).where(e.id.startswith(event_id, autoescape=True)).limit(2)
@@ -572,7 +666,7 @@ class Store:
 
     def quarantine_state(self, article_id: str) -> dict[str, Any]:
         qt = schema.quarantine.c
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             row = conn.execute(select(qt.reason, qt.at).where(qt.article_id == article_id)).first()
         return {
             "article_id": article_id,
@@ -584,26 +678,27 @@ class Store:
 
     def page_body(self, sha256: str) -> bytes | None:
         p = schema.pages.c
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             return conn.execute(select(p.body).where(p.sha256 == sha256)).scalar_one_or_none()
 
     def reader(self) -> Store:
         """This store for reads only, for many concurrent readers (the HTTP API).
 
-        On SQLite every transaction of ``self.engine`` begins IMMEDIATE (writers must hold the
-        lock from their first read), so readers would queue on the write lock, one at a time,
-        and wait out every ingest. The reader's connections issue no BEGIN at all: each read
-        statement sees the last commit (WAL) and takes no lock. Never write through it.
+        Every read already goes through :attr:`read_engine`, whose connections take no lock
+        (WAL readers see the last commit), so the store itself serves; kept for callers.
         """
-        db = self.engine.url.database
-        if self.engine.dialect.name != "sqlite" or db in (None, "", ":memory:"):
-            return self  # PostgreSQL readers take no lock; an in-memory store is one connection
-        view = copy.copy(self)
-        view.engine = create_engine(
-            self.engine.url, connect_args={"check_same_thread": False, "timeout": 60}
-        )
-        event.listen(view.engine, "connect", _sqlite_pragmas)
-        return view
+        return self
+
+    def _article(self, m: Any) -> Article:
+        return _article(m, self._json(m["removed"], "articles"))
+
+    def _json(self, data: str, table: str) -> Any:
+        """A stored row's JSON; tampered or truncated JSON is an E130 line, not a traceback."""
+        try:
+            return json.loads(data)
+        except (ValueError, TypeError) as exc:
+            reason = f"a row of {table} holds undecodable JSON: {exc}"
+            raise WarlogError(E.E130, url=_safe(self.url), reason=reason) from exc
 
 
 def filter_events(
@@ -659,7 +754,7 @@ def _unit_order(key: str) -> tuple[int, int]:
     return (1, int(n[1:])) if n.startswith("t") else (0, int(n))
 
 
-def _article(m: Any) -> Article:
+def _article(m: Any, removed: list[str]) -> Article:
     return Article(
         id=m["id"],
         page_sha256=m["page_sha256"],
@@ -673,10 +768,78 @@ def _article(m: Any) -> Article:
         published_how=m["published_how"],
         source=m["source"],
         external_id=m["external_id"],
-        removed=tuple(json.loads(m["removed"])),
+        removed=tuple(removed),
         duplicate_of=m["duplicate_of"],
         duplicate_how=m["duplicate_how"],
     )
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _refuse_non_store(url: str) -> None:
+    """A file that exists but is not a SQLite database is refused, never overwritten.
+
+    (SQLite would silently turn a 0-byte file into a new store, and fail on any other
+    file with a traceback only at the first query.)
+    """
+    if not url.startswith("sqlite"):
+        return
+    db = make_url(url).database
+    if db in (None, "", ":memory:"):
+        return
+    path = Path(db)
+    if not path.exists() or path.is_dir():
+        return
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+    except OSError:
+        return  # unreadable: SQLite's own error (E111) says so
+    if not head:
+        raise WarlogError(E.E129, path=db, reason="an empty, 0-byte file")
+    if head != _SQLITE_MAGIC:
+        raise WarlogError(E.E129, path=db, reason="not a SQLite database")
+
+
+def _checked_version(conn: Connection, url: str) -> int:
+    found = migrations.current_version(conn)
+    if found > migrations.LATEST:
+        raise WarlogError(E.E112, url=_safe(url), found=found, known=migrations.LATEST)
+    return found
+
+
+def _sqlite_reader(path: str, readonly: bool) -> Engine:
+    """Connections that never write nor lock: no BEGIN IMMEDIATE, and ``mode=ro`` when the
+    command only reads (then a store on a read-only file or folder can still be read)."""
+    from urllib.parse import quote
+
+    uri = f"file:{quote(os.path.abspath(path))}"
+    if readonly:
+        uri += "?mode=ro"
+        if not os.access(path, os.W_OK) and not os.access(
+            os.path.dirname(os.path.abspath(path)), os.W_OK
+        ):
+            # Nobody here can write it, nor create its -shm file: read it as immutable.
+            uri += "&immutable=1"
+    timeout = busy_timeout()
+
+    def connect() -> Any:
+        import sqlite3
+
+        return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
+
+    engine = create_engine("sqlite://", creator=connect)
+    event.listen(engine, "connect", _sqlite_reader_pragmas)
+    return engine
+
+
+def _sqlite_reader_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # autocommit: each statement its own snapshot, no lock held
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={int(busy_timeout() * 1000)}")
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
 
 
 def _engine(url: str) -> Engine:
@@ -685,7 +848,7 @@ def _engine(url: str) -> Engine:
         engine = create_engine(
             url,
             poolclass=StaticPool if memory else None,
-            connect_args={"check_same_thread": False, "timeout": 60},
+            connect_args={"check_same_thread": False, "timeout": busy_timeout()},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; issue it ourselves so
@@ -731,7 +894,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=60000")
+    cur.execute(f"PRAGMA busy_timeout={int(busy_timeout() * 1000)}")
     cur.close()
 
 
@@ -746,6 +909,6 @@ def _safe(url: str) -> str:
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OperationalError):
+    if isinstance(exc, DatabaseError) and exc.orig is not None:
         return str(exc.orig).splitlines()[0]
     return str(exc).splitlines()[0]

@@ -10,7 +10,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -20,7 +20,7 @@ from warlog.link.decide import blocks as blocks_of
 from warlog.link.decide import window
 from warlog.link.events import event_json, report_from_json, report_json
 from warlog.link.plausibility import codes
-from warlog.link.units import Unit
+from warlog.link.units import Unit, shift
 from warlog.records import Event, Report
 from warlog.store import schema
 
@@ -103,13 +103,14 @@ def neighbours(conn: Connection, units: Sequence[Unit]) -> list[tuple[Unit, str]
     wanted: dict[tuple[str, bool], list[tuple[date, date]] | None] = {}
     for unit in units:
         day = unit.rep.day
-        w = timedelta(days=window(unit.rep))
+        w = window(unit.rep)
         for key, own in blocks_of(unit.rep):
             slot = (key, not own)  # a guest meets only the block's own members
             if day is None:
                 wanted[slot] = None
             elif wanted.get(slot, []) is not None:
-                wanted.setdefault(slot, []).append((day - w, day + w))  # type: ignore[union-attr]
+                span = (shift(day, -w), shift(day, w))
+                wanted.setdefault(slot, []).append(span)  # type: ignore[union-attr]
     b, u = schema.link_blocks.c, schema.link_units.c
     base = select(u.key, u.kind, u.data, u.event_id).join(schema.link_units, u.key == b.unit_key)
     found: dict[str, tuple[Unit, str]] = {}

@@ -52,6 +52,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "events and their linking units", _create("link_units", "link_blocks", "events")),
     Migration(4, "article full-text search", search.create_index),
     Migration(5, "index of linking blocks by unit", _index("link_blocks", "ix_link_blocks_unit")),
+    Migration(6, "records that failed, skipped on re-runs", _create("failed_records")),
     # Versions are not contiguous on every branch (6 may be merged after 7): ``migrate`` runs
     # each unrecorded one, so a gap is harmless and a late 6 still runs on a store at 7 or 8.
     Migration(

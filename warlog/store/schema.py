@@ -281,3 +281,16 @@ quarantine = Table(
     Column("reason", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+# Migration 6: records that failed with an unexpected error, keyed by the SHA-256 of their
+# bytes, so that a re-run skips them instead of failing on them again (--retry-failed).
+failed_records = Table(
+    "failed_records",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("line", Integer),
+    Column("message", Text, nullable=False),
+    Column("run_id", Integer, ForeignKey("ingest_runs.id")),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
