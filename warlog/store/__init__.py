@@ -281,14 +281,16 @@ class Store:
         if self._sqlite_file() and Path(self.engine.url.database or "").exists():
             with self.read_engine.connect() as conn:
                 found = _checked_version(conn, self.url)
-            if found == migrations.LATEST:
+                todo = migrations.pending(conn)
+            if not todo:
                 return
             if self.readonly and not os.access(self.engine.url.database or "", os.W_OK):
                 raise WarlogError(E.E131, url=_safe(self.url), found=found, known=migrations.LATEST)
         elif self.engine.dialect.name == "postgresql":
             with self.read_engine.connect() as conn:
-                found = _checked_version(conn, self.url)
-            if found == migrations.LATEST:
+                _checked_version(conn, self.url)
+                todo = migrations.pending(conn)
+            if not todo:
                 return
         with self.engine.begin() as conn:
             # Two processes opening a new database at once must not both migrate it.

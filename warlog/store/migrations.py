@@ -115,6 +115,14 @@ def current_version(conn: Connection) -> int:
     return max(found, default=0)
 
 
+def pending(conn: Connection) -> bool:
+    """Whether any migration is not recorded yet (a gap below the latest counts too)."""
+    if not inspect(conn).has_table(schema.migrations.name):
+        return True
+    done = set(conn.execute(select(schema.migrations.c.version)).scalars())
+    return any(m.version not in done for m in MIGRATIONS)
+
+
 def migrate(conn: Connection) -> list[Migration]:
     """Apply pending migrations on ``conn`` (inside the caller's transaction)."""
     schema.migrations.create(conn, checkfirst=True)
