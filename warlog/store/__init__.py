@@ -743,7 +743,13 @@ def filter_events(
     if conflicting:
         q = q.where(e.conflict == 1)
     if flagged:
-        abroad = and_(e.country.is_not(None), e.country != flagged_in) if flagged_in else false()
+        # A place across borders (the Levant, the Sahel) has no country: it is not abroad, as
+        # plausibility.outside_country says too.
+        abroad = (
+            and_(e.country.is_not(None), e.country != "", e.country != flagged_in)
+            if flagged_in
+            else false()
+        )
         q = q.where(or_(e.flags != "", abroad))
     if unflagged:
         q = q.where(e.flags == "")
