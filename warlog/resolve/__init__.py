@@ -16,7 +16,7 @@ from functools import cache
 from warlog.nlp import split_sentences
 from warlog.records import ArticleClaims, Claim, Lead
 from warlog.resolve.dates import EventDate, find_date_expressions, resolve_date
-from warlog.resolve.gazetteer import Gazetteer, GazetteerEntry, Place
+from warlog.resolve.gazetteer import Gazetteer, Place, place_of
 from warlog.resolve.placenames import is_origin
 from warlog.resolve.toponyms import Geoparser, Mention
 
@@ -332,7 +332,7 @@ class Resolver:
                     # Only a loose or fuzzy key matched, and abroad: "Syria Daily" (a source)
                     # is not Serra d'Aiello, "aerial" is not a town.
                     continue
-                place = _as_place(place.text, best.entry)
+                place = place_of(place.text, best.entry)
             out.append((start, end, place))
         return out
 
@@ -391,20 +391,6 @@ def _said_on(sentence: str, words: str | None) -> bool:
         return False
     at = sentence.find(words)
     return at > 0 and bool(_SPEECH_BEFORE.search(sentence[:at]))
-
-
-def _as_place(text: str, e: GazetteerEntry) -> Place:
-    return Place(
-        text=text,
-        name=e.name,
-        lat=e.lat,
-        lon=e.lon,
-        admin1=e.admin1,
-        admin2=e.admin2,
-        country=e.country,
-        precision=e.precision,
-        source=e.source,
-    )
 
 
 def _more_specific(a: Place, b: Place) -> bool:

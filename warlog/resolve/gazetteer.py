@@ -196,7 +196,7 @@ class Gazetteer(MentionFinder):
                 admin1 = found.admin1
                 country = country or found.country
         entry = self._resolve_phrase(primary, country, admin1, fuzzy=True)
-        return None if entry is None else _place(text, entry)
+        return None if entry is None else place_of(text, entry)
 
     def _resolve_phrase(
         self, text: str, country: str | None, admin1: str | None, *, fuzzy: bool
@@ -317,7 +317,8 @@ def _implicit_rank(e: GazetteerEntry) -> int:
     return {"province": 2, "region": 4, "district": 5}.get(e.precision, 6)
 
 
-def _place(text: str, e: GazetteerEntry) -> Place:
+def place_of(text: str, e: GazetteerEntry) -> Place:
+    """The record warlog stores for an entry found through the words ``text``."""
     return Place(
         text=text,
         name=e.name,
