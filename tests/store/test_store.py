@@ -216,3 +216,19 @@ def test_articles_round_trip_through_the_store(
             tx.add_article(art, None, [])
         (back,) = store.articles()
     assert back == art
+
+
+def test_readers_in_many_threads_share_no_connection(tmp_path: Path) -> None:
+    """Regression: the read engine of a SQLite file once got SingletonThreadPool, which closes
+    connections other threads still use; the API's worker threads crashed the process."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy.pool import SingletonThreadPool
+
+    db = tmp_path / "w.db"
+    Store(f"sqlite:///{db}").close()
+    with Store(f"sqlite:///{db}", readonly=True) as store:
+        assert not isinstance(store.read_engine.pool, SingletonThreadPool)
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            results = list(pool.map(lambda _: len(store.events(limit=10)), range(240)))
+    assert results == [0] * 240

@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from warlog.errors import E, WarlogError
 from warlog.extract.jsonout import claim_from_json, claim_json, lead_json
@@ -837,7 +837,10 @@ def _sqlite_reader(path: str, readonly: bool) -> Engine:
 
         return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
 
-    engine = create_engine("sqlite://", creator=connect)
+    # The "sqlite://" URL would get SingletonThreadPool (meant for one in-memory database),
+    # which closes a connection another thread may still be using: the API's worker threads
+    # crashed the process. A file's readers get an ordinary pool.
+    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
     event.listen(engine, "connect", _sqlite_reader_pragmas)
     return engine
 
