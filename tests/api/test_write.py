@@ -194,3 +194,36 @@ def test_serve_command(runner: object) -> None:
     assert result.exit_code == 0 and "--port" in result.output and "WARLOG_TOKEN" in result.output
     result = runner.invoke(main, ["serve", "--protect-reads"], env={"WARLOG_TOKEN": ""})  # type: ignore[attr-defined]
     assert result.exit_code == 2 and "WARLOG_TOKEN" in result.output
+
+
+def test_events_updated_since_lists_only_what_changed_after(writer: TestClient) -> None:
+    """The dashboard's "new since your last visit": events created or changed after a moment."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    before = writer.get("/api/events", params={"limit": 1000}).json()["events"]
+    moment = datetime.now(UTC)
+    story = (
+        "Gunmen killed nine villagers in an attack on the town of Kafr Nabl in Idlib province "
+        "on Tuesday, the Syrian Observatory for Human Rights said."
+    )
+    r = writer.post(
+        "/api/articles",
+        json={"text": story, "published": "2019-04-10", "id": "new-since"},
+        headers=auth(),
+    )
+    assert r.status_code == 201, r.text
+    touched = {e["id"] for e in r.json()["events"]}
+    assert touched
+    fresh = writer.get(
+        "/api/events", params={"updated_since": moment.isoformat(), "limit": 1000}
+    ).json()["events"]
+    assert {e["id"] for e in fresh} == touched
+    later = (moment + timedelta(days=1)).isoformat()
+    assert writer.get("/api/events", params={"updated_since": later}).json()["events"] == []
+    # A moment with an offset is the same instant in UTC; the whole list is unchanged.
+    shifted = moment.astimezone(timezone(timedelta(hours=3))).isoformat()
+    again = writer.get("/api/events", params={"updated_since": shifted, "limit": 1000})
+    assert {e["id"] for e in again.json()["events"]} == touched
+    assert len(writer.get("/api/events", params={"limit": 1000}).json()["events"]) >= len(before)
+    bad = writer.get("/api/events", params={"updated_since": "yesterday-ish"})
+    assert bad.status_code == 422

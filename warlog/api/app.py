@@ -25,7 +25,7 @@ from collections.abc import (
 )
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -163,14 +163,27 @@ def create_app(
         ] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIST)] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+        updated_since: Annotated[
+            datetime | None,
+            Query(description="Only events created or changed after this moment (ISO 8601)"),
+        ] = None,
     ) -> JSONResponse:
         ids = [_text(i) or "" for i in id] if id else None
+        if updated_since is not None:
+            # The store keeps UTC: a moment given with its offset is moved there, one without
+            # is read as UTC.
+            updated_since = (
+                updated_since.astimezone(UTC)
+                if updated_since.tzinfo
+                else updated_since.replace(tzinfo=UTC)
+            )
         found = reader(request).events(
             **filters.store_args(focus_country),
             ids=ids,
             order=order,
             limit=limit + 1,
             offset=offset,
+            updated_since=updated_since,
         )
         more = len(found) > limit
         return _json(

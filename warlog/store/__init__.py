@@ -485,10 +485,13 @@ class Store:
         limit: int | None = None,
         offset: int = 0,
         with_claims: bool = False,
+        updated_since: datetime | None = None,
     ) -> list[dict[str, Any]]:
         """Events in their public JSON, each with its ``flags``; ``near`` is (lat, lon, km).
 
         ``actor`` matches the perpetrator only, ``claimant`` and ``outlet`` who said it.
+        ``updated_since`` keeps the events created or changed (new reports, figures, merges)
+        after that moment: the dashboard's "new since your last visit".
         ``focus_country`` is the collection's country for the "outside_country" flag (default:
         the country of most incidents); ``flagged`` keeps only events with a flag.
         """
@@ -533,6 +536,8 @@ class Store:
                 E.E118, what="order", reason=f"{order!r}; use one of {', '.join(orders)}"
             )
         q = q.order_by(*orders[order])
+        if updated_since is not None:
+            q = q.where(e.updated_at > updated_since)
         if not near:
             q = q.offset(offset).limit(limit) if limit else q.offset(offset)
         with self.read_engine.connect() as conn:

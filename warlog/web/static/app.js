@@ -320,6 +320,38 @@ async function loadEvents(state, listBox) {
   }
   drawMarkers(state, data.events);
   drawList(state, listBox, page, offset);
+  markNew(listBox);
+}
+
+// "New since your last visit": the moment of the previous visit is kept in this browser
+// (localStorage), and for the rest of this visit (sessionStorage), so reloading the page or
+// paging keeps the marks. Events created or changed since then get a "new" badge.
+function lastVisit() {
+  let since = sessionStorage.getItem("warlog.since");
+  if (since === null) {
+    since = localStorage.getItem("warlog.lastVisit") || "";
+    sessionStorage.setItem("warlog.since", since);
+    localStorage.setItem("warlog.lastVisit", new Date().toISOString());
+  }
+  return since;
+}
+
+async function markNew(listBox) {
+  const since = lastVisit();
+  if (!since) return;
+  let data;
+  try {
+    data = await api("events", new URLSearchParams({ updated_since: since, limit: "1000" }));
+  } catch (err) {
+    return; // the marks are a courtesy: the list itself is already shown
+  }
+  const fresh = new Set(data.events.map((e) => e.id));
+  for (const row of listBox.querySelectorAll("li.event-row")) {
+    if (!fresh.has(row.dataset.id)) continue;
+    row.classList.add("new");
+    const badges = row.querySelector(".row-badges");
+    if (badges) badges.prepend(el("span", { class: "badge new", text: "new since your last visit" }));
+  }
 }
 
 // The view to open on: where most events are, not the whole world. Flagged events (a place
