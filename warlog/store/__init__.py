@@ -558,6 +558,10 @@ class Store:
                 )
         out = []
         for event_id in page:
+            if event_id not in docs:
+                # Merged into another event by a writer between the two reads (each read is
+                # its own snapshot, so readers never hold a lock): it is simply gone.
+                continue
             d = self._json(docs[event_id], "events")
             if not with_claims:
                 d.pop("claims", None)
