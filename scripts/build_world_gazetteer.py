@@ -50,6 +50,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import build_boundaries as bb  # noqa: E402
 
+from warlog.resolve.gazdata import _ENTRY_COLUMNS  # noqa: E402
+
 OUT = ROOT / "warlog" / "data" / "gazetteer" / "world.tsv"
 COUNTRIES_GEOJSON = ROOT / "warlog" / "data" / "boundaries" / "countries.geojson"
 WHEELS: dict[str, tuple[str, str]] = {
@@ -59,20 +61,7 @@ WHEELS: dict[str, tuple[str, str]] = {
     ),
     "countryinfo": ("1.0.1", "b02f6f534f0a3b9cdc73fba7e08f247e39826acfa54bf080f8e4eba812066350"),
 }
-COLUMNS = (
-    "name",
-    "aliases",
-    "lat",
-    "lon",
-    "country",
-    "admin1",
-    "admin2",
-    "kind",
-    "precision",
-    "code",
-    "population",
-    "geonameid",
-)
+COLUMNS = (*_ENTRY_COLUMNS, "code", "population", "geonameid")
 # AP style abbreviations of US states, as US news writes them after a town ("Athens, Ga.").
 AP_STATES = {
     "AL": "Ala.",
