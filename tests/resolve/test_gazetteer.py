@@ -712,3 +712,43 @@ def test_lookup_speed(gazetteer: Gazetteer) -> None:
     for name in names:
         gazetteer.lookup(name)
     assert len(names) / (time.perf_counter() - start) > 2_000
+
+
+def test_fuzzy_pool_gives_what_a_full_scan_gives() -> None:
+    # The length window and the sorted-token forms are shortcuts: the answer must be the one
+    # token_sort_ratio over the whole pool gives, ties to the first key included.
+    from rapidfuzz import fuzz, process
+
+    from warlog.resolve.gazetteer import _FuzzyPool
+
+    keys = [
+        "deir ez zor",
+        "dayr az zawr",
+        "zor deir",
+        "maarat al numan",
+        "maaret al nuuman",
+        "al bab",
+        "bab al",
+        "tell abyad",
+        "tal abiad",
+        "kafr nabl",
+        "kafranbel",
+        "jisr al shughur",
+        "jisr ash shughur",
+    ]
+    pool = _FuzzyPool.build(keys)
+    queries = [
+        "deir ezzor",
+        "zor ez deir",
+        "maarat al nuuman",
+        "al baab",
+        "tel abyad",
+        "kafr nabel",
+        "jisr al shugur",
+        "palmyra",
+        "b",
+    ]
+    for cutoff in (60.0, 75.0, 90.0):
+        for query in queries:
+            hit = process.extractOne(query, keys, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff)
+            assert pool.best(query, cutoff) == (hit[0] if hit else None), (query, cutoff)

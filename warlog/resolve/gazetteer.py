@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -69,7 +70,7 @@ class Gazetteer(MentionFinder):
         self._geo = geo
         # Instance-level memos, never module state: fuzzy pools per country, filled on first
         # use, and GeoNames rows already turned into entries (at most one per GeoNames row).
-        self._fuzzy_pools: dict[str, tuple[str, ...]] = {}
+        self._fuzzy_pools: dict[str, _FuzzyPool] = {}
         self._entries: dict[int, GazetteerEntry] = {}
 
     @classmethod
@@ -220,7 +221,7 @@ class Gazetteer(MentionFinder):
         ranked = _ranked(candidates, phrase.cue, country, admin)
         return ranked[0].entry if ranked else None
 
-    def _fuzzy_pool(self, country: str | None) -> tuple[str, ...]:
+    def _fuzzy_pool(self, country: str | None) -> _FuzzyPool:
         label = country or ""
         pool = self._fuzzy_pools.get(label)
         if pool is None:
@@ -232,19 +233,67 @@ class Gazetteer(MentionFinder):
                     ids = (hit,) if isinstance(hit, int) else hit
                     if any(cc[i] in wanted for i in ids):
                         keys[key] = None
-            pool = self._fuzzy_pools[label] = tuple(keys)
+            pool = self._fuzzy_pools[label] = _FuzzyPool.build(keys)
         return pool
 
     def _fuzzy(self, key: str, country: str | None) -> str | None:
         if len(key.replace(" ", "")) < FUZZY_MIN_KEY:
             return None
-        best = process.extractOne(
-            key,
-            self._fuzzy_pool(country),
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=FUZZY_CUTOFF,
-        )
-        return best[0] if best else None
+        return self._fuzzy_pool(country).best(key, FUZZY_CUTOFF)
+
+
+class _FuzzyPool:
+    """Keys for fuzzy lookup, their tokens sorted once and grouped by length.
+
+    ``token_sort_ratio`` is the plain ratio of the sorted-token forms, and a ratio of at least
+    c needs lengths within c's reach of each other, so only a few length groups are compared:
+    the answer is the one a scan of the whole pool gives (best score, first key on a tie).
+    """
+
+    __slots__ = ("_by_length", "_keys")
+
+    def __init__(
+        self, keys: tuple[str, ...], by_length: dict[int, tuple[list[int], list[str]]]
+    ) -> None:
+        self._keys = keys
+        self._by_length = by_length
+
+    @classmethod
+    def build(cls, keys: Iterable[str]) -> _FuzzyPool:
+        ordered = tuple(keys)
+        by_length: dict[int, tuple[list[int], list[str]]] = {}
+        for i, key in enumerate(ordered):
+            form = _token_sorted(key)
+            ids, forms = by_length.setdefault(len(form), ([], []))
+            ids.append(i)
+            forms.append(form)
+        return cls(ordered, by_length)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def best(self, key: str, cutoff: float) -> str | None:
+        query = _token_sorted(key)
+        n = len(query)
+        # ratio = 100 * (1 - distance / (n + m)) and distance >= |n - m|, so a key can reach
+        # the cutoff only if its length m lies within n * (1 -+ slack) / (1 +- slack).
+        slack = 1 - cutoff / 100
+        low = math.ceil(n * (1 - slack) / (1 + slack) - 1e-9)
+        high = math.floor(n * (1 + slack) / (1 - slack) + 1e-9)
+        best: tuple[float, int] | None = None
+        for m in range(low, high + 1):
+            group = self._by_length.get(m)
+            if group is None:
+                continue
+            hit = process.extractOne(query, group[1], scorer=fuzz.ratio, score_cutoff=cutoff)
+            if hit is not None:
+                found = (-hit[1], group[0][hit[2]])
+                best = found if best is None else min(best, found)
+        return self._keys[best[1]] if best else None
+
+
+def _token_sorted(key: str) -> str:
+    return " ".join(sorted(key.split()))
 
 
 _CONTEXT_SPLIT = re.compile(r"\s*,\s*|\s+in\s+(?=[A-Z])")
