@@ -56,25 +56,29 @@ class _Evidence:
     soft_cells: dict[str, dict[tuple[int, int], float]] = field(default_factory=dict)
     fine_cells: dict[str, dict[tuple[int, int], float]] = field(default_factory=dict)
     _totals: dict[str, dict] = field(default_factory=dict)
+    _sums: dict[str, float] = field(default_factory=dict)
+    _votes: dict[str, dict] = field(default_factory=dict)
 
     def seal(self) -> None:
         """Sum every name's votes once, for the leave-one-out shares below."""
-        for name, per_key in (
-            ("countries", self.countries),
-            ("admin1s", self.admin1s),
-            ("soft_countries", self.soft_countries),
-            ("soft_admin1s", self.soft_admin1s),
-            ("soft_cells", self.soft_cells),
-            ("fine_cells", self.fine_cells),
-        ):
+        self._votes = {
+            "countries": self.countries,
+            "admin1s": self.admin1s,
+            "soft_countries": self.soft_countries,
+            "soft_admin1s": self.soft_admin1s,
+            "soft_cells": self.soft_cells,
+            "fine_cells": self.fine_cells,
+        }
+        for name, per_key in self._votes.items():
             total: dict = defaultdict(float)
             for votes in per_key.values():
                 for k, v in votes.items():
                     total[k] += v
             self._totals[name] = total
+            self._sums[name] = sum(total.values())
 
     def _others(self, name: str, key: str, what: object) -> float:
-        own = getattr(self, name).get(key)
+        own = self._votes[name].get(key)
         return self._totals[name].get(what, 0.0) - (own.get(what, 0.0) if own else 0.0)
 
     def support(self, key: str, e: GazetteerEntry) -> tuple[float, float, float, float]:
@@ -83,18 +87,32 @@ class _Evidence:
         n = len(self.soft_countries) - (key in self.soft_countries)
         if n <= 0:
             return 0.0, 0.0, 0.0, 0.0
-        country = self._others("soft_countries", key, e.country)
-        admin1 = self._others("soft_admin1s", key, f"{e.country}/{e.admin1}") if e.admin1 else 0.0
-        near = sum(self._others("soft_cells", key, c) for c in _neighbourhood(e.lat, e.lon))
-        close = sum(
-            self._others("fine_cells", key, c) for c in _neighbourhood(e.lat, e.lon, _FINE_DEG)
+        country = _minus(self._totals["soft_countries"], self.soft_countries.get(key), e.country)
+        admin1 = (
+            _minus(
+                self._totals["soft_admin1s"], self.soft_admin1s.get(key), f"{e.country}/{e.admin1}"
+            )
+            if e.admin1
+            else 0.0
         )
+        near = self._around("soft_cells", self.soft_cells.get(key), e.lat, e.lon, _CELL_DEG)
+        close = self._around("fine_cells", self.fine_cells.get(key), e.lat, e.lon, _FINE_DEG)
         return country / n, admin1 / n, min(1.0, near / n), min(1.0, close / n)
 
+    def _around(self, name: str, own: dict | None, lat: float, lon: float, size: float) -> float:
+        """The other names' votes in a point's cell and its eight neighbours."""
+        total = self._totals[name]
+        out = 0.0
+        for cell in _neighbourhood(lat, lon, size):
+            vote = total.get(cell)
+            if vote is not None:
+                out += vote - (own.get(cell, 0.0) if own else 0.0)
+        return out
+
     def _share(self, name: str, key: str, what: str, extra: Counter[str]) -> tuple[float, float]:
-        own = getattr(self, name).get(key) or {}
-        total = sum(self._totals[name].values()) - sum(own.values()) + sum(extra.values())
-        mine = self._others(name, key, what) + extra.get(what, 0.0)
+        own = self._votes[name].get(key) or {}
+        total = self._sums[name] - sum(own.values()) + sum(extra.values())
+        mine = _minus(self._totals[name], own, what) + extra.get(what, 0.0)
         return (mine / total if total > 1e-9 else 0.0), total
 
     def country_share(self, key: str, country: str, focus: str | None) -> tuple[float, float]:
@@ -116,29 +134,59 @@ class _Evidence:
         return best
 
 
+def _minus(total: dict, own: dict | None, what: object) -> float:
+    """The votes for ``what`` of every name but the one whose votes are ``own``."""
+    return total.get(what, 0.0) - (own.get(what, 0.0) if own else 0.0)
+
+
 def _confidence(cands: list[Candidate]) -> float:
     peak = cands[0].score
     return 1 / sum(math.exp(c.score - peak) for c in cands)
 
 
-def _agreement(
-    key: str, e: GazetteerEntry, chosen: dict[str, tuple[GazetteerEntry, float]]
-) -> list[float]:
-    """How the other names' first choices agree with reading e (see SECOND_PASS features)."""
-    others = [v for k, v in chosen.items() if k != key]
-    if not others:
-        return [0.0, 0.0, 0.0]
-    country = admin1 = near = 0.0
-    for other, conf in others:
-        if other.country == e.country:
-            country += conf
-            if e.admin1 and other.admin1 == e.admin1:
-                admin1 += conf
-        if other.precision in ("town", "district") and e.precision != "country":
-            km = haversine_km(e.lat, e.lon, other.lat, other.lon)
-            near += conf * max(0.0, 1 - math.log1p(km) / math.log1p(1000))
-    n = len(others)
-    return [country / n, admin1 / n, near / n]
+class Agreement:
+    """How the other names' first choices agree with a reading (the second-pass features).
+
+    Sums over the first choices are taken once per document, so a reading's leave-one-out
+    country and admin-1 agreement costs two lookups; nearness is summed only over towns close
+    enough in latitude to count (at most 1,000 km, about 9 degrees).
+    """
+
+    def __init__(self, chosen: dict[str, tuple[GazetteerEntry, float]]) -> None:
+        self._chosen = chosen
+        self._country: dict[str, float] = defaultdict(float)
+        self._admin1: dict[tuple[str, str], float] = defaultdict(float)
+        self._towns: list[tuple[float, float, float, str]] = []
+        for key, (other, conf) in chosen.items():
+            self._country[other.country] += conf
+            if other.admin1:
+                self._admin1[(other.country, other.admin1)] += conf
+            if other.precision in ("town", "district"):
+                self._towns.append((other.lat, other.lon, conf, key))
+
+    def __call__(self, key: str, e: GazetteerEntry) -> list[float]:
+        n = len(self._chosen) - (key in self._chosen)
+        if n <= 0:
+            return [0.0, 0.0, 0.0]
+        own, own_conf = self._chosen.get(key, (None, 0.0))
+        country = self._country.get(e.country, 0.0)
+        admin1 = self._admin1.get((e.country, e.admin1), 0.0) if e.admin1 else 0.0
+        if own is not None and own.country == e.country:
+            country -= own_conf
+            if e.admin1 and own.admin1 == e.admin1:
+                admin1 -= own_conf
+        near = 0.0
+        if e.precision != "country":
+            for lat, lon, conf, other in self._towns:
+                if other != key and abs(lat - e.lat) < _NEAR_DEG:
+                    km = haversine_km(e.lat, e.lon, lat, lon)
+                    near += conf * max(0.0, 1 - math.log1p(km) / _LOG_NEAR)
+        return [country / n, admin1 / n, near / n]
+
+
+_NEAR_KM = 1000.0
+_LOG_NEAR = math.log1p(_NEAR_KM)
+_NEAR_DEG = _NEAR_KM / 111.0 + 0.1  # a degree of latitude is at least 110.6 km
 
 
 def _fold(name: str) -> str:

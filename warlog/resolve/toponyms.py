@@ -18,6 +18,7 @@ trained by ``scripts/train_place_ranker.py``; the hand-set rule weights are its 
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -25,8 +26,8 @@ from dataclasses import dataclass, replace
 
 from warlog.resolve.evidence import (
     _HALF_EARTH_KM,
+    Agreement,
     Candidate,
-    _agreement,
     _confidence,
     _Evidence,
     _evidence,
@@ -134,6 +135,7 @@ class Geoparser:
         self.ranker = ranker or Ranker.load()
         self._demonyms = _demonym_index()
         self._memo: dict[str, list[Candidate]] = {}
+        self._cues: dict[str, str | None] = {}
         self._countries: dict[str, GazetteerEntry] = {}
         for entry in self.gazetteer.countries():
             self._countries.setdefault(entry.country, entry)
@@ -195,10 +197,19 @@ class Geoparser:
                 pools[key] = self.candidates(m.name)
         evidence = _evidence(pools)
         out = []
+        # A name written the same way with the same words around it is scored once per
+        # document (news repeats its places); its readings are shared, never mutated later.
+        done: dict[tuple[object, ...], list[Candidate]] = {}
         for m, key in zip(mentions, keys, strict=True):
-            cands = [_copy(c) for c in pools[key]]
-            self._score(text, m, key, cands, evidence, focus)
-            cands.sort(key=lambda c: -c.score)
+            containers = self._containers(text, m)
+            cue = self._cue(m.name) or _cue_after(text, m.end)
+            exact = m.name.strip().lower()
+            context = (key, tuple(map(id, containers)), cue, exact)
+            cands = done.get(context)
+            if cands is None:
+                cands = done[context] = [_copy(c) for c in pools[key]]
+                self._score(m, key, cands, evidence, focus, containers, cue)
+                cands.sort(key=lambda c: -c.score)
             out.append(cands)
         second = self.ranker.second
         if second is None:
@@ -207,11 +218,16 @@ class Geoparser:
         for key, cands in zip(keys, out, strict=True):
             if cands and key not in chosen:
                 chosen[key] = (cands[0].entry, _confidence(cands))
-        for key, cands in zip(keys, out, strict=True):
+        agree_with = Agreement(chosen)
+        agreement: dict[tuple[str, int], list[float]] = {}
+        for (key, *_), cands in done.items():
             for c in cands:
-                agree = _agreement(key, c.entry, chosen)
+                ident = (key, id(c.entry))
+                agree = agreement.get(ident)
+                if agree is None:
+                    agree = agreement[ident] = agree_with(key, c.entry)
                 c.features[-len(agree) :] = agree
-                c.score = sum(w * v for w, v in zip(second, c.features, strict=True))
+                c.score = sum(map(operator.mul, second, c.features))
             cands.sort(key=lambda c: -c.score)
         return out
 
@@ -243,6 +259,7 @@ class Geoparser:
         if found is None:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
+                self._cues.clear()
             found = self._memo[name] = self._candidates(name)
         return found
 
@@ -288,19 +305,24 @@ class Geoparser:
 
     # -- scoring --------------------------------------------------------------------------
 
+    def _cue(self, name: str) -> str | None:
+        cue = self._cues.get(name, False)
+        if cue is False:
+            cue = self._cues[name] = parse_phrase(name).cue
+        return cue
+
     def _score(
         self,
-        text: str,
         m: Mention,
         key: str,
         cands: list[Candidate],
         ev: _Evidence,
         focus: str | None,
+        containers: list[GazetteerEntry],
+        cue: str | None,
     ) -> None:
         if not cands:
             return
-        containers = self._containers(text, m)
-        cue = parse_phrase(m.name).cue or _cue_after(text, m.end)
         if cue is not None and any(c.entry.precision == cue for c in cands):
             # "rural Idlib", "Diyala province": the words say which kind of place is meant.
             cands[:] = [c for c in cands if c.entry.precision == cue]
@@ -330,56 +352,31 @@ class Geoparser:
         pops = [c.entry.population or 0 for c in cands]
         top = max(pops)
         total_pop = sum(pops) or 1
-        n = len(cands)
+        log_candidates = math.log(len(cands)) / math.log(MAX_CANDIDATES)
         exact = m.name.strip().lower()
+        weights = self.ranker.weights
         for c, pop in zip(cands, pops, strict=True):
             e = c.entry
+            x = c.features  # the static part is already there (see _static)
             share, votes = ev.country_share(key, e.country, focus)
-            near = ev.nearest_anchor(key, e.lat, e.lon) if e.precision != "country" else None
             inside, conflict = _hierarchy(e, containers)
-            s_country, s_admin1, s_near, s_close = ev.support(key, e)
-            kind = _kind(e)
-            x = {
-                "bias": 1.0,
-                "spelled": float(c.spelled),
-                "variant": float(c.variant > 0),
-                "fuzzy": float(c.fuzzy),
-                # Towns and areas on separate scales: a state's population is the sum of its
-                # towns', and would otherwise outweigh the city that shares its name.
-                "log_pop": math.log10(pop + 1) / 7 if kind == "town" else 0.0,
-                "log_pop_area": math.log10(pop + 1) / 7 if kind != "town" else 0.0,
-                "top_pop": float(pop == top and pop > 0),
-                "pop_share": pop / total_pop,
-                "log_alternates": math.log1p(c.alternates) / 5,
-                "is_country": float(kind == "country"),
-                "is_admin1": float(kind == "province"),
-                "is_admin2": float(kind == "district"),
-                "is_region": float(kind == "region"),
-                "is_demonym": float(e.kind == "demonym"),
-                "is_local": float(e.source in ("curated", "ucdp", "user")),
-                "hier_inside": float(inside),
-                "hier_conflict": float(conflict),
-                "doc_country": share,
-                "doc_admin1": ev.admin1_share(key, f"{e.country}/{e.admin1}") if e.admin1 else 0.0,
-                "doc_none": float(votes == 0),
-                "support_country": s_country,
-                "support_admin1": s_admin1,
-                "support_near": s_near,
-                "support_close": s_close,
-                "focus": float(focus is not None and e.country == focus),
-                "anchor_near": 1 - math.log1p(near[0]) / math.log1p(_HALF_EARTH_KM)
-                if near
-                else 0.0,
-                "no_anchor": float(near is None),
-                "cue_match": float(cue is not None and cue == e.precision),
-                "log_candidates": math.log(n) / math.log(MAX_CANDIDATES),
-                "name_exact": float(e.name.lower() == exact),
-                "chosen_country": 0.0,
-                "chosen_admin1": 0.0,
-                "chosen_near": 0.0,
-            }
-            c.features = [x[f] for f in FEATURES]
-            c.score = self.ranker.score(c.features)
+            x[_TOP_POP] = float(pop == top and pop > 0)
+            x[_POP_SHARE] = pop / total_pop
+            x[_HIER_INSIDE] = float(inside)
+            x[_HIER_CONFLICT] = float(conflict)
+            x[_DOC_COUNTRY] = share
+            x[_DOC_ADMIN1] = ev.admin1_share(key, f"{e.country}/{e.admin1}") if e.admin1 else 0.0
+            x[_DOC_NONE] = float(votes == 0)
+            x[_SUPPORT : _SUPPORT + 4] = ev.support(key, e)
+            x[_FOCUS] = float(focus is not None and e.country == focus)
+            near = ev.nearest_anchor(key, e.lat, e.lon) if e.precision != "country" else None
+            if near is not None:
+                x[_ANCHOR_NEAR] = 1 - math.log1p(near[0]) / math.log1p(_HALF_EARTH_KM)
+            x[_NO_ANCHOR] = float(near is None)
+            x[_CUE_MATCH] = float(cue is not None and cue == e.precision)
+            x[_LOG_CANDIDATES] = log_candidates
+            x[_NAME_EXACT] = float(e.name.lower() == exact)
+            c.score = sum(map(operator.mul, weights, x))
 
     def _containers(self, text: str, m: Mention) -> list[GazetteerEntry]:
         """The areas the words right after a mention place it in: "Paris, Texas" -> Texas."""
@@ -454,7 +451,61 @@ def _named_bodies(text: str) -> list[tuple[int, int]]:
 
 
 def _copy(c: Candidate) -> Candidate:
-    return Candidate(c.entry, c.spelled, c.variant, c.fuzzy, c.alternates)
+    """A document's own copy of a pooled reading, its static features filled in."""
+    if not c.features:
+        c.features = _static(c)
+    return Candidate(c.entry, c.spelled, c.variant, c.fuzzy, c.alternates, list(c.features))
+
+
+def _static(c: Candidate) -> list[float]:
+    """The features a reading has whatever the document: how it matched, its kind, its size.
+
+    Computed once per pooled reading; the document's evidence fills the other slots.
+    """
+    e = c.entry
+    kind = _kind(e)
+    pop = e.population or 0
+    x = dict.fromkeys(FEATURES, 0.0)
+    x["bias"] = 1.0
+    x["spelled"] = float(c.spelled)
+    x["variant"] = float(c.variant > 0)
+    x["fuzzy"] = float(c.fuzzy)
+    # Towns and areas on separate scales: a state's population is the sum of its towns', and
+    # would otherwise outweigh the city that shares its name.
+    x["log_pop"] = math.log10(pop + 1) / 7 if kind == "town" else 0.0
+    x["log_pop_area"] = math.log10(pop + 1) / 7 if kind != "town" else 0.0
+    x["log_alternates"] = math.log1p(c.alternates) / 5
+    x["is_country"] = float(kind == "country")
+    x["is_admin1"] = float(kind == "province")
+    x["is_admin2"] = float(kind == "district")
+    x["is_region"] = float(kind == "region")
+    x["is_demonym"] = float(e.kind == "demonym")
+    x["is_local"] = float(e.source in ("curated", "ucdp", "user"))
+    return [x[f] for f in FEATURES]
+
+
+# Where the document's evidence goes in a feature vector.
+_SLOT = {f: i for i, f in enumerate(FEATURES)}
+_TOP_POP = _SLOT["top_pop"]
+_POP_SHARE = _SLOT["pop_share"]
+_HIER_INSIDE = _SLOT["hier_inside"]
+_HIER_CONFLICT = _SLOT["hier_conflict"]
+_DOC_COUNTRY = _SLOT["doc_country"]
+_DOC_ADMIN1 = _SLOT["doc_admin1"]
+_DOC_NONE = _SLOT["doc_none"]
+_SUPPORT = _SLOT["support_country"]  # then support_admin1, support_near, support_close
+_FOCUS = _SLOT["focus"]
+_ANCHOR_NEAR = _SLOT["anchor_near"]
+_NO_ANCHOR = _SLOT["no_anchor"]
+_CUE_MATCH = _SLOT["cue_match"]
+_LOG_CANDIDATES = _SLOT["log_candidates"]
+_NAME_EXACT = _SLOT["name_exact"]
+assert FEATURES[_SUPPORT : _SUPPORT + 4] == (
+    "support_country",
+    "support_admin1",
+    "support_near",
+    "support_close",
+)
 
 
 def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
