@@ -124,3 +124,26 @@ def test_governorate_without_any_focus_stays_above_its_floor() -> None:
     got = evaluate(FAKES_DEV, resolver=Resolver(focus=None)).fields["governorate"].accuracy
     floor = PLACES["floors"]["fakes_governorate_no_focus"]
     assert got >= floor, f"governorate without focus: {got:.4f} < floor {floor}"
+
+
+@pytest.mark.slow
+def test_ranker_trained_on_one_corpus_stays_above_its_floor_on_the_other() -> None:
+    # Generalisation, not memory: the training script's own cross-corpus report, pass 2.
+    import importlib.util
+
+    pytest.importorskip("sklearn")
+    script = Path(__file__).resolve().parents[1] / "scripts" / "train_place_ranker.py"
+    spec = importlib.util.spec_from_file_location("train_place_ranker", script)
+    assert spec is not None and spec.loader is not None
+    train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train)
+    from warlog.resolve.ranker import Ranker
+    from warlog.resolve.toponyms import Geoparser
+
+    rules = Geoparser(ranker=Ranker.rules())
+    for source, target in (("lgl", "geovirus"), ("geovirus", "lgl")):
+        groups = list(train.corpus_groups(rules, train.CORPORA[source]))
+        ranker = train.train_ranker(groups, train.CORPORA[source])
+        got = train.groups_accuracy(Geoparser(ranker=ranker), train.CORPORA[target])
+        floor = PLACES["floors"][f"{target}_cross_corpus"]
+        assert got >= floor, f"trained on {source}, {target}: {got:.4f} < floor {floor}"

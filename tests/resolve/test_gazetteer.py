@@ -553,6 +553,31 @@ def test_find_places_lowercase_text(gazetteer: Gazetteer) -> None:
     assert _tagged(gazetteer, "the town of hit was shelled near raqqa") == ["hit", "raqqa"]
 
 
+def test_lowercase_text_does_not_turn_english_words_into_small_foreign_towns(
+    gazetteer: Gazetteer,
+) -> None:
+    # A daily toll in lower case: "loyal" is Loyal, Wisconsin (1,200 people) only by spelling.
+    text = (
+        "82 persons were killed yesterday, including 12 members of the regime forces and "
+        "militiamen loyal to them, and 5 people were killed in rocket fire on idlib"
+    )
+    found = [p for _, _, p in gazetteer.find_places(text, country="SY")]
+    assert [p.name.lower() for p in found] == ["idlib"]
+    # a large city still counts without capitals
+    assert _tagged(gazetteer, "shelling resumed in aleppo and london reacted") == [
+        "aleppo",
+        "london",
+    ]
+
+
+def test_russia_sits_at_the_geonames_country_point(gazetteer: Gazetteer) -> None:
+    # One country point for the whole gazetteer: Russia at GeoNames' 60N 100E, not a hand-set
+    # centroid 330 km away.
+    russia = gazetteer.resolve("Russia")
+    assert russia is not None and russia.precision == "country"
+    assert (round(russia.lat), round(russia.lon)) == (60, 100)
+
+
 # ---------------------------------------------------------------------------------------------
 # User additions
 

@@ -137,9 +137,12 @@ class MentionFinder:
         # accept it only for the article's own country, in ordinary mixed-case prose.
         if not exact and (one_case or word.isupper() or sentence_start or not home):
             return False
-        if one_case:
-            return True
         big = max(geo.population[k] for k in ids)
+        if one_case:
+            # Without capitals nothing tells "loyal" from Loyal, Wisconsin: a lone word known
+            # only to GeoNames must lie in the article's country or be a large city.
+            return home or big >= _ONE_CASE_POPULATION
+
         if big < 100_000 and self._in_person_name(text, words, i):
             return False
         return home or big >= 1_000
@@ -219,6 +222,9 @@ _CUE_WORD = re.compile(
 _ARTICLE_PREFIX = re.compile(
     r"^(?:al|el|ad|ar|as|at|az|an|ash|ath|ed|er|es|et|ez|en)[-‐]", re.IGNORECASE
 )
+
+
+_ONE_CASE_POPULATION = 100_000
 
 
 @cache
