@@ -7,9 +7,11 @@ Each side runs in its own process (so load time and memory are its own), on the 
 
 * gazetteer load: wall time of ``Gazetteer.load()`` with a warm index cache, and the RSS it adds;
 * mention finding: ``find_places`` over the FA-KES dev texts, articles per second;
-* toponym resolution: every gold span of LGL and GeoVirus resolved, toponyms per second; the
-  old checkout resolves each span alone (``Gazetteer.resolve``), the new one a document at a
-  time with its evidence (``Geoparser.rank``).
+* toponym resolution: every gold span of LGL and GeoVirus resolved, toponyms per second of
+  wall time and of CPU time (the fairer figure on a shared machine), cold (every name new) and
+  warm (the same documents again); the old checkout resolves each span alone
+  (``Gazetteer.resolve``), the new one a document at a time with its evidence
+  (``Geoparser.rank``).
 """
 
 from __future__ import annotations
@@ -51,19 +53,26 @@ CHILD = textwrap.dedent(
         from warlog.resolve.toponyms import Geoparser, Mention
     except ImportError:
         Geoparser = None
-    t = time.perf_counter()
-    if Geoparser is None:
-        for d in docs:
-            for s in d["toponyms"]:
-                g.resolve(s["name"])
-    else:
-        parser = Geoparser(g)
-        for d in docs:
-            spans = [Mention(s["start"], s["end"], s["name"]) for s in d["toponyms"]]
-            parser.rank(d["text"], spans)
+    def resolve_all():
+        if Geoparser is None:
+            for d in docs:
+                for s in d["toponyms"]:
+                    g.resolve(s["name"])
+        else:
+            for d in docs:
+                spans = [Mention(s["start"], s["end"], s["name"]) for s in d["toponyms"]]
+                parser.rank(d["text"], spans)
+    parser = Geoparser(g) if Geoparser is not None else None
+    t, c = time.perf_counter(), time.process_time()
+    resolve_all()  # cold: every name looked up for the first time
     resolve = n / (time.perf_counter() - t)
+    resolve_cpu = n / (time.process_time() - c)
+    c = time.process_time()
+    resolve_all()  # warm: names already seen (news repeats its places)
+    warm_cpu = n / (time.process_time() - c)
     print(json.dumps({"load_s": load_s, "load_mb": load_mb, "peak_mb": rss(),
                       "mention_articles_per_s": mentions, "toponyms_per_s": resolve,
+                      "toponyms_per_cpu_s": resolve_cpu, "warm_toponyms_per_cpu_s": warm_cpu,
                       "toponyms": n}))
     """
 )
@@ -93,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         sides = {"before": args.before.resolve(), **sides}
     results = {name: run(path) for name, path in sides.items()}
     print(f"{'':24}" + "".join(f"{name:>12}" for name in results))
-    for key in ("load_s", "load_mb", "peak_mb", "mention_articles_per_s", "toponyms_per_s"):
+    keys = ("load_s", "load_mb", "peak_mb", "mention_articles_per_s", "toponyms_per_s")
+    for key in (*keys, "toponyms_per_cpu_s", "warm_toponyms_per_cpu_s"):
         print(f"{key:24}" + "".join(f"{r[key]:12.2f}" for r in results.values()))
     return 0
 
