@@ -248,3 +248,20 @@ def test_related_headlines_do_not_become_claims() -> None:
     page = RawPage(body=text.encode(), text=text, format=PageFormat.TEXT, source="t.txt")
     result = Extractor().extract(clean_page(page)[0])
     assert [(c.outcome, c.low) for c in result.claims] == [("killed", 9)]
+
+
+def test_a_headline_the_text_already_opens_with_is_not_added_again() -> None:
+    # The page title carries the site's sections ("- Region - World - Outlet"); the text's own
+    # copy of the headline runs into the wire credit. One headline, so one claim from it.
+    text = (
+        "Mortar fire kills at least 12 in northern Aleppo Monitor AFP Sunday 4 May 2014 "
+        "At least 12 people were killed when mortar rounds hit a market in the north of the "
+        "city of Aleppo on Sunday, a monitoring group said. Dozens more were wounded."
+    )
+    title = "Mortar fire kills at least 12 in northern Aleppo Monitor - Region - World - Daily News"
+    (article,) = _clean(text, title=title)
+    assert article.text.count("Mortar fire kills at least 12") == 1
+    assert article.title == title
+    # a title that names something else still opens the text
+    (other,) = _clean(text, title="Aleppo market shelled as talks stall - World - Daily News")
+    assert other.text.startswith("Aleppo market shelled as talks stall")

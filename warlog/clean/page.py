@@ -228,6 +228,20 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().lower()
 
 
+# "Car bomb kills 34 - Region - World - Ahram Online": the site's sections and name after a dash
+# or a bar, which the text's own copy of the headline does not repeat.
+_SITE_SUFFIX = re.compile(r"\s+[-|–—:]{1,2}\s+(?=\S)")
+_MIN_HEADLINE_WORDS = 4
+
+
+def _headlines(title: str) -> list[str]:
+    """The title as given, and without the site's trailing sections when it has them."""
+    head = _SITE_SUFFIX.split(title, maxsplit=1)[0]
+    if head != title and len(head.split()) >= _MIN_HEADLINE_WORDS:
+        return [title, head]
+    return [title]
+
+
 def _build_article(
     page: RawPage, seg: _Segment, index: int, copyright_lines: list[str]
 ) -> Article | None:
@@ -281,10 +295,9 @@ def _article(
     published, how = _publication_date(page, dateline, relative, body)
     # The headline opens the text so claims read from it have offsets too, unless the
     # text given with the page already opens with it (datasets, some HTML extractions).
-    if (
-        title
-        and not _key(body[0][:400]).startswith(_key(title)[:60])
-        and _key(title) not in _key(body[0][:400])
+    opening = _key(body[0][:400])
+    if title and not any(
+        opening.startswith(_key(t)[:60]) or _key(t) in opening for t in _headlines(title)
     ):
         paragraphs = [title, *body]
     else:
