@@ -382,6 +382,12 @@ def claimant_ids(extractor: Extractor, text: str) -> list[str | None]:
             "Rebels shelled the town on Monday, and activists say the attack killed 13 people.",
             ["activists"],
         ),
+        # a headline's source after its last words, colon lost in the feed, wire credit after it
+        ("Barrel bombs kill 14 in rebel-held Douma Monitor AFP", ["unnamed_monitor"]),
+        ("Car bomb kills at least 21 in Homs State media AFP", ["syrian_state_media"]),
+        ("Air strikes kill 30 jihadists in Raqqa: Syrian Observatory", ["sohr"]),
+        # victims at the end of a sentence are not its source
+        ("Gunmen killed two and wounded three activists in Daraa.", [None, None]),
     ],
 )
 def test_claimant(extractor: Extractor, text: str, expected: list[str | None]) -> None:

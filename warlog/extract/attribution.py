@@ -139,7 +139,7 @@ def _explicit(text: str, actors: ActorDictionary) -> ClaimantRef | None:
     """The claimant named in ``text`` next to a speech verb, with any relay as its chain."""
     speech = list(_SPEECH.finditer(text))
     if not speech:
-        return None
+        return _credited(text, actors)
     mentions = actors.find_claimants(text)
     if not mentions:
         return None
@@ -175,6 +175,48 @@ def _explicit(text: str, actors: ActorDictionary) -> ClaimantRef | None:
         kind=claimant.kind,
         partisan=claimant.partisan,
         chain=chain,
+    )
+
+
+# A headline's source after its last words, in wire style ("... kill 20 jihadists: monitor"),
+# where scraped feeds have often lost the colon: "... in Syria's Hama State media AFP". Only a
+# capitalised credit or one after a colon or a dash counts, never after a full stop: "wounded
+# three activists" names victims, not a source.
+_CREDITS = (
+    r"(?:a\s+)?(?:Monitor|NGO|Monitoring\s+group|Observatory|Activists|"
+    r"State\s+(?:media|TV|television|news\s+agency)|Rights\s+group|Officials?|Reports?|Sources|"
+    r"Medics|Witnesses)"
+)
+_AGENCY_TAIL = r"(?:\s+(?:AFP|AP|Reuters|dpa|AA|Xinhua))?\s*$"
+_CREDIT = (
+    re.compile(r"[:–—]\s*(?P<credit>(?i:" + _CREDITS + r"|[\w'’ -]{2,40}?))" + _AGENCY_TAIL),
+    re.compile(r"\s(?P<credit>" + _CREDITS + ")" + _AGENCY_TAIL),  # capitalised only
+)
+_UNNAMED_MONITOR = frozenset({"monitor", "ngo", "a monitor"})
+
+
+def _credited(text: str, actors: ActorDictionary) -> ClaimantRef | None:
+    """The source a headline names after its last words, if any."""
+    tail = text.rstrip()[-60:]
+    m = _CREDIT[0].search(tail) or _CREDIT[1].search(tail)
+    if m is None:
+        return None
+    credit = m.group("credit")
+    if credit.lower() in _UNNAMED_MONITOR:
+        claimant_id = "unnamed_monitor"
+    else:
+        found = actors.find_claimants(credit)
+        if not found:
+            return None
+        claimant_id = found[0].id
+    claimant = actors.claimant(claimant_id)
+    return ClaimantRef(
+        text=credit,
+        id=claimant.id,
+        name=claimant.name,
+        kind=claimant.kind,
+        partisan=claimant.partisan,
+        chain=(),
     )
 
 
