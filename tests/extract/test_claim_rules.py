@@ -388,6 +388,12 @@ def claimant_ids(extractor: Extractor, text: str) -> list[str | None]:
         ("Air strikes kill 30 jihadists in Raqqa: Syrian Observatory", ["sohr"]),
         # victims at the end of a sentence are not its source
         ("Gunmen killed two and wounded three activists in Daraa.", [None, None]),
+        # "the report added" carries back the source that wrote the report
+        (
+            "The Syrian Network for Human Rights documented 40 deaths in Idlib in March. Before "
+            "they withdrew, government forces executed 15 detainees, the report added.",
+            ["snhr", "snhr"],
+        ),
     ],
 )
 def test_claimant(extractor: Extractor, text: str, expected: list[str | None]) -> None:
@@ -543,3 +549,30 @@ def test_taken_then_killed_keeps_the_figure_for_both(
     extractor: Extractor, text: str, expected: list[tuple[str, int | None, int | None]]
 ) -> None:
     assert triples(claims(extractor, text)) == sorted(expected, key=repr)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the verb says what befell them; "detainees" only says who they had been
+        ("Government forces executed 15 detainees in the prison yard.", [("killed", 15)]),
+        ("The militants executed six hostages on Friday.", [("killed", 6)]),
+        ("Police arrested 15 detainees after the riot.", [("arrested", 15)]),
+        ("The group is still holding 15 hostages in the town.", [("kidnapped", 15)]),
+        # one victim beside counted ones counts one, and the counted are not its attacker
+        (
+            "An air strike killed 17 militants and a child near Raqqa.",
+            [("killed", 17), ("killed", 1)],
+        ),
+        ("The raid killed 12 rebels and their commander.", [("killed", 12), ("killed", 1)]),
+    ],
+)
+def test_outcome_and_figure_of_each_claim(
+    extractor: Extractor, text: str, expected: list[tuple[str, int]]
+) -> None:
+    assert [(c.outcome, c.low) for c in claims(extractor, text)] == expected
+
+
+def test_people_counted_beside_one_victim_are_not_its_attacker(extractor: Extractor) -> None:
+    found = claims(extractor, "An air strike killed 17 militants and a child near Raqqa.")
+    assert [perpetrator_id(c) for c in found] == [None, None]

@@ -28,7 +28,7 @@ _RELAY = re.compile(
     re.I,
 )
 _PRONOUN_SPEAKER = re.compile(
-    r"\b(?:he|she|it|they|the\s+(?:monitor|group|ngo|observatory|ministry|source|official|spokesman|agency|britain-based\s+\w+))\s+(?:\w+\s+)?(?:said|says|added|told|stated|explained|noted|reported|reports)\b",
+    r"\b(?:he|she|it|they|the\s+(?:monitor|group|ngo|observatory|ministry|source|official|spokesman|agency|report|statement|britain-based\s+\w+))\s+(?:\w+\s+)?(?:said|says|added|told|stated|explained|noted|reported|reports)\b",
     re.I,
 )
 # A sentence that goes on with the previous one's speaker: "It said", "He added that", "The

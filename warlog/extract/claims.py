@@ -387,7 +387,7 @@ def _attach(
         t = trig.token
         if t in (anchor, victim):
             # "22 dead": the number itself may be parsed as the head of "dead".
-            if t.lower_ in lex.trigger_is_noun and t != anchor:
+            if t.lower_ in lex.trigger_is_noun and t != anchor and not _done_to(t, triggers):
                 d = 0
             else:
                 continue
@@ -421,6 +421,20 @@ def _attach(
         if -4 <= gap < 0 and not _crosses_clause(trig.token, anchor):
             return trig, "order"
     return None, ""
+
+
+# People named by what had been done to them: "executed 15 detainees" tells what happened next.
+_STATUS_NOUNS = frozenset(
+    {"detainees", "prisoners", "hostages", "hostage", "captives", "abductees"}
+)
+
+
+def _done_to(victim: Token, triggers: list[Trigger]) -> bool:
+    """Whether an outcome verb acts on people named by their status ("executed 15 prisoners")."""
+    return victim.lower_ in _STATUS_NOUNS and any(
+        tr.token is not victim and tr.token.pos_ == "VERB" and victim.head == tr.token
+        for tr in triggers
+    )
 
 
 def _governing_verb(tok: Token) -> Token | None:
@@ -724,7 +738,11 @@ def _numberless(
             continue
         if t.lower_ == "shot" and not any(x.lower_ in {"dead"} for x in t.children):
             continue  # "was shot" alone is a wounding or nothing; "shot dead" kills
-        for child in _victim_slots(t):
+        slots = _victim_slots(t)
+        if beside_figure:
+            # "killed 17 militants and a child": the one victim hangs on the counted people
+            slots += [x for c in slots if c.i in counted for x in c.conjuncts if x not in slots]
+        for child in slots:
             if child.i in taken:
                 continue
             if beside_figure and (
@@ -784,12 +802,16 @@ def _numberless(
                 text = doc.text[vs:ve]
             else:
                 text, vs, ve = victim_phrase(child, doc[child.i], t)
+            # The people counted beside this victim are victims too, never its attacker.
+            side = [x for x in child.conjuncts if x.i in counted] if beside_figure else []
+            lo = min([vs, cs, *(x.left_edge.idx for x in side)])
+            hi = max([ve, ce, *(x.right_edge.idx + len(x.right_edge.text) for x in side)])
             out.append(
                 Found(
                     outcome=trig.outcome,
                     count=count,
                     victims=victims_of(text, child, lex, actors),
-                    perpetrator=perpetrator_of(doc, t, (min(vs, cs), max(ve, ce)), actors, ce),
+                    perpetrator=perpetrator_of(doc, t, (lo, hi), actors, ce),
                     event_type=event_type(doc.text, t.idx, lex, trig.outcome),
                     place_text=place_text_of(doc, t),
                     date_text=date_text_of(doc, t),
