@@ -565,6 +565,10 @@ def test_taken_then_killed_keeps_the_figure_for_both(
             [("killed", 17), ("killed", 1)],
         ),
         ("The raid killed 12 rebels and their commander.", [("killed", 12), ("killed", 1)]),
+        # outcomes stated by phrases of ordinary words (the lexicon's phrases)
+        ("Five civilians lost their lives in the shelling of Douma.", [("killed", 5)]),
+        ("The clashes cost the lives of 30 soldiers near Hama.", [("killed", 30)]),
+        ("Police said nine men were taken into custody after the raid.", [("arrested", 9)]),
     ],
 )
 def test_outcome_and_figure_of_each_claim(

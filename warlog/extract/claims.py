@@ -264,6 +264,22 @@ def _triggers(doc: Doc, lex: Lexicon) -> list[Trigger]:
         } and not any(lex.is_person(x.lower_) for x in t.children):
             continue
         out.append(Trigger(t, outcome, w in lex.weak_triggers))
+    return out + _phrase_triggers(doc, lex, {tr.token.i for tr in out})
+
+
+def _phrase_triggers(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Trigger]:
+    """Outcomes stated by a phrase of ordinary words: "lost their lives", "cost the lives of",
+    "taken into custody". The phrase's first word stands for it: the victims hang on the verb
+    ("five civilians lost their lives"), not on the noun that is an outcome word alone."""
+    words = [t.lower_ for t in doc]
+    out: list[Trigger] = []
+    for phrase, outcome in lex.phrases:
+        parts = phrase.split()
+        n = len(parts)
+        for i in range(len(words) - n + 1):
+            if words[i : i + n] == parts and i not in taken:
+                out.append(Trigger(doc[i], outcome, False))
+                taken.add(i)
     return out
 
 
