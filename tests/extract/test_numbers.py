@@ -278,7 +278,17 @@ def test_tens_and_scores_alone_are_not_amounts(sentence: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["several", "a number of", "an unknown number of", "many", "a few", "some", "numerous"],
+    [
+        "several",
+        "a number of",
+        "an unknown number of",
+        "a big number of",
+        "a huge number of",
+        "many",
+        "a few",
+        "some",
+        "numerous",
+    ],
 )
 def test_vague_amounts_without_a_figure_have_no_bounds(text: str) -> None:
     assert parse_count(text) == Count(None, None, False, True, text, 0, len(text), None)

@@ -115,7 +115,7 @@ _VAGUE_WORDS = (
 )  # fmt: skip
 _NUMBER_OF_ADJECTIVES = (
     "large", "small", "significant", "growing", "unknown", "undetermined", "unspecified",
-    "undisclosed", "unconfirmed", "high", "great", "considerable",
+    "undisclosed", "unconfirmed", "high", "great", "considerable", "big", "huge", "sizeable",
 )  # fmt: skip
 
 _MONTHS = frozenset(
