@@ -86,5 +86,18 @@ def load_pipeline() -> Language:
     return nlp
 
 
+_TEXT_KEY = "warlog_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per Doc: spaCy rebuilds it from every token on each access,
+    and the claim rules read it thousands of times per article. Docs are never retokenised
+    after parsing, so the cached text stays the Doc's."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
 def parse(texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
     return load_pipeline().pipe(texts, batch_size=batch_size)
