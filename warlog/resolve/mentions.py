@@ -23,19 +23,28 @@ class MentionFinder:
     # -- mentions in running text --------------------------------------------------------
 
     def find_places(
-        self, text: str, *, country: str | None = None, max_words: int = 5
+        self,
+        text: str,
+        *,
+        country: str | None = None,
+        max_words: int = 5,
+        resolved: dict[tuple[str, str | None, str | None], Place | None] | None = None,
     ) -> list[tuple[int, int, Place]]:
         """Place mentions in ``text`` as ``(start, end, Place)``, longest match first.
 
         Capitalisation is required (unless the whole text is in one case), lone common words
         are skipped, and a cue next to a name joins the span ("Deir Ezzor province").
+        ``resolved``: a memo of ``resolve(words, country=)`` keyed ``(words, country, None)``,
+        shared by the calls that read one article (the same names recur in its sentences).
         """
+        if resolved is None:
+            resolved = {}
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         one_case = text.isupper() or text.islower()
         found: list[tuple[int, int, Place]] = []
         i = 0
         while i < len(words):
-            match = self._match_at(text, words, i, one_case, country, max_words)
+            match = self._match_at(text, words, i, one_case, country, max_words, resolved)
             if match is None:
                 i += 1
                 continue
@@ -52,6 +61,7 @@ class MentionFinder:
         one_case: bool,
         country: str | None,
         max_words: int,
+        resolved: dict[tuple[str, str | None, str | None], Place | None],
     ) -> tuple[int, int, int, Place] | None:
         if not (one_case or _capitalised(words[i][2])):
             return None
@@ -90,12 +100,24 @@ class MentionFinder:
                 end = words[nxt][1]
                 j = nxt
             span = text[start:end]
-            place = self.resolve(span, country=country) or self.resolve(
-                text[words[i][0] : words[j][1]], country=country
+            place = self._resolve_memo(span, country, resolved) or self._resolve_memo(
+                text[words[i][0] : words[j][1]], country, resolved
             )
             if place is not None:
                 return start, end, j + 1, place
         return None
+
+    def _resolve_memo(
+        self,
+        words: str,
+        country: str | None,
+        resolved: dict[tuple[str, str | None, str | None], Place | None],
+    ) -> Place | None:
+        key = (words, country, None)
+        if key in resolved:
+            return resolved[key]
+        place = resolved[key] = self.resolve(words, country=country)
+        return place
 
     def _has(self, key: str) -> bool:
         return key in self._local.index or (self._geo is not None and key in self._geo.index)
