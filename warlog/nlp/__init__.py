@@ -75,13 +75,20 @@ def _boundaries(text: str) -> list[re.Match[str]]:
 
 
 @cache
-def load_pipeline() -> Language:
-    """The English pipeline with warlog's entity ruler, loaded once per process."""
+def load_pipeline(fast_attributes: bool = True) -> Language:
+    """The English pipeline with warlog's entity ruler, loaded once per process.
+
+    ``fast_attributes=False`` keeps spaCy's own attribute_ruler (the reference the tests compare
+    ``warlog_attributes`` with)."""
+    from warlog.nlp.attributes import replace_attribute_ruler
     from warlog.nlp.ruler import add_ruler
 
     # The statistical NER is half the parse time and mislabels places ("Mayadeen" as a DATE);
     # warlog's ruler tags actors and places from its own dictionaries instead.
     nlp = spacy.load(MODEL, exclude=["lemmatizer", "ner"])
+    if fast_attributes:
+        # The same parts of speech and lemmas as the model's attribute_ruler, from tables.
+        replace_attribute_ruler(nlp)
     add_ruler(nlp)
     return nlp
 
