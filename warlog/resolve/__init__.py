@@ -17,6 +17,7 @@ from warlog.nlp import split_sentences
 from warlog.records import ArticleClaims, Claim, Lead
 from warlog.resolve.dates import EventDate, find_date_expressions, resolve_date
 from warlog.resolve.gazetteer import Gazetteer, Place, place_of
+from warlog.resolve.mentions import MentionMemo
 from warlog.resolve.placenames import is_origin
 from warlog.resolve.toponyms import Geoparser, Mention
 
@@ -181,7 +182,7 @@ class Resolver:
         reading lies in one country), so one foreign homonym cannot set the country; when
         nothing is unambiguous, the country most of the article's places are in.
         """
-        found = self.gazetteer.find_places(text[:3000], resolved=memo.resolved)
+        found = self.gazetteer.find_places(text[:3000], memo=memo.places)
         if self.focus and any(p.country == self.focus for _, _, p in found):
             return self.focus
         mentions = [
@@ -321,7 +322,7 @@ class Resolver:
         out = []
         names = self._names(text)
         for start, end, place in self.gazetteer.find_places(
-            text, country=country, resolved=memo.resolved
+            text, country=country, memo=memo.places
         ):
             words = text[start:end]
             if (
@@ -411,21 +412,22 @@ class _ArticleMemo:
     with the corpus and a benchmark that repeats articles gains nothing from it.
     """
 
-    __slots__ = ("mentions", "resolved")
+    __slots__ = ("mentions", "places")
 
     def __init__(self) -> None:
         # (text, country) -> Resolver._mentions(text, country)
         self.mentions: dict[tuple[str, str | None], list[tuple[int, int, Place]]] = {}
-        # (words, country, admin1) -> Gazetteer.resolve(words, country=, admin1=)
-        self.resolved: dict[tuple[str, str | None, str | None], Place | None] = {}
+        # the gazetteer's matches and look-ups: (words, country, admin1) -> resolve(...)
+        self.places = MentionMemo()
 
     def resolve(
         self, gazetteer: Gazetteer, words: str, country: str | None, admin1: str | None
     ) -> Place | None:
+        resolved = self.places.resolved
         key = (words, country, admin1)
-        if key in self.resolved:
-            return self.resolved[key]
-        place = self.resolved[key] = gazetteer.resolve(words, country=country, admin1=admin1)
+        if key in resolved:
+            return resolved[key]
+        place = resolved[key] = gazetteer.resolve(words, country=country, admin1=admin1)
         return place
 
 
