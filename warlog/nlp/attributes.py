@@ -94,6 +94,7 @@ class AttributeTables:
                         raise UnsupportedPattern(pattern)
                     self.multi.append((rule_id, tests, index % len(alternative), attrs))
         self.multi_tests = [t for _, tests, _, _ in self.multi for t in tests]
+        _LOWER_MEMO_SIZE = 50_000
         # A lower-case form no pattern names and no REGEX matches behaves like any other such
         # form, so it is read as None: the signatures stay few (tags x labels, not words).
         self._lower_named = {
@@ -119,6 +120,8 @@ class AttributeTables:
     def _canonical_lower(self, lower: int) -> int:
         known = self._lower.get(lower)
         if known is None and lower not in self._lower:
+            if len(self._lower) >= _LOWER_MEMO_SIZE:
+                self._lower.clear()  # a long run meets ever new words: keep memory flat
             text = self.vocab.strings[lower]
             relevant = text in self._lower_named or any(rx.search(text) for rx in self._lower_regex)
             known = self._lower[lower] = text if relevant else None
@@ -181,6 +184,7 @@ class AttributeTables:
         return doc
 
 
+_LOWER_MEMO_SIZE = 50_000
 # A lower-case form no pattern names (it can only fail an equality or IN test, and pass NOT_IN).
 _OTHER = "\x00"
 
