@@ -12,7 +12,6 @@ from typing import Any
 from warlog.resolve.gazdata import DATA_DIR, Place, read_data_file
 from warlog.resolve.placenames import (
     name_keys,
-    normalise,
 )
 
 
@@ -88,14 +87,14 @@ class MentionFinder:
                 continue
             start, end = words[i][0], words[j][1]
             if i == j:
-                if not self._plausible_single(text, words, i, one_case, country):
+                if not self._plausible_single(text, words, i, one_case, country, resolved):
                     continue
             elif one_case and (
                 words[i][2].lower() in stopwords() or end_word.lower() in stopwords()
             ):
                 continue  # lower-case "the town", "near raqqa": no capitals to anchor on
             span = text[start:end]
-            key = normalise(span)
+            key = resolved.name_keys(span)[0]
             if not key or not self._has(key):
                 continue
             # Extend over a directional word before and a cue word after the name.
@@ -123,6 +122,7 @@ class MentionFinder:
         i: int,
         one_case: bool,
         country: str | None,
+        memo: MentionMemo,
     ) -> bool:
         word = words[i][2]
         bare = word.lower().strip("'’")
@@ -132,7 +132,7 @@ class MentionFinder:
         typed = re.search(r"(?:town|city|village|district|province|outskirts) of\s*$", prefix)
         if bare in stopwords() and not typed:
             return False
-        loose, spelling = name_keys(word)
+        loose, spelling = memo.name_keys(word)
         if loose in self._local.index:
             return True
         geo = self._geo
@@ -192,7 +192,8 @@ _PREFIX_CHARS = 20
 class MentionMemo:
     """What :meth:`MentionFinder.find_places` works out for one article, for its next calls.
 
-    ``resolved``: ``(words, country, admin1) -> Gazetteer.resolve(words, ...)``.
+    ``resolved``: ``(words, country, admin1) -> Gazetteer.resolve(words, ...)``; ``keys``:
+    ``words -> name_keys(words)`` (``normalise`` is its first half).
     ``matches``: the match starting at a word, keyed by everything ``_match_at`` reads to
     find it: the text from the word before (or the 20 characters before) to the end of the
     fifth word after, the word's place in that window, whether there is a word before and how
@@ -205,11 +206,18 @@ class MentionMemo:
     the memo lives for one article, so memory stays flat and repeated articles gain nothing.
     """
 
-    __slots__ = ("matches", "resolved")
+    __slots__ = ("keys", "matches", "resolved")
 
     def __init__(self) -> None:
+        self.keys: dict[str, tuple[str, str]] = {}  # words -> name_keys(words)
         self.resolved: dict[tuple[str, str | None, str | None], Place | None] = {}
         self.matches: dict[tuple[object, ...], tuple[int, int, int, Place] | None] = {}
+
+    def name_keys(self, words: str) -> tuple[str, str]:
+        found = self.keys.get(words)
+        if found is None:
+            found = self.keys[words] = name_keys(words)
+        return found
 
     def resolve(self, finder: Any, words: str, country: str | None) -> Place | None:
         key = (words, country, None)
