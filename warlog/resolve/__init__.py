@@ -175,13 +175,15 @@ class Resolver:
         new_lead: Lead | None = replace(lead, place=lead_place, date=lead_date) if lead else None
         return ArticleClaims(article=art, claims=tuple(claims), lead=new_lead)
 
-    def _country(self, text: str, memo: _ArticleMemo) -> str | None:
+    def _country(self, text: str, memo: _ArticleMemo | None = None) -> str | None:
         """The country the article is in: context for homonyms.
 
         Voted by unambiguous evidence only (country and province names, names whose every
         reading lies in one country), so one foreign homonym cannot set the country; when
         nothing is unambiguous, the country most of the article's places are in.
         """
+        if memo is None:
+            memo = _ArticleMemo()
         found = self.gazetteer.find_places(text[:3000], memo=memo.places)
         if self.focus and any(p.country == self.focus for _, _, p in found):
             return self.focus
