@@ -31,6 +31,7 @@ from warlog.extract.roles import (
     victim_phrase,
     victims_of,
 )
+from warlog.nlp import doc_text
 from warlog.records import ActorRef, Part, Victims
 
 # Word sets the rules read, kept as data in lexicon.json ("syntax").
@@ -110,10 +111,10 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
     triggers = _triggers(doc, lex)
     if not triggers:
         return []
-    masked = date_spans(doc.text)
+    masked = date_spans(doc_text(doc))
     counts = [
-        c for c in find_counts(doc.text)
-        if not is_pronoun_one(c, doc.text) and not any(s <= c.start < e for s, e in masked)
+        c for c in find_counts(doc_text(doc))
+        if not is_pronoun_one(c, doc_text(doc)) and not any(s <= c.start < e for s, e in masked)
     ]  # fmt: skip
     anchored = [(c, _anchor(doc, c)) for c in counts]
     anchored = [(c, a) for c, a in anchored if a is not None]
@@ -126,7 +127,7 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
         if (
             owner is None
             and i > 0
-            and _PART_BEFORE.search(doc.text[max(0, c.start - 25) : c.start])
+            and _PART_BEFORE.search(doc_text(doc)[max(0, c.start - 25) : c.start])
         ):
             owner = (
                 max(j for j in range(i) if j not in used_as_part)
@@ -184,12 +185,14 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
             t.token.i for t in triggers
             if any(_completes(t.token, doc[f.trigger_i]) for f in claims)
         }  # fmt: skip
+    # Token offsets read once for all claims (each Token object costs a spaCy allocation).
+    offsets = [t.idx for t in doc] if any(f.count is not None for f in claims) else []
     counted = {
-        t.i
+        i
         for f in claims
         if f.count is not None
-        for t in doc
-        if f.count.start <= t.idx < f.count.end or f.victim_span[0] <= t.idx < f.victim_span[1]
+        for i, idx in enumerate(offsets)
+        if f.count.start <= idx < f.count.end or f.victim_span[0] <= idx < f.victim_span[1]
     }
     claims.extend(_numberless(doc, triggers, lex, actors, used, counted))
     return claims
@@ -514,7 +517,7 @@ def _weak_ok(trig: Trigger, victim: Token, anchor: Token, lex: Lexicon) -> bool:
             (
                 person
                 and any(x in (victim, anchor) for x in t.subtree)
-                and "lives" in t.doc.text.lower()
+                and "lives" in doc_text(t.doc).lower()
             )
             or w in {"martyrs", "lives", "victims"}
             or (person and victim.dep_ == "dobj")
@@ -613,7 +616,7 @@ def _build(
         count=c,
         victims=victims,
         perpetrator=perpetrator,
-        event_type=event_type(doc.text, trig.token.idx, lex, outcome),
+        event_type=event_type(doc_text(doc), trig.token.idx, lex, outcome),
         place_text=place_text_of(doc, trig.token),
         date_text=date_text_of(doc, trig.token),
         parts=tuple(parts),
@@ -697,7 +700,7 @@ def _named_person(tok: Token, lex: Lexicon, actors: ActorDictionary) -> tuple[in
     for left in reversed(list(tok.lefts)):
         if left.i == first.i - 1 and left.dep_ in ("compound", "punct") and left.pos_ == "PROPN":
             first = left
-    span = tok.doc.text[first.idx : tok.idx + len(tok)]
+    span = doc_text(tok.doc)[first.idx : tok.idx + len(tok)]
     if actors.find_actors(span) or not span[:1].isupper():
         return None
     return first.idx, tok.idx + len(tok)
@@ -795,7 +798,7 @@ def _numberless(
             if one and child.tag_ in ("NN", "NNP") and not _one_victim_span(child, lex, actors):
                 count_text = child.text
             else:
-                count_text = doc.text[cs:ce]
+                count_text = doc_text(doc)[cs:ce]
             count = Count(
                 low=1 if one else None,
                 high=1 if one else None,
@@ -815,7 +818,7 @@ def _numberless(
                     else cs
                 )
                 ve = ce
-                text = doc.text[vs:ve]
+                text = doc_text(doc)[vs:ve]
             else:
                 text, vs, ve = victim_phrase(child, doc[child.i], t)
             # The people counted beside this victim are victims too, never its attacker.
@@ -828,7 +831,7 @@ def _numberless(
                     count=count,
                     victims=victims_of(text, child, lex, actors),
                     perpetrator=perpetrator_of(doc, t, (lo, hi), actors, ce),
-                    event_type=event_type(doc.text, t.idx, lex, trig.outcome),
+                    event_type=event_type(doc_text(doc), t.idx, lex, trig.outcome),
                     place_text=place_text_of(doc, t),
                     date_text=date_text_of(doc, t),
                     parts=(),

@@ -21,7 +21,7 @@ from warlog.extract.confidence import confidence
 from warlog.extract.lead import PERIOD, choose_lead
 from warlog.extract.lexicon import Lexicon, lexicon
 from warlog.extract.roles import own_forces
-from warlog.nlp import Sentence, load_pipeline, split_sentences
+from warlog.nlp import Sentence, doc_text, load_pipeline, split_sentences
 from warlog.records import Article, ArticleClaims, Claim, Evidence
 
 _KEY = re.compile(r"\W+")
@@ -157,7 +157,7 @@ def _headline_sentences(art: Article, sents: list[Sentence]) -> set[int]:
 
 def _scope(found: rules.Found, doc: Doc, in_headline: bool, lex: Lexicon) -> str:
     """Incident or cumulative tally, from cues in the claim's own clause."""
-    sentence = doc.text
+    sentence = doc_text(doc)
     low = sentence.lower()
     cues = [*lex.cumulative_cue.finditer(low), *PERIOD.finditer(low)]
     for m in cues:

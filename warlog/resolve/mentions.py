@@ -7,11 +7,11 @@ import re
 from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
+from typing import Any
 
 from warlog.resolve.gazdata import DATA_DIR, Place, read_data_file
 from warlog.resolve.placenames import (
     name_keys,
-    normalise,
 )
 
 
@@ -23,19 +23,33 @@ class MentionFinder:
     # -- mentions in running text --------------------------------------------------------
 
     def find_places(
-        self, text: str, *, country: str | None = None, max_words: int = 5
+        self,
+        text: str,
+        *,
+        country: str | None = None,
+        max_words: int = 5,
+        memo: MentionMemo | None = None,
     ) -> list[tuple[int, int, Place]]:
         """Place mentions in ``text`` as ``(start, end, Place)``, longest match first.
 
         Capitalisation is required (unless the whole text is in one case), lone common words
         are skipped, and a cue next to a name joins the span ("Deir Ezzor province").
+        ``memo``: shared by the calls that read one article (its whole text, its opening, each
+        of its sentences), so that what one call worked out another reuses; see
+        :class:`MentionMemo`.
         """
+        if memo is None:
+            memo = MentionMemo()
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         one_case = text.isupper() or text.islower()
         found: list[tuple[int, int, Place]] = []
         i = 0
-        while i < len(words):
-            match = self._match_at(text, words, i, one_case, country, max_words)
+        n = len(words)
+        while i < n:
+            if not (one_case or _capitalised(words[i][2])):
+                i += 1  # no name starts at a lower-case word (the first test of _match_at)
+                continue
+            match = memo.match_at(self, text, words, i, one_case, country, max_words)
             if match is None:
                 i += 1
                 continue
@@ -52,6 +66,7 @@ class MentionFinder:
         one_case: bool,
         country: str | None,
         max_words: int,
+        resolved: MentionMemo,
     ) -> tuple[int, int, int, Place] | None:
         if not (one_case or _capitalised(words[i][2])):
             return None
@@ -72,14 +87,14 @@ class MentionFinder:
                 continue
             start, end = words[i][0], words[j][1]
             if i == j:
-                if not self._plausible_single(text, words, i, one_case, country):
+                if not self._plausible_single(text, words, i, one_case, country, resolved):
                     continue
             elif one_case and (
                 words[i][2].lower() in stopwords() or end_word.lower() in stopwords()
             ):
                 continue  # lower-case "the town", "near raqqa": no capitals to anchor on
             span = text[start:end]
-            key = normalise(span)
+            key = resolved.name_keys(span)[0]
             if not key or not self._has(key):
                 continue
             # Extend over a directional word before and a cue word after the name.
@@ -90,8 +105,8 @@ class MentionFinder:
                 end = words[nxt][1]
                 j = nxt
             span = text[start:end]
-            place = self.resolve(span, country=country) or self.resolve(
-                text[words[i][0] : words[j][1]], country=country
+            place = resolved.resolve(self, span, country) or resolved.resolve(
+                self, text[words[i][0] : words[j][1]], country
             )
             if place is not None:
                 return start, end, j + 1, place
@@ -107,6 +122,7 @@ class MentionFinder:
         i: int,
         one_case: bool,
         country: str | None,
+        memo: MentionMemo,
     ) -> bool:
         word = words[i][2]
         bare = word.lower().strip("'’")
@@ -116,7 +132,7 @@ class MentionFinder:
         typed = re.search(r"(?:town|city|village|district|province|outskirts) of\s*$", prefix)
         if bare in stopwords() and not typed:
             return False
-        loose, spelling = name_keys(word)
+        loose, spelling = memo.name_keys(word)
         if loose in self._local.index:
             return True
         geo = self._geo
@@ -169,6 +185,82 @@ class MentionFinder:
 
 
 _WORD = re.compile(r"[^\W_](?:[\w'’ʿʾ-]*[^\W_])?")
+# A character that can continue a word of _WORD: where one stands at the edge of a window, the
+# words inside the window may depend on the text outside it.
+_WORD_INNER = re.compile(r"[\w'’ʿʾ-]")
+# Before a name, _match_at reads this many characters ("the town of", "outskirts of").
+_PREFIX_CHARS = 20
+
+
+class MentionMemo:
+    """What :meth:`MentionFinder.find_places` works out for one article, for its next calls.
+
+    ``resolved``: ``(words, country, admin1) -> Gazetteer.resolve(words, ...)``; ``keys``:
+    ``words -> name_keys(words)`` (``normalise`` is its first half).
+    ``matches``: the match starting at a word, keyed by everything ``_match_at`` reads to
+    find it: the text from the word before (or the 20 characters before) to the end of the
+    fifth word after, the word's place in that window, whether there is a word before and how
+    many follow, whether the whole text is in one case, the country and ``max_words``. Equal
+    keys make equal matches, so the article's opening and sentences, read after its whole
+    text, reuse the whole text's work except where a window crosses their edges. A window whose
+    edge could be inside a word is not memoised.
+
+    Both are pure functions of their keys for a loaded gazetteer, so reuse changes nothing;
+    the memo lives for one article, so memory stays flat and repeated articles gain nothing.
+    """
+
+    __slots__ = ("keys", "matches", "resolved")
+
+    def __init__(self) -> None:
+        self.keys: dict[str, tuple[str, str]] = {}  # words -> name_keys(words)
+        self.resolved: dict[tuple[str, str | None, str | None], Place | None] = {}
+        self.matches: dict[tuple[object, ...], tuple[int, int, int, Place] | None] = {}
+
+    def name_keys(self, words: str) -> tuple[str, str]:
+        found = self.keys.get(words)
+        if found is None:
+            found = self.keys[words] = name_keys(words)
+        return found
+
+    def resolve(self, finder: Any, words: str, country: str | None) -> Place | None:
+        key = (words, country, None)
+        if key in self.resolved:
+            return self.resolved[key]
+        place = self.resolved[key] = finder.resolve(words, country=country)
+        return place  # type: ignore[no-any-return]
+
+    def match_at(
+        self,
+        finder: MentionFinder,
+        text: str,
+        words: list[tuple[int, int, str]],
+        i: int,
+        one_case: bool,
+        country: str | None,
+        max_words: int,
+    ) -> tuple[int, int, int, Place] | None:
+        start = words[i][0]
+        prefix = min(start, _PREFIX_CHARS)
+        lo = start - prefix
+        if i > 0:
+            lo = min(lo, words[i - 1][0])
+        ahead = min(len(words) - 1 - i, max_words)
+        hi = words[i + ahead][1]
+        if (lo > 0 and _WORD_INNER.match(text, lo - 1)) or (
+            hi < len(text) and _WORD_INNER.match(text, hi)
+        ):
+            return finder._match_at(text, words, i, one_case, country, max_words, self)
+        key = (text[lo:hi], start - lo, prefix, i > 0, ahead, one_case, country, max_words)
+        if key in self.matches:
+            rel = self.matches[key]
+            return None if rel is None else (rel[0] + lo, rel[1] + lo, rel[2] + i, rel[3])
+        found = finder._match_at(text, words, i, one_case, country, max_words, self)
+        self.matches[key] = (
+            None if found is None else (found[0] - lo, found[1] - lo, found[2] - i, found[3])
+        )
+        return found
+
+
 _CONNECTORS = frozenset(
     {
         "al",
