@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from warlog.cli import _store, err, main
+from warlog.errors import E, WarlogError
 from warlog.ingest.tabular import parse_map
 from warlog.settings import DEFAULT_MAX_BYTES, IngestOptions
 
@@ -48,6 +49,13 @@ from warlog.settings import DEFAULT_MAX_BYTES, IngestOptions
     show_default=True,
     help="Big JSONL/CSV files are split into tasks of this many records.",
 )
+@click.option(
+    "--conf",
+    "confs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A Spark setting (repeatable), e.g. spark.executor.memory=4g.",
+)
 def batch(
     paths: tuple[str, ...],
     engine: str,
@@ -59,6 +67,7 @@ def batch(
     load_db: str | None,
     partitions: int | None,
     records_per_task: int,
+    confs: tuple[str, ...],
 ) -> None:
     """Ingest, extract, resolve and link INPUT... on Spark; write Parquet tables to --out."""
     from warlog.batch import job, spark
@@ -66,7 +75,13 @@ def batch(
     options = IngestOptions(max_bytes=max_bytes, column_map=parse_map(column_map))
     if focus_country:
         options = replace(options, focus_country=focus_country.upper())
-    session = spark.session(master)
+    extra = {}
+    for c in confs:
+        key, eq, value = c.partition("=")
+        if not eq or not key.strip():
+            raise WarlogError(E.E118, what=f"--conf {c!r}", reason="expected KEY=VALUE")
+        extra[key.strip()] = value.strip()
+    session = spark.session(master, extra=extra)
     try:
         report = job.run(
             session.sparkContext,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from warlog.batch import dedup, linkjoin, parquet
 from warlog.batch.extract import Extracted, extract_partition, units
-from warlog.batch.read import ArticleRow, CleanedPage, ProblemRow, plan, read_task
+from warlog.batch.read import TASK_BYTES, ArticleRow, CleanedPage, ProblemRow, plan, read_parts
 from warlog.link.units import Unit
 from warlog.records import Event, Problem
 from warlog.settings import IngestOptions
@@ -50,6 +50,7 @@ def run(
     *,
     records_per_task: int = RECORDS_PER_TASK,
     partitions: int | None = None,
+    task_bytes: int = TASK_BYTES,
 ) -> BatchReport:
     """Read, clean, extract, resolve and link ``paths`` on Spark; write Parquet to ``out``."""
     from pyspark import StorageLevel
@@ -60,16 +61,18 @@ def run(
     clock = time.perf_counter()
     parts = partitions or sc.defaultParallelism * 2
 
-    tasks, problems = plan(paths, records_per_task)
+    tasks, problems = plan(
+        paths, records_per_task, task_bytes=task_bytes, parallelism=sc.defaultParallelism
+    )
     report.problems += problems
     report.tasks = len(tasks)
-    report.inputs = len({t.input_index for t in tasks})
+    report.inputs = len({p.input_index for t in tasks for p in t.parts})
     parquet.prepare(out)
     if not tasks:
         return report
 
     opts = options
-    read = sc.parallelize(tasks, len(tasks)).flatMap(lambda t: read_task(t, opts))
+    read = sc.parallelize(tasks, len(tasks)).flatMap(lambda t: read_parts(t, opts))
     read.persist(StorageLevel.MEMORY_AND_DISK)
     rows = read.filter(lambda x: isinstance(x, ProblemRow)).collect()
     report.problems += [r.problem for r in sorted(rows, key=lambda r: r.order)]
