@@ -159,3 +159,53 @@ def test_extract_with_workers_prints_what_one_process_prints(
     parallel = list(_extract([*args, "--workers", "2"]))
     assert len(single) == 30
     assert parallel == single
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_workers_too(tmp_path: Path, fakes_dev: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    cmd = [sys.executable, "-c", "from warlog.cli import main; main()", "ingest", str(fakes_dev)]
+    cmd += ["--map", FAKES_MAP, "--db", str(tmp_path / "w.db"), "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    end = time.monotonic() + 120
+    workers: set[int] = set()
+    while len(workers) < 2 and time.monotonic() < end and proc.poll() is None:
+        workers = {c for c in _children(proc.pid) if "spawn_main" in _cmdline(c)}
+        time.sleep(0.2)
+    assert len(workers) == 2, "the workers did not start"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "Interrupted" in err
+    time.sleep(1)
+    assert not [w for w in workers if _alive(w)]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""

@@ -130,9 +130,12 @@ def ingest_paths(
             if on_input:
                 on_input(item.name)
             _ingest_one(store, item, options, report, problem, lazy, ahead)
-    finally:
+    except BaseException:
         if ahead:
-            ahead.close()
+            ahead.pool.abort()
+        raise
+    if ahead:
+        ahead.close()
     store.finish_run(
         report.run_id,
         report.inputs,
@@ -719,8 +722,10 @@ def _extract_parallel(
                 report(p)
             if result is not None:
                 yield result
-    finally:
-        pool.close()
+    except BaseException:  # Ctrl-C, a closed pipe: the workers' work is not waited for
+        pool.abort()
+        raise
+    pool.close()
 
 
 def _chain(first: list[Article], rest: Iterator[Article]) -> Iterator[Article]:

@@ -94,6 +94,16 @@ class Pool:
             self._executor.shutdown(wait=False, cancel_futures=True)
         self._executor = None
 
+    def abort(self) -> None:
+        """Stop now (Ctrl-C, an error in the parent): the workers' pages are not waited for."""
+        ex, self._executor = self._executor, None
+        if ex is None:
+            return
+        procs = list((getattr(ex, "_processes", None) or {}).values())
+        ex.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            proc.terminate()
+
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
