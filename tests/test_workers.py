@@ -100,6 +100,19 @@ def test_pool_record_that_kills_its_worker_is_named_and_the_rest_goes_on() -> No
     assert isinstance(got[0], int) and isinstance(got[2], int)
 
 
+def test_pool_whose_workers_cannot_start_names_every_record_and_never_raises() -> None:
+    # Regression: a pool that broke between two submissions raised BrokenProcessPool out of
+    # the run (a traceback). Workers that die while starting (os._exit in the initializer,
+    # as when the models cannot load) make every record a named failure instead.
+    pool = Pool(2, os._exit, (3,))
+    texts = ["a", "bb", "ccc", "dddd", "eeeee"]
+    try:
+        got = list(ordered(pool, len, texts, lambda item, exc: f"failed {item}", ahead=2))
+    finally:
+        pool.close()
+    assert got == [(t, f"failed {t}") for t in texts]
+
+
 def _call(spec: tuple[Any, tuple[Any, ...]]) -> Any:
     fn, args = spec
     return fn(*args)

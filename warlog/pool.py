@@ -143,22 +143,28 @@ class Ahead(Generic[_T]):
 
     def send(self, fn: Callable[..., _T], *args: Any) -> Pending[_T]:
         p: Pending[_T] = Pending((fn, args))
-        p.future = self.pool.submit(fn, *args)
+        p.future = self._submit(p)
         self._flight.append(p)
         return p
+
+    def _submit(self, p: Pending[_T]) -> Future[_T] | None:
+        try:
+            return self.pool.submit(p.call[0], *p.call[1])
+        except BrokenProcessPool:
+            return None  # the pool broke meanwhile: sent again when this call's turn comes
 
     def result(self, p: Pending[_T], on_crash: Callable[[BaseException], _T]) -> _T:
         """The result of ``p`` (the oldest call in flight)."""
         assert self._flight and self._flight[0] is p, "results are taken in order"
         self._flight.popleft()
-        assert p.future is not None
-        try:
-            return p.future.result()
-        except BrokenProcessPool:
-            log.warning("a worker process died; the pool is restarted")
+        if p.future is not None:
+            try:
+                return p.future.result()
+            except BrokenProcessPool:
+                log.warning("a worker process died; the pool is restarted")
         self.pool.restart()
         for q in self._flight:  # resubmitted in order, to a fresh pool
-            q.future = self.pool.submit(q.call[0], *q.call[1])
+            q.future = self._submit(q)
         try:
             return self.pool.alone(p.call[0], *p.call[1])
         except BrokenProcessPool as exc:
