@@ -24,7 +24,7 @@ from warlog.clean.page import clean_page
 from warlog.errors import E, InputError
 from warlog.guard import OverBudget, budget_cut, internal_problem, time_limit
 from warlog.link.ledger import update_events
-from warlog.pool import AHEAD_PER_WORKER, POOL_MIN_PAGES, Ahead, Pending, Pool, ordered
+from warlog.pool import AHEAD_BYTES, AHEAD_PER_WORKER, POOL_MIN_PAGES, Ahead, Pending, Pool, ordered
 from warlog.pool import resolve_workers as _workers
 from warlog.records import Article, ArticleClaims, Problem, RawPage
 from warlog.settings import IngestOptions
@@ -338,6 +338,7 @@ class _ReadAhead:
         self.unsent: list[_Speculative] = []
         self.queue: deque[tuple[str, Any]] = deque()
         self.in_input = False
+        self.bytes = 0  # of the pages read ahead and not yet taken
 
         def peek(sha: str) -> bool:  # a look only: _Seen records what it skips, in turn
             if store.has_page(sha):
@@ -363,12 +364,13 @@ class _ReadAhead:
             yield "end", None
 
     def _fill(self) -> None:
-        while not self.flight.full and len(self.queue) < self.cap:
+        while not self.flight.full and len(self.queue) < self.cap and self.bytes < AHEAD_BYTES:
             step = next(self.steps, None)
             if step is None:
                 break
             self.queue.append(step)
             if step[0] == "item" and isinstance(step[1], _Speculative):
+                self.bytes += len(step[1].page.body)
                 self.unsent.append(step[1])
                 self.go = self.go or len(self.unsent) >= POOL_MIN_PAGES
             if self.go:
@@ -406,6 +408,7 @@ class _ReadAhead:
                 self.discard(item)
 
     def prepared(self, item: _Speculative, lazy: _LazyExtractor | None) -> _Prepared | Problem:
+        self.bytes -= len(item.page.body)
         if item.pending is None:
             if item in self.unsent:
                 self.unsent.remove(item)
@@ -416,6 +419,7 @@ class _ReadAhead:
         )
 
     def discard(self, item: _Speculative) -> None:
+        self.bytes -= len(item.page.body)
         if item.pending is not None:
             self.flight.result(item.pending, lambda exc: Problem(item.page.source, ""))
         elif item in self.unsent:

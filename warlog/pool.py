@@ -26,8 +26,10 @@ _T = TypeVar("_T")
 # With the default worker count, runs with fewer new pages than this stay in one process:
 # starting workers (each loads the models, about 4 s) would cost more than it saves.
 POOL_MIN_PAGES = 16
-# Work kept in flight per worker, so that workers stay busy while the parent writes a chunk.
-AHEAD_PER_WORKER = 8
+# Work kept in flight per worker: enough that workers stay busy while the parent writes a
+# chunk (50 records) and links it; bounded in bytes as well (see AHEAD_BYTES).
+AHEAD_PER_WORKER = 32
+AHEAD_BYTES = 64 << 20
 
 
 def machine_workers() -> int:
