@@ -231,6 +231,9 @@ def _ingest_one(
     )
     try:
         for item in items:
+            if isinstance(item, _Retried):
+                seen.retrying.add(item.sha256)
+                continue
             if ahead and isinstance(item, ingest.Unchanged):
                 seen.known(item.sha256)  # read ahead with a look that records nothing
             if isinstance(item, ingest.Unchanged):
@@ -291,6 +294,13 @@ class _Speculative:
     pending: Pending[_Prepared | Problem] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Retried:
+    """A record that failed before, which ``--retry-failed`` reads again (read ahead)."""
+
+    sha256: str
+
+
 def _page_of(item: RawPage | _Speculative) -> RawPage:
     return item.page if isinstance(item, _Speculative) else item
 
@@ -340,10 +350,16 @@ class _ReadAhead:
         self.in_input = False
         self.bytes = 0  # of the pages read ahead and not yet taken
 
+        self.retried: list[str] = []  # failed records the reader is about to read again
+
         def peek(sha: str) -> bool:  # a look only: _Seen records what it skips, in turn
             if store.has_page(sha):
                 return True
-            return not options.retry_failed and store.failed_record(sha) is not None
+            if options.retry_failed:
+                if store.failed_record(sha) is not None:
+                    self.retried.append(sha)
+                return False
+            return store.failed_record(sha) is not None
 
         self.steps = self._steps(paths, peek)
 
@@ -357,11 +373,20 @@ class _ReadAhead:
                 for item in _timed(
                     ingest.read(inp, self.options, known=peek), self.options.page_seconds
                 ):
+                    yield from self._retried()
                     yield "item", _Speculative(item) if isinstance(item, RawPage) else item
             except Exception as exc:  # raised again in its turn, where run reports it
+                yield from self._retried()
                 yield "raise", exc
                 continue
+            yield from self._retried()
             yield "end", None
+
+    def _retried(self) -> Iterator[tuple[str, Any]]:
+        # In turn, as without workers: _Seen forgets them once they are read again.
+        for sha in self.retried:
+            yield "item", _Retried(sha)
+        self.retried.clear()
 
     def _fill(self) -> None:
         while not self.flight.full and len(self.queue) < self.cap and self.bytes < AHEAD_BYTES:
