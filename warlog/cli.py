@@ -92,7 +92,20 @@ def main(verbose: int) -> None:
     )
 
 
+def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--workers N``: the one definition shared by run, ingest, extract and batch."""
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Worker processes that clean and extract (this process alone writes the store; "
+        "the result is the same for any N). Default: this machine's cores; runs of fewer "
+        "than 16 new pages stay in one process.",
+    )(f)
+
+
 def _ingest_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = workers_option(f)
     f = click.option(
         "--map",
         "column_map",
@@ -128,9 +141,13 @@ def _run_ingest(
     command: str,
     focus_country: str | None = None,
     retry_failed: bool = False,
+    workers: int | None = None,
 ) -> IngestReport:
     options = IngestOptions(
-        max_bytes=max_bytes, column_map=parse_map(column_map), retry_failed=retry_failed
+        max_bytes=max_bytes,
+        column_map=parse_map(column_map),
+        retry_failed=retry_failed,
+        workers=workers,
     )
     if focus_country:
         options = replace(options, focus_country=focus_country.upper())
@@ -194,6 +211,7 @@ def ingest(
     max_bytes: int,
     focus_country: str | None,
     retry_failed: bool,
+    workers: int | None,
 ) -> None:
     """Read pages (text, HTML, WARC, RSS/Atom, JSONL, CSV; files, folders or - for stdin) into the store.
 
@@ -202,7 +220,7 @@ def ingest(
     """
     with _store(db) as store:
         report = _run_ingest(
-            store, paths, column_map, max_bytes, "ingest", focus_country, retry_failed
+            store, paths, column_map, max_bytes, "ingest", focus_country, retry_failed, workers
         )
     err.print(_summary(report), highlight=False)
     if report.failed:
@@ -220,12 +238,13 @@ def run(
     max_bytes: int,
     focus_country: str | None,
     retry_failed: bool,
+    workers: int | None,
     claims_too: bool,
 ) -> None:
     """The main job: ingest, extract, resolve and link PATH..., then print the ledger of events."""
     with _store(db) as store:
         report = _run_ingest(
-            store, paths, column_map, max_bytes, "run", focus_country, retry_failed
+            store, paths, column_map, max_bytes, "run", focus_country, retry_failed, workers
         )
         err.print(_summary(report), highlight=False)
         arts = [a for a in store.articles() if _under(a.source, paths)]
@@ -424,8 +443,13 @@ def claims_cmd(
     help="The country the texts are about (ISO alpha-2): places resolve there first. "
     "Default: $WARLOG_FOCUS_COUNTRY.",
 )
+@workers_option
 def extract_cmd(
-    path: str, as_json: bool, column_map: str | None, focus_country: str | None
+    path: str,
+    as_json: bool,
+    column_map: str | None,
+    focus_country: str | None,
+    workers: int | None,
 ) -> None:
     """Extract claims without a database: anything `ingest` reads in, one JSON object per article out.
 
@@ -434,7 +458,7 @@ def extract_cmd(
     from warlog.extract.jsonout import article_json
     from warlog.pipeline import extract_articles, read_articles
 
-    options = IngestOptions(column_map=parse_map(column_map))
+    options = IngestOptions(column_map=parse_map(column_map), workers=workers)
     problems: list[Problem] = []
 
     def on_problem(p: Problem) -> None:

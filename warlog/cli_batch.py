@@ -8,14 +8,21 @@ from pathlib import Path
 
 import click
 
-from warlog.cli import _store, err, main
+from warlog.cli import _print_problem, _store, err, main, workers_option
+from warlog.errors import E, WarlogError
 from warlog.ingest.tabular import parse_map
 from warlog.settings import DEFAULT_MAX_BYTES, IngestOptions
 
 
 @main.command("batch")
 @click.argument("paths", nargs=-1, required=True, metavar="INPUT...")
-@click.option("--engine", type=click.Choice(["spark"]), default="spark", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(["spark", "local"]),
+    default="spark",
+    show_default=True,
+    help="spark: a Spark master (--master); local: this machine's cores (--workers), no Spark.",
+)
 @click.option(
     "--out",
     "out_dir",
@@ -48,6 +55,14 @@ from warlog.settings import DEFAULT_MAX_BYTES, IngestOptions
     show_default=True,
     help="Big JSONL/CSV files are split into tasks of this many records.",
 )
+@click.option(
+    "--conf",
+    "confs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A Spark setting (repeatable), e.g. spark.executor.memory=4g.",
+)
+@workers_option
 def batch(
     paths: tuple[str, ...],
     engine: str,
@@ -59,14 +74,25 @@ def batch(
     load_db: str | None,
     partitions: int | None,
     records_per_task: int,
+    confs: tuple[str, ...],
+    workers: int | None,
 ) -> None:
     """Ingest, extract, resolve and link INPUT... on Spark; write Parquet tables to --out."""
-    from warlog.batch import job, spark
-
-    options = IngestOptions(max_bytes=max_bytes, column_map=parse_map(column_map))
+    options = IngestOptions(max_bytes=max_bytes, column_map=parse_map(column_map), workers=workers)
     if focus_country:
         options = replace(options, focus_country=focus_country.upper())
-    session = spark.session(master)
+    if engine == "local":
+        _local(paths, out_dir, options, load_db)
+        return
+    from warlog.batch import job, spark
+
+    extra = {}
+    for c in confs:
+        key, eq, value = c.partition("=")
+        if not eq or not key.strip():
+            raise WarlogError(E.E118, what=f"--conf {c!r}", reason="expected KEY=VALUE")
+        extra[key.strip()] = value.strip()
+    session = spark.session(master, extra=extra)
     try:
         report = job.run(
             session.sparkContext,
@@ -90,6 +116,12 @@ def batch(
         highlight=False,
         markup=False,
     )
+    _load(out_dir, load_db)
+    if report.failed:
+        sys.exit(1)
+
+
+def _load(out_dir: str, load_db: str | None) -> None:
     if load_db:
         from warlog.batch.load import load
 
@@ -101,5 +133,21 @@ def batch(
             highlight=False,
             markup=False,
         )
+
+
+def _local(
+    paths: tuple[str, ...], out_dir: str, options: IngestOptions, load_db: str | None
+) -> None:
+    from warlog.batch import local
+
+    report, counts = local.run(list(paths), out_dir, options, on_problem=_print_problem)
+    err.print(
+        f"{counts['articles']} articles ({report.duplicates} copies) from {counts['pages']} "
+        f"pages, {counts['claims']} claims, {counts['events']} events; "
+        f"Parquet and warlog.db in {Path(out_dir).resolve()}",
+        highlight=False,
+        markup=False,
+    )
+    _load(out_dir, load_db)
     if report.failed:
         sys.exit(1)

@@ -60,6 +60,9 @@ class IngestOptions:
     max_sentences: int = DEFAULT_MAX_SENTENCES
     page_seconds: float = _env_float("WARLOG_PAGE_SECONDS", DEFAULT_PAGE_SECONDS)
     chunk_records: int = DEFAULT_CHUNK_RECORDS
+    # Worker processes that clean and extract (the parent writes): None means the machine's
+    # cores, with small runs kept in one process; the library's callers default to one.
+    workers: int | None = 1
 
     def column(self, name: str) -> str | None:
         return dict(self.column_map).get(name)

@@ -4,8 +4,10 @@
 the earliest stored article with the same text (``exact``), else of the stored article
 with the highest estimated Jaccard similarity (>= the threshold) among those sharing an
 LSH band with it, the earliest on ties (``near``); a copy of a copy points at the
-original. Here the expensive parts (grouping by text hash and by LSH band, comparing
-signatures) run on the executors; the driver receives only the articles that have an
+original. Here the driver gets a few facts per page in the read stage's one collect
+(its hash, its articles' text hashes and ids): repeated pages and exact copies are decided
+from them without a shuffle. The expensive part (grouping by LSH band, comparing
+signatures) runs on the executors; the driver receives only the articles that have an
 earlier match and replays the sequential rule over them in input order.
 """
 
@@ -28,21 +30,46 @@ class Copy:
     how: str
 
 
-def repeated_pages(pages: RDD[CleanedPage]) -> set[Order]:
-    """Orders of pages whose bytes an earlier page already had (run skips them as stored)."""
-    later = (
-        pages.map(lambda p: (p.row.page.sha256, p.row.order))
-        .groupByKey()
-        .flatMap(lambda kv: sorted(kv[1])[1:])
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What the driver needs of a page to find repeats and exact copies (a few strings)."""
+
+    order: Order
+    sha256: str
+    articles: tuple[tuple[Order, str, str], ...]  # (order, article id, content hash)
+
+
+def facts(p: CleanedPage) -> PageFacts:
+    return PageFacts(
+        p.row.order,
+        p.row.page.sha256,
+        tuple((a.order, a.article.id, a.article.content_hash) for a in p.articles),
     )
-    return set(later.collect())
 
 
-def _exact_pairs(group: Iterable[tuple[Order, str]]) -> Iterator[tuple[Order, Any]]:
-    items = sorted(group)
-    first = items[0]
-    for order, _aid in items[1:]:
-        yield order, ("exact", first[0], first[1], 1.0)
+def repeated_from(pages: list[PageFacts]) -> set[Order]:
+    """Orders of pages whose bytes an earlier page already had (run skips them as stored)."""
+    seen: set[str] = set()
+    later: set[Order] = set()
+    for p in sorted(pages, key=lambda p: p.order):
+        if p.sha256 in seen:
+            later.add(p.order)
+        seen.add(p.sha256)
+    return later
+
+
+def exact_from(pages: list[PageFacts], repeated: set[Order]) -> dict[Order, list[tuple[Any, ...]]]:
+    """Exact-text matches of every later article, as :func:`resolve` reads them."""
+    first: dict[str, tuple[Order, str]] = {}
+    out: dict[Order, list[tuple[Any, ...]]] = {}
+    arts = sorted(a for p in pages if p.order not in repeated for a in p.articles)
+    for order, aid, content in arts:
+        if content in first:
+            f_order, f_id = first[content]
+            out[order] = [("exact", f_order, f_id, 1.0)]
+        else:
+            first[content] = (order, aid)
+    return out
 
 
 def _near_pairs(
@@ -57,37 +84,26 @@ def _near_pairs(
                 yield items[xi][0], ("near", items[ci][0], items[ci][1], j)
 
 
-def copies(articles: RDD[ArticleRow], threshold: float) -> dict[str, Copy]:
-    """article id -> what it copies, for every article that is a copy."""
-    exact = (
-        articles.map(lambda a: (a.article.content_hash, (a.order, a.article.id)))
-        .groupByKey()
-        .filter(lambda kv: len(kv[1]) > 1)
-        .flatMap(lambda kv: _exact_pairs(kv[1]))
-    )
+def copies_with(
+    articles: RDD[ArticleRow],
+    threshold: float,
+    pages: list[PageFacts],
+    repeated: set[Order],
+) -> dict[str, Copy]:
+    """:func:`copies`, with exact copies decided on the driver from the pages' facts."""
+    matches = exact_from(pages, repeated)
     near = (
         articles.filter(lambda a: a.minhash is not None)
         .flatMap(lambda a: [(b, (a.order, a.article.id, a.minhash)) for b in a.buckets])
         .groupByKey()
         .filter(lambda kv: len(kv[1]) > 1)
         .flatMap(lambda kv: _near_pairs(kv[1], threshold))
-        .distinct()
-    )
-    matches: dict[Order, list[tuple[Any, ...]]] = {}
-    for order, m in exact.union(near).collect():
-        matches.setdefault(order, []).append(m)
-    return resolve(matches, _ids_of(articles, set(matches)))
-
-
-def _ids_of(articles: RDD[ArticleRow], orders: set[Order]) -> dict[Order, str]:
-    if not orders:
-        return {}
-    wanted = articles.context.broadcast(orders)
-    return dict(
-        articles.filter(lambda a: a.order in wanted.value)
-        .map(lambda a: (a.order, a.article.id))
         .collect()
     )
+    for order, m in sorted(set(near)):
+        matches.setdefault(order, []).append(m)
+    ids = {o: aid for p in pages for o, aid, _ in p.articles}
+    return resolve(matches, ids)
 
 
 def resolve(matches: dict[Order, list[tuple[Any, ...]]], ids: dict[Order, str]) -> dict[str, Copy]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from warlog.batch import dedup, linkjoin, parquet
 from warlog.batch.extract import Extracted, extract_partition, units
-from warlog.batch.read import ArticleRow, CleanedPage, ProblemRow, plan, read_task
+from warlog.batch.read import TASK_BYTES, ArticleRow, CleanedPage, ProblemRow, plan, read_parts
 from warlog.link.units import Unit
 from warlog.records import Event, Problem
 from warlog.settings import IngestOptions
@@ -50,6 +50,7 @@ def run(
     *,
     records_per_task: int = RECORDS_PER_TASK,
     partitions: int | None = None,
+    task_bytes: int = TASK_BYTES,
 ) -> BatchReport:
     """Read, clean, extract, resolve and link ``paths`` on Spark; write Parquet to ``out``."""
     from pyspark import StorageLevel
@@ -60,21 +61,27 @@ def run(
     clock = time.perf_counter()
     parts = partitions or sc.defaultParallelism * 2
 
-    tasks, problems = plan(paths, records_per_task)
+    tasks, problems = plan(
+        paths, records_per_task, task_bytes=task_bytes, parallelism=sc.defaultParallelism
+    )
     report.problems += problems
     report.tasks = len(tasks)
-    report.inputs = len({t.input_index for t in tasks})
+    report.inputs = len({p.input_index for t in tasks for p in t.parts})
     parquet.prepare(out)
     if not tasks:
         return report
 
     opts = options
-    read = sc.parallelize(tasks, len(tasks)).flatMap(lambda t: read_task(t, opts))
+    read = sc.parallelize(tasks, len(tasks)).flatMap(lambda t: read_parts(t, opts))
     read.persist(StorageLevel.MEMORY_AND_DISK)
-    rows = read.filter(lambda x: isinstance(x, ProblemRow)).collect()
+    # One pass gives the driver the problems and a few strings per page (dedup.PageFacts):
+    # repeated pages and exact copies are decided from them, without a shuffle.
+    got = read.map(lambda x: x if isinstance(x, ProblemRow) else dedup.facts(x)).collect()
+    rows = [g for g in got if isinstance(g, ProblemRow)]
+    page_facts = [g for g in got if isinstance(g, dedup.PageFacts)]
     report.problems += [r.problem for r in sorted(rows, key=lambda r: r.order)]
     cleaned = read.filter(lambda x: isinstance(x, CleanedPage))
-    repeated = dedup.repeated_pages(cleaned)
+    repeated = dedup.repeated_from(page_facts)
     report.pages_repeated = len(repeated)
     rep_bc = sc.broadcast(repeated)
     pages = cleaned.filter(lambda p: p.row.order not in rep_bc.value)
@@ -84,7 +91,7 @@ def run(
     report.seconds["read"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    copies = dedup.copies(articles, options.near_duplicate_threshold)
+    copies = dedup.copies_with(articles, options.near_duplicate_threshold, page_facts, repeated)
     report.duplicates = len(copies)
     copies_bc = sc.broadcast(copies)
     report.seconds["dedup"] = time.perf_counter() - clock
@@ -97,16 +104,17 @@ def run(
     extracted.persist(StorageLevel.MEMORY_AND_DISK)
     target = str(out)
     report.pages = sum(
-        pages.mapPartitionsWithIndex(parquet.writer(target, "pages", _page_rows)).collect()
-    )
-    report.articles = sum(
-        extracted.mapPartitionsWithIndex(
-            parquet.writer(target, "articles", _article_rows)
+        c[0]
+        for c in pages.mapPartitionsWithIndex(
+            parquet.writer(target, {"pages": _page_rows})
         ).collect()
     )
-    report.claims = sum(
-        extracted.mapPartitionsWithIndex(parquet.writer(target, "claims", _claim_rows)).collect()
-    )
+    # Articles and claims in one pass over the extracted partitions.
+    counts = extracted.mapPartitionsWithIndex(
+        parquet.writer(target, {"articles": _article_rows, "claims": _claim_rows})
+    ).collect()
+    report.articles = sum(c[0] for c in counts)
+    report.claims = sum(c[1] for c in counts)
     read.unpersist()
     articles.unpersist()
     report.seconds["extract"] = time.perf_counter() - clock
@@ -114,14 +122,11 @@ def run(
     clock = time.perf_counter()
     unit_rdd: Any = extracted.flatMap(units)
     unit_rdd.persist(StorageLevel.MEMORY_AND_DISK)
-    report.units = unit_rdd.count()
-    found, report.pairs = linkjoin.events(unit_rdd, parts)
-    found.persist(StorageLevel.MEMORY_AND_DISK)
-    report.events = sum(
-        found.mapPartitionsWithIndex(parquet.writer(target, "events", _event_rows)).collect()
-    )
-    found.mapPartitionsWithIndex(parquet.writer(target, "units", _unit_rows)).collect()
-    found.unpersist()
+    found, report.pairs, report.units = linkjoin.events(unit_rdd, parts)
+    counts = found.mapPartitionsWithIndex(
+        parquet.writer(target, {"events": _event_rows, "units": _unit_rows})
+    ).collect()
+    report.events = sum(c[0] for c in counts)
     unit_rdd.unpersist()
     extracted.unpersist()
     report.seconds["link"] = time.perf_counter() - clock
@@ -199,8 +204,11 @@ def _article_rows(x: Extracted) -> Iterator[dict[str, Any]]:
 
 
 def _claim_rows(x: Extracted) -> Iterator[dict[str, Any]]:
-    aid = x.row.article.id
-    for text in x.claims:
+    return _claim_rows_of(x.row.article.id, x.claims)
+
+
+def _claim_rows_of(aid: str, claims: Iterable[str]) -> Iterator[dict[str, Any]]:
+    for text in claims:
         c = json.loads(text)
         place = c.get("place") or {}
         d = c.get("date") or {}

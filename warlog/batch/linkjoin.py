@@ -105,19 +105,27 @@ def union_find(keys: Sequence[str], pairs: Iterable[tuple[str, str]]) -> dict[st
 
 def events(
     units: RDD[Unit], partitions: int | None = None
-) -> tuple[RDD[tuple[Event, list[Unit]]], int]:
-    """Each event with its units, and the number of linked pairs."""
+) -> tuple[RDD[tuple[Event, list[Unit]]], int, int]:
+    """Each event with its units, the number of linked pairs and the number of units.
+
+    Few stages: one collect of each unit's key (and, when undated, its blocks), one shuffle
+    for the blocking join whose edges go to the driver, one shuffle of the units to their
+    component's root (a broadcast map, no join).
+    """
     from warlog.link import build_event
 
-    pairs = edges(units, partitions).collect()
-    keys = units.map(lambda u: u.key).collect()
-    root = union_find(keys, pairs)
     sc = units.context
-    roots = sc.parallelize(list(root.items()), units.getNumPartitions())
-    grouped = (
-        units.keyBy(lambda u: u.key)
-        .join(roots)
-        .map(lambda kv: (kv[1][1], kv[1][0]))
+    facts = units.map(
+        lambda u: (u.key, [k for k, _ in blocks(u.rep)] if u.rep.day is None else [])
+    ).collect()
+    keys = [k for k, _ in facts]
+    bc = sc.broadcast(frozenset(b for _, bs in facts for b in bs))
+    pairs = set(
+        units.flatMap(lambda u: entries(u, bc.value))
         .groupByKey(partitions)
+        .flatMap(lambda kv: group_edges(kv[1]))
+        .collect()
     )
-    return grouped.map(lambda kv: (build_event(list(kv[1])), list(kv[1]))), len(pairs)
+    root = sc.broadcast(union_find(keys, sorted(pairs)))
+    grouped = units.map(lambda u: (root.value[u.key], u)).groupByKey(partitions)
+    return grouped.map(lambda kv: (build_event(list(kv[1])), list(kv[1]))), len(pairs), len(keys)

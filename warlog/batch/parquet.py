@@ -127,16 +127,20 @@ def prepare(out: Path) -> None:
 
 
 def writer(
-    out: str, table: str, to_rows: Callable[[Any], Iterable[dict[str, Any]]]
-) -> Callable[[int, Iterable[Any]], Iterator[int]]:
-    """A mapPartitionsWithIndex function writing one Parquet file; it yields its row count."""
+    out: str, tables: dict[str, Callable[[Any], Iterable[dict[str, Any]]]]
+) -> Callable[[int, Iterable[Any]], Iterator[tuple[int, ...]]]:
+    """A mapPartitionsWithIndex function writing one Parquet file per table from one pass
+    over the partition; it yields the row count of each table, in order."""
 
-    def write(index: int, items: Iterable[Any]) -> Iterator[int]:
-        schema = SCHEMAS[table]
-        rows = [r for item in items for r in to_rows(item)]
-        tbl = pa.Table.from_pylist(rows, schema=schema)
-        pq.write_table(tbl, str(Path(out) / table / f"part-{index:05d}.parquet"))
-        yield len(rows)
+    def write(index: int, items: Iterable[Any]) -> Iterator[tuple[int, ...]]:
+        items = list(items)
+        counts = []
+        for table, to_rows in tables.items():
+            rows = [r for item in items for r in to_rows(item)]
+            tbl = pa.Table.from_pylist(rows, schema=SCHEMAS[table])
+            pq.write_table(tbl, str(Path(out) / table / f"part-{index:05d}.parquet"))
+            counts.append(len(rows))
+        yield tuple(counts)
 
     return write
 

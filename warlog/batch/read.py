@@ -1,15 +1,19 @@
 """Reading and cleaning, planned on the driver and run on executors.
 
-A task is one input file, or one range of records of a big JSONL/CSV file, so a single
-large dataset still spreads over every core. Every page carries its place in the input
+A task is a pack of small input files (consecutive in input order, up to a target size:
+a task per one-page file would cost more to schedule than to run), or one range of
+records of a big JSONL/CSV file, gzipped or not, so a single large dataset still spreads
+over every core. Every page carries its place in the input
 order, ``(input, item)``, and every article ``(input, item, article)``: the driver uses
 it to decide duplicates exactly as the sequential ``warlog run`` would.
 """
 
 from __future__ import annotations
 
+import gzip
 import logging
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +37,17 @@ class ReadTask:
     path: str
     lo: int = 0  # first item (page, problem) of the input this task keeps
     hi: int | None = None  # one past the last; None: to the end
+
+
+# A task's files are packed up to this many bytes (and fewer, so every core gets work).
+TASK_BYTES = 8 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """What one Spark task reads: a pack of whole files, or one range of one file."""
+
+    parts: tuple[ReadTask, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +78,20 @@ class CleanedPage:
     articles: tuple[ArticleRow, ...]
 
 
-def plan(paths: list[str], records_per_task: int) -> tuple[list[ReadTask], list[Problem]]:
-    """Tasks over the inputs, in ``ingest.expand`` order (the order ``warlog run`` reads)."""
-    tasks: list[ReadTask] = []
+def plan(
+    paths: list[str],
+    records_per_task: int,
+    *,
+    task_bytes: int = TASK_BYTES,
+    parallelism: int = 1,
+) -> tuple[list[Task], list[Problem]]:
+    """Tasks over the inputs, in ``ingest.expand`` order (the order ``warlog run`` reads).
+
+    Whole files are packed in input order into tasks of at most ``task_bytes``, and of at
+    most a share of the total that leaves ``2 x parallelism`` tasks, so small corpora still
+    use every core; a file of more records than ``records_per_task`` is split in ranges.
+    """
+    ranges: list[ReadTask | tuple[ReadTask, int]] = []  # ranges, or (whole file, its size)
     problems: list[Problem] = []
     for i, item in enumerate(ingest.expand(paths)):
         if isinstance(item, Problem):
@@ -76,33 +102,64 @@ def plan(paths: list[str], records_per_task: int) -> tuple[list[ReadTask], list[
             continue
         n = _records(item.path)
         if n is None or n <= records_per_task:
-            tasks.append(ReadTask(i, item.name, str(item.path)))
+            ranges.append((ReadTask(i, item.name, str(item.path)), _size(item.path)))
             continue
         starts = list(range(0, n, records_per_task))
         for k, lo in enumerate(starts):
             # The last range is open: the line count only estimates the record count.
             hi = starts[k + 1] if k + 1 < len(starts) else None
-            tasks.append(ReadTask(i, item.name, str(item.path), lo, hi))
+            ranges.append(ReadTask(i, item.name, str(item.path), lo, hi))
+    total = sum(r[1] for r in ranges if isinstance(r, tuple))
+    limit = max(1, min(task_bytes, -(-total // (2 * max(1, parallelism)))))
+    tasks: list[Task] = []
+    pack: list[ReadTask] = []
+    size = 0
+    for r in ranges:
+        if isinstance(r, ReadTask):
+            if pack:
+                tasks.append(Task(tuple(pack)))
+                pack, size = [], 0
+            tasks.append(Task((r,)))
+            continue
+        if pack and size + r[1] > limit:
+            tasks.append(Task(tuple(pack)))
+            pack, size = [], 0
+        pack.append(r[0])
+        size += r[1]
+    if pack:
+        tasks.append(Task(tuple(pack)))
     return tasks, problems
 
 
-def _records(path: Path) -> int | None:
-    """Lines of a plain JSONL/CSV file (about its records), else None (read whole)."""
+def _size(path: Path) -> int:
     try:
-        with path.open("rb") as f:
-            head = f.read(8192)
-            if det.is_gzip(head) or det.detect(head, path.name) not in (
-                PageFormat.JSONL,
-                PageFormat.CSV,
-            ):
-                return None
-            f.seek(0)
-            n = 0
-            while chunk := f.read(1 << 20):
-                n += chunk.count(b"\n")
-            return n
+        return path.stat().st_size
     except OSError:
-        return None  # the task reports it
+        return 0  # the task reports it
+
+
+def _records(path: Path) -> int | None:
+    """Lines of a JSONL/CSV file, plain or gzipped (about its records), else None (read whole)."""
+    try:
+        with path.open("rb") as raw:
+            zipped = det.is_gzip(raw.read(2))
+            raw.seek(0)
+            with gzip.open(raw) if zipped else nullcontext(raw) as f:
+                head = f.read(8192)
+                if det.detect(head, path.name) not in (PageFormat.JSONL, PageFormat.CSV):
+                    return None
+                n = head.count(b"\n")
+                while chunk := f.read(1 << 20):
+                    n += chunk.count(b"\n")
+                return n
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return None  # read whole: the task reports the damage as run does
+
+
+def read_parts(task: Task, options: IngestOptions) -> Iterator[CleanedPage | ProblemRow]:
+    """Everything one task reads, file after file."""
+    for part in task.parts:
+        yield from read_task(part, options)
 
 
 def read_task(task: ReadTask, options: IngestOptions) -> Iterator[CleanedPage | ProblemRow]:

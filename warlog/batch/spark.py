@@ -51,8 +51,8 @@ def session(
         # models loaded in a worker serve every later task it runs.
         "spark.python.worker.reuse": "true",
     }
-    if master.startswith("local"):
-        # A laptop or CI box: never listen on a public interface.
+    if master.startswith("local") or _loopback(master):
+        # A laptop, a CI box or a cluster on this machine: never listen on a public interface.
         conf["spark.driver.bindAddress"] = "127.0.0.1"
         conf["spark.driver.host"] = "127.0.0.1"
     if shuffle_partitions:
@@ -64,3 +64,9 @@ def session(
     spark = b.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def _loopback(master: str) -> bool:
+    """A ``spark://`` master on this machine (the standalone cluster of the tests)."""
+    host = master.removeprefix("spark://").split(":")[0]
+    return master.startswith("spark://") and host in ("127.0.0.1", "localhost")
