@@ -28,9 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from measure import in_child, mib, pin_to_one_core
 
-from warlog.records import ActorRef, Claim, ClaimantRef, Evidence, Report, Victims
-from warlog.resolve.dates import EventDate
-from warlog.resolve.gazetteer import Place
+from warlog.records import ActorRef, Claim, ClaimantRef, EventDate, Evidence, Place, Report, Victims
 
 TOWNS = [
     ("Aleppo", 36.20, 37.16, "Aleppo"), ("Al Bab", 36.37, 37.52, "Aleppo"),
@@ -168,7 +166,7 @@ def _seed_articles(
     """Articles and claims written straight into the tables, as ingestion would have left them."""
     from datetime import UTC, datetime
 
-    from warlog.extract.jsonout import claim_json, lead_json
+    from warlog.codec import claim_json, lead_json
     from warlog.records import Lead
 
     now = datetime.now(UTC)

@@ -11,11 +11,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from warlog.resolve.dates import EventDate
-    from warlog.resolve.gazetteer import Place
 
 
 class PageFormat(StrEnum):
@@ -113,6 +108,39 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+# --- places and dates (resolve stage) -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A resolved place, the record the rest of warlog stores."""
+
+    text: str
+    name: str
+    lat: float
+    lon: float
+    admin1: str | None
+    admin2: str | None
+    country: str
+    precision: str  # one of PLACE_PRECISIONS, like UCDP's where_prec
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventDate:
+    """A date expression and the calendar window it stands for."""
+
+    text: str  # the words, e.g. "late on Thursday"
+    start: date | None  # None when it cannot be resolved (e.g. no publication date)
+    end: date | None  # == start for one day; a window otherwise
+    precision: str  # "day", "week", "month", "year" (or "unknown" for unrecognised words)
+    cumulative_start: bool = False  # "since March 2019": start of a tally window ending at pub
+
+    @property
+    def resolved(self) -> bool:
+        return self.start is not None
+
+
 # --- claims (extraction stage) ----------------------------------------------------
 
 OUTCOMES = ("killed", "wounded", "arrested", "kidnapped", "missing")
@@ -200,6 +228,17 @@ class Claim:
     # Set by the resolve stage: coordinates of the incident's place, calendar days of its date.
     place: Place | None = None
     date: EventDate | None = None
+
+    @property
+    def figure(self) -> int | None:
+        """The figure the claim stands behind (see :func:`figure`)."""
+        return figure(self.low, self.high)
+
+
+def figure(low: int | None, high: int | None) -> int | None:
+    """The figure a count stands behind: its low bound, else its high one ("at least 9" -> 9,
+    "up to 6" -> 6); None for a count without a figure ("several")."""
+    return low if low is not None else high
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from warlog.resolve.gazetteer import Gazetteer, Place
+from warlog.records import Place
+from warlog.resolve.gazetteer import Gazetteer
 
 __all__ = [
     "DEFAULT_CSV",

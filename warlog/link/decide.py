@@ -154,8 +154,7 @@ def _place_score(a: Claim, b: Claim) -> float:
 
 
 def _count_score(a: Claim, b: Claim) -> float:
-    va = a.low if a.low is not None else a.high
-    vb = b.low if b.low is not None else b.high
+    va, vb = a.figure, b.figure
     if not va or not vb or a.outcome != b.outcome:
         return 0.0
     ratio = max(va, vb) / min(va, vb)
@@ -166,8 +165,7 @@ def _tally_score(a: Report, b: Report) -> float:
     ca, cb = a.claim, b.claim
     if ca.outcome != cb.outcome:
         return -math.inf
-    va = ca.low if ca.low is not None else ca.high
-    vb = cb.low if cb.low is not None else cb.high
+    va, vb = ca.figure, cb.figure
     if not va or not vb:
         return -math.inf
     s = 2.0 if va == vb else 1.0 if max(va, vb) / min(va, vb) <= 1.1 else -3.0

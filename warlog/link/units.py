@@ -15,14 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from warlog.link.decide import haversine_km
-from warlog.records import Report
-
-if TYPE_CHECKING:
-    from warlog.resolve.dates import EventDate
-    from warlog.resolve.gazetteer import Place
+from warlog.records import EventDate, Place, Report
 
 # Towns further apart than this are different incidents inside one article.
 SAME_STORY_KM = 60.0

@@ -37,8 +37,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool, StaticPool
 
+from warlog.codec import claim_from_json, claim_json, lead_json
 from warlog.errors import E, WarlogError
-from warlog.extract.jsonout import claim_from_json, claim_json, lead_json
 from warlog.records import Article, ArticleClaims, Claim, RawPage
 from warlog.settings import busy_timeout
 from warlog.store import migrations, schema

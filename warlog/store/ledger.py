@@ -15,10 +15,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from warlog.extract.jsonout import claim_from_json
+from warlog.codec import claim_from_json, event_json, report_from_json, report_json
 from warlog.link.decide import blocks as blocks_of
 from warlog.link.decide import window
-from warlog.link.events import event_json, report_from_json, report_json
 from warlog.link.plausibility import codes
 from warlog.link.units import Unit, shift
 from warlog.records import Event, Report
