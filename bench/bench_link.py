@@ -132,7 +132,7 @@ def _link_into_store(n: int) -> dict[str, Any]:
     """The incremental path: articles arrive in batches and join the stored ledger."""
     from sqlalchemy import insert
 
-    from warlog.link.ledger import update_events
+    from warlog.link.incremental import update_events
     from warlog.store import Store, schema
 
     pin_to_one_core()
@@ -147,7 +147,7 @@ def _link_into_store(n: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         for i in range(0, len(ids), BATCH):
             with store.transaction() as tx:
-                update_events(tx.conn, ids[i : i + BATCH])
+                update_events(tx.links, ids[i : i + BATCH])
         secs = time.perf_counter() - t0
         events = store.count("events")
         store.close()

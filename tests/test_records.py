@@ -33,3 +33,26 @@ def test_place_and_date_keep_their_old_import_paths() -> None:
 
     assert Place is records.Place
     assert EventDate is records.EventDate
+
+
+@pytest.mark.parametrize(
+    ("finer", "coarser"),
+    [
+        pytest.param("town", "district", id="town before district"),
+        pytest.param("district", "province", id="district before province"),
+        # Regression: link/units.py had no "province" and ranked it below "region".
+        pytest.param("province", "region", id="province before region"),
+        pytest.param("region", "country", id="region before country"),
+        pytest.param("country", "unknown", id="a known precision before an unknown one"),
+    ],
+)
+def test_one_precision_ranking(finer: str, coarser: str) -> None:
+    from warlog.link.units import rank
+    from warlog.records import Place, precision_rank
+
+    assert precision_rank(finer) < precision_rank(coarser)
+
+    def place(precision: str) -> Place:
+        return Place("Homs", "Homs", 34.7, 36.7, "Homs", None, "SY", precision, "admin")
+
+    assert rank(place(finer)) < rank(place(coarser)) < rank(None)

@@ -23,6 +23,7 @@ from warlog.records import (
     Event,
     EventDate,
     Evidence,
+    Flag,
     Lead,
     Part,
     Place,
@@ -391,7 +392,80 @@ def event_json(ev: Event, *, with_claims: bool = True) -> dict[str, Any]:
     out["headline"] = headline(out)
     # Intrinsic plausibility flags (the sentences are in the claims); the country check is
     # added when events are read, as it depends on the whole collection.
-    out["flags"] = plausibility_flags(out)
+    out["flags"] = plausibility_flags(out) if ev.flags is None else [flag_json(f) for f in ev.flags]
     if not with_claims:
         del out["claims"]
+    if ev.merged_from is not None:
+        out["merged_from"] = ev.merged_from
     return out
+
+
+def flag_json(f: Flag) -> dict[str, str]:
+    return {"code": f.code, "message": f.message}
+
+
+def event_from_json(d: dict[str, Any]) -> Event:
+    """The inverse of :func:`event_json` (with its claims), for events read from a store:
+    ``event_json(event_from_json(d)) == d``."""
+    place = place_from_json(d.get("place"))
+    p = d.get("perpetrator")
+    return Event(
+        id=d["id"],
+        kind=d["kind"],
+        date=date_from_json(d.get("date")),
+        place=place,
+        event_type=d.get("event_type"),
+        perpetrator=ActorRef(p["text"], p["actor"], p["name"], p["kind"]) if p else None,
+        estimates=tuple(_estimate_from(x) for x in d.get("estimates", ())),
+        reports=tuple(report_from_json(r) for r in d.get("claims", ())),
+        revisions=tuple(_revision_from(v) for v in d.get("revisions", ())),
+        flags=tuple(Flag(f["code"], f["message"]) for f in d.get("flags") or ()),
+        merged_from=d.get("merged_from"),
+    )
+
+
+def _estimate_from(x: dict[str, Any]) -> Estimate:
+    return Estimate(
+        outcome=x["outcome"],
+        group=x["group"],
+        low=x["low"],
+        best=x["best"],
+        high=x["high"],
+        conflict=x["conflict"],
+        high_partisan=x["high_partisan"],
+        low_claims=tuple(x["low_claims"]),
+        best_claims=tuple(x["best_claims"]),
+        high_claims=tuple(x["high_claims"]),
+        sources=tuple(
+            SourceFigure(
+                source=s["source"],
+                name=s["name"],
+                kind=s["kind"],
+                partisan=s["partisan"],
+                low=s["low"],
+                high=s["high"],
+                count_text=s["count_text"],
+                vague=s["vague"],
+                confidence=s["confidence"],
+                claims=tuple(s["claims"]),
+                outlets=tuple(s["outlets"]),
+            )
+            for s in x["sources"]
+        ),
+    )
+
+
+def _revision_from(v: dict[str, Any]) -> Revision:
+    return Revision(
+        published=_day(v.get("published")),
+        outlet=v.get("outlet"),
+        source=v["source"],
+        low=v["low"],
+        high=v["high"],
+        count_text=v["count_text"],
+        claim=v["claim"],
+    )
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None

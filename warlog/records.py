@@ -110,6 +110,17 @@ class Problem:
 
 # --- places and dates (resolve stage) -----------------------------------------------
 
+# Place precision, finest first, like UCDP's where_prec: the one ranking of every stage.
+PLACE_PRECISIONS = ("town", "district", "province", "region", "country")
+_PRECISION_RANK = {p: i for i, p in enumerate(PLACE_PRECISIONS)}
+# Areas rather than points: linking compares them by area, not by distance.
+COARSE_PRECISIONS = frozenset({"province", "region", "country"})
+
+
+def precision_rank(precision: str | None) -> int:
+    """0 for a town up to 4 for a country; 5 for anything else. Smaller is more precise."""
+    return _PRECISION_RANK.get(precision or "", len(PLACE_PRECISIONS))
+
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -125,6 +136,10 @@ class Place:
     precision: str  # one of PLACE_PRECISIONS, like UCDP's where_prec
     source: str
 
+    @property
+    def precision_rank(self) -> int:
+        return precision_rank(self.precision)
+
 
 @dataclass(frozen=True, slots=True)
 class EventDate:
@@ -139,6 +154,15 @@ class EventDate:
     @property
     def resolved(self) -> bool:
         return self.start is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of an article's cleaned text, with its offsets."""
+
+    text: str
+    start: int  # offsets into the article text
+    end: int
 
 
 # --- claims (extraction stage) ----------------------------------------------------
@@ -298,6 +322,15 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleReports:
+    """An article's reports and its lead's claim indices, as linking reads them."""
+
+    article_id: str
+    reports: tuple[Report, ...]
+    lead: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SourceFigure:
     """What one original source says about one outcome and victim group of an event.
 
@@ -348,8 +381,21 @@ class Revision:
 
 
 @dataclass(frozen=True, slots=True)
+class Flag:
+    """A plausibility question about an event, for the analyst (never a correction)."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
-    """One incident (or one cumulative tally) and every report of it."""
+    """One incident (or one cumulative tally) and every report of it.
+
+    ``flags`` is None for an event just built (its intrinsic flags are computed when it is
+    written); an event read from a store carries the stored ones plus the collection's
+    (``outside_country``). ``merged_from`` is the old id an event was asked for by.
+    """
 
     id: str
     kind: str  # incident | tally
@@ -360,6 +406,8 @@ class Event:
     estimates: tuple[Estimate, ...]
     reports: tuple[Report, ...]
     revisions: tuple[Revision, ...] = ()
+    flags: tuple[Flag, ...] | None = None
+    merged_from: str | None = None
 
     def estimate(self, outcome: str = "killed", group: str = "total") -> Estimate | None:
         return next((e for e in self.estimates if e.outcome == outcome and e.group == group), None)
@@ -381,3 +429,31 @@ class Event:
         return tuple(
             sorted({s.name for e in self.estimates for s in e.sources if s.kind != "outlet"})
         )
+
+
+# --- reading the ledger -------------------------------------------------------------
+
+DEFAULT_NEAR_KM = 25.0  # the radius of "near a place" when none is given
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Which events to read: the one filter of the list, the export, the statistics, the CLI
+    and the Python API (the HTTP API's ``EventFilters`` dependency builds one).
+
+    ``near`` is (lat, lon, km); ``actor`` matches the perpetrator only, ``claimant`` and
+    ``outlet`` who said it; ``flagged`` keeps events with a plausibility flag, the country
+    check against ``focus_country`` (default: the country of most incidents) included.
+    """
+
+    since: date | None = None
+    until: date | None = None
+    near: tuple[float, float, float] | None = None
+    actor: str | None = None
+    claimant: str | None = None
+    outlet: str | None = None
+    event_type: str | None = None
+    kind: str | None = None  # incident | tally
+    conflicting: bool = False
+    flagged: bool = False
+    focus_country: str | None = None

@@ -6,7 +6,7 @@
 3. :mod:`events`: each connected set of units is an event, with one place, one date,
    one type and the figures that :mod:`reconcile` draws from its sources.
 
-:func:`link` does it all in memory; :mod:`ledger` does it incrementally over a store,
+:func:`link` does it all in memory; :mod:`incremental` does it over a store's link tables,
 and gives the same events as linking everything at once.
 """
 
