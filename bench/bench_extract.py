@@ -155,8 +155,8 @@ def extract_run(
     t0 = time.perf_counter()
     import spacy
 
+    from warlog.clean.sentences import split_sentences
     from warlog.extract import Extractor
-    from warlog.nlp import split_sentences
 
     import_seconds = time.perf_counter() - t0
     rss_after_import = proc_status_kib("VmRSS")
@@ -262,7 +262,7 @@ def extract_run(
 
 def _component_times(extractor: Any, articles: list[Any]) -> str:
     """Seconds each spaCy component spends on the sentences extract_many parses."""
-    from warlog.nlp import split_sentences
+    from warlog.clean.sentences import split_sentences
 
     texts = [
         s.text

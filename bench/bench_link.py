@@ -28,9 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from measure import in_child, mib, pin_to_one_core
 
-from warlog.records import ActorRef, Claim, ClaimantRef, Evidence, Report, Victims
-from warlog.resolve.dates import EventDate
-from warlog.resolve.gazetteer import Place
+from warlog.records import ActorRef, Claim, ClaimantRef, EventDate, Evidence, Place, Report, Victims
 
 TOWNS = [
     ("Aleppo", 36.20, 37.16, "Aleppo"), ("Al Bab", 36.37, 37.52, "Aleppo"),
@@ -134,7 +132,7 @@ def _link_into_store(n: int) -> dict[str, Any]:
     """The incremental path: articles arrive in batches and join the stored ledger."""
     from sqlalchemy import insert
 
-    from warlog.link.ledger import update_events
+    from warlog.link.incremental import update_events
     from warlog.store import Store, schema
 
     pin_to_one_core()
@@ -149,7 +147,7 @@ def _link_into_store(n: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         for i in range(0, len(ids), BATCH):
             with store.transaction() as tx:
-                update_events(tx.conn, ids[i : i + BATCH])
+                update_events(tx.links, ids[i : i + BATCH])
         secs = time.perf_counter() - t0
         events = store.count("events")
         store.close()
@@ -168,7 +166,7 @@ def _seed_articles(
     """Articles and claims written straight into the tables, as ingestion would have left them."""
     from datetime import UTC, datetime
 
-    from warlog.extract.jsonout import claim_json, lead_json
+    from warlog.codec import claim_json, lead_json
     from warlog.records import Lead
 
     now = datetime.now(UTC)

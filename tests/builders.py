@@ -1,12 +1,16 @@
-"""Fixture builders shared by tests: small pages, archives and feeds made on the fly."""
+"""Fixture builders shared by tests: small pages, archives, feeds and records made on the fly."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from warlog.records import Claim, Evidence, Victims
 
 PARAS = [
     "Government air strikes killed at least 14 people in the rebel-held town of Saraqeb on Tuesday, a monitor said.",
@@ -51,3 +55,26 @@ def make_warc(path: Path, pages: list[tuple[str, str]], gz: bool = True) -> None
                 http_headers=img,
             )
         )
+
+
+def claim(**fields: Any) -> Claim:
+    """A claim of "14 people killed in an air strike", with ``fields`` changed."""
+    base = Claim(
+        article_id="a1",
+        outcome="killed",
+        low=14,
+        high=14,
+        count_text="14",
+        approx=False,
+        vague=False,
+        victims=Victims("people", "unknown"),
+        perpetrator=None,
+        event_type="air/drone strike",
+        place_text=None,
+        date_text=None,
+        scope="incident",
+        claimant=None,
+        evidence=Evidence(PARAS[0], 0, len(PARAS[0])),
+        confidence=0.8,
+    )
+    return replace(base, **fields)

@@ -20,8 +20,8 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from warlog import __version__
+from warlog.codec import article_meta_json, claim_json
 from warlog.errors import E, WarlogError
-from warlog.extract.jsonout import article_meta_json, claim_json
 from warlog.ingest.tabular import parse_map
 from warlog.pipeline import IngestReport, ingest_paths
 from warlog.records import OUTCOMES, SCOPES, Article, Claim, Problem
@@ -455,7 +455,7 @@ def extract_cmd(
 
     JSONL input may carry text, title, outlet, published and id. Exits 1 when some inputs failed.
     """
-    from warlog.extract.jsonout import article_json
+    from warlog.codec import article_json
     from warlog.pipeline import extract_articles, read_articles
 
     options = IngestOptions(column_map=parse_map(column_map), workers=workers)

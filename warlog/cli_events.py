@@ -13,8 +13,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from warlog.cli import _print_table, _store, db_option, err, eval_group, json_option, main, out
+from warlog.codec import event_json
 from warlog.errors import E, WarlogError
 from warlog.export import FORMATS, export
+from warlog.records import DEFAULT_NEAR_KM, Estimate, Event, EventFilter
 
 
 def event_filters(f: Any) -> Any:
@@ -23,7 +25,7 @@ def event_filters(f: Any) -> Any:
             click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="On or after this day."),
             click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="On or before this day."),
             click.option("--near", metavar="PLACE", help="Within --km of this place (a gazetteer name or LAT,LON)."),
-            click.option("--km", type=click.FloatRange(min=0), default=25.0, show_default=True),
+            click.option("--km", type=click.FloatRange(min=0), default=DEFAULT_NEAR_KM, show_default=True),
             click.option("--actor", help="Perpetrator (words of its name or id)."),
             click.option("--claimant", help="Who gave a figure (words of the source's name)."),
             click.option("--outlet", help="Who published (words of the outlet's name)."),
@@ -39,23 +41,26 @@ def event_filters(f: Any) -> Any:
     return f
 
 
-def query_events(
-    store: Any, opts: dict[str, Any], with_claims: bool = False
-) -> list[dict[str, Any]]:
+def query_events(store: Any, opts: dict[str, Any]) -> list[Event]:
+    return store.events(event_filter(store, opts), limit=opts.get("limit"))
+
+
+def event_filter(store: Any, opts: dict[str, Any]) -> EventFilter:
+    """The :class:`EventFilter` of the ``event_filters`` options."""
     near = None
     focus = opts.get("focus_country") or None
     if opts.get("near"):
         from warlog.near import near_place
 
         place = near_place(opts["near"], focus or store.dominant_country())
-        km = opts.get("km") or 25.0
+        km = opts.get("km") or DEFAULT_NEAR_KM
         # Say which place was used: a name can match somewhere the user did not mean.
         where = f"{place.name} ({place.country})" if place.country else place.name
         err.print(
             f"near {where}, {place.lat:.4f},{place.lon:.4f}, within {km:g} km", highlight=False
         )
         near = (place.lat, place.lon, km)
-    return store.events(
+    return EventFilter(
         since=_day(opts.get("since")),
         until=_day(opts.get("until")),
         near=near,
@@ -67,8 +72,6 @@ def query_events(
         conflicting=bool(opts.get("conflicting")),
         flagged=bool(opts.get("flagged")),
         focus_country=focus,
-        limit=opts.get("limit"),
-        with_claims=with_claims,
     )
 
 
@@ -86,60 +89,63 @@ def events_cmd(db: str | None, as_json: bool, **opts: Any) -> None:
         found = query_events(store, opts)
     if as_json:
         for e in found:
-            out.print(json.dumps(e, ensure_ascii=False), markup=False, highlight=False)
+            line = json.dumps(event_json(e, with_claims=False), ensure_ascii=False)
+            out.print(line, markup=False, highlight=False)
         return
     print_ledger(found, title=f"{len(found)} event(s)")
 
 
-def print_ledger(events: list[dict[str, Any]], title: str) -> None:
+def print_ledger(events: list[Event], title: str) -> None:
     table = Table(title=escape(title), title_justify="left")
     for col in ("event", "date", "place", "type", "perpetrator", "killed (low-best-high)",
                 "outlets", "claimants", "!", "flags"):  # fmt: skip
         table.add_column(col)
     for e in events:
         table.add_row(
-            e["id"], _date(e), escape(_place(e)),
-            "tally" if e["kind"] == "tally" else (e.get("event_type") or ""),
-            escape((e.get("perpetrator") or {}).get("name") or ""), _headline_figures(e),
-            str(e["n_outlets"]), str(e["n_claimants"]), "conflict" if e["conflict"] else "",
-            ", ".join(f["code"] for f in e.get("flags", ())),
+            e.id, _date(e), escape(_place(e)),
+            "tally" if e.kind == "tally" else (e.event_type or ""),
+            escape((e.perpetrator.name if e.perpetrator else None) or ""), _headline_figures(e),
+            str(len(e.outlets)), str(len(e.claimants)), "conflict" if e.conflict else "",
+            ", ".join(f.code for f in e.flags or ()),
         )  # fmt: skip
     _print_table(table)
 
 
-def _date(e: dict[str, Any]) -> str:
-    d = e.get("date") or {}
-    start, end = d.get("start"), d.get("end")
-    if e["kind"] == "tally":
+def _date(e: Event) -> str:
+    d = e.date
+    start = d.start.isoformat() if d and d.start else None
+    end = d.end.isoformat() if d and d.end else None
+    if e.kind == "tally":
         return f"as of {end}" if end else ""
     if not start:
         return ""
-    mark = " (published)" if d.get("precision") == "published" else ""
+    mark = " (published)" if d and d.precision == "published" else ""
     return (start if end in (None, start) else f"{start}..{end}") + mark
 
 
-def _place(e: dict[str, Any]) -> str:
-    p = e.get("place")
+def _place(e: Event) -> str:
+    p = e.place
     if not p:
         return ""
-    where = p["name"] + (f", {p['admin1']}" if p.get("admin1") and p["admin1"] != p["name"] else "")
-    return f"{where} ({p['country']})"
+    where = p.name + (f", {p.admin1}" if p.admin1 and p.admin1 != p.name else "")
+    return f"{where} ({p.country})"
 
 
-def _headline_figures(e: dict[str, Any]) -> str:
+def _headline_figures(e: Event) -> str:
     """Killed, or for an event without deaths its first outcome, named ("36 arrested")."""
-    if e.get("killed"):
-        return _figures(e["killed"])
-    first = next((x for x in e.get("estimates", ()) if x["group"] == "total"), None)
-    return f"{_figures(first)} {first['outcome']}" if first else ""
+    killed = e.estimate("killed")
+    if killed:
+        return _figures(killed)
+    first = next((x for x in e.estimates if x.group == "total"), None)
+    return f"{_figures(first)} {first.outcome}" if first else ""
 
 
-def _figures(k: dict[str, Any] | None) -> str:
+def _figures(k: Estimate | None) -> str:
     if not k:
         return ""
-    lo, best, hi = (k.get(x) for x in ("low", "best", "high"))
+    lo, best, hi = k.low, k.best, k.high
     text = str(best) if lo == best == hi else f"{_n(lo)}-{_n(best)}-{_n(hi)}"
-    return text + (" (high: partisan)" if k.get("high_partisan") else "")
+    return text + (" (high: partisan)" if k.high_partisan else "")
 
 
 def _n(v: int | None) -> str:
@@ -156,57 +162,63 @@ def show_cmd(db: str | None, as_json: bool, focus_country: str | None, event_id:
     an old id of an event merged into another shows that event)."""
     with _store(db, readonly=True) as store:
         e = store.event(event_id, focus_country=focus_country)
-    if e.get("merged_from"):
-        err.print(f"{e['merged_from']} was merged into {e['id']}", highlight=False)
+    if e.merged_from:
+        err.print(f"{e.merged_from} was merged into {e.id}", highlight=False)
     if as_json:
-        out.print(json.dumps(e, ensure_ascii=False, indent=1), markup=False, highlight=False)
+        text = json.dumps(event_json(e), ensure_ascii=False, indent=1)
+        out.print(text, markup=False, highlight=False)
         return
+    perpetrator = e.perpetrator.name if e.perpetrator and e.perpetrator.name else None
     out.print(
-        f"[bold]{escape(e['id'])}[/bold]  {e['kind']}  {_date(e)}  {escape(_place(e))}  "
-        f"{escape(e.get('event_type') or '')}  "
-        f"{escape((e.get('perpetrator') or {}).get('name') or 'perpetrator unknown')}",
+        f"[bold]{escape(e.id)}[/bold]  {e.kind}  {_date(e)}  {escape(_place(e))}  "
+        f"{escape(e.event_type or '')}  {escape(perpetrator or 'perpetrator unknown')}",
         highlight=False,
     )
-    if e["conflict"]:
+    if e.conflict:
         out.print("[red]Sources disagree[/red] (see the figures marked below).", highlight=False)
-    for f in e.get("flags", ()):
-        out.print(f"[yellow]Check:[/yellow] {escape(f['message'])} ({f['code']})", highlight=False)
+    for f in e.flags or ():
+        out.print(f"[yellow]Check:[/yellow] {escape(f.message)} ({f.code})", highlight=False)
+    _print_table(_estimates_table(e))
+    _print_table(_claims_table(e))
+    if e.revisions:
+        rev = Table(title="Revisions", title_justify="left")
+        for col in ("published", "outlet", "source", "count"):
+            rev.add_column(col)
+        for v in e.revisions:
+            rev.add_row(v.published.isoformat() if v.published else "", escape(v.outlet or ""),
+                        escape(v.source), escape(v.count_text))  # fmt: skip
+        _print_table(rev)
+
+
+def _estimates_table(e: Event) -> Table:
     est = Table(title="Reconciled figures", title_justify="left")
     for col in ("outcome", "group", "low", "best", "high", "sources", "!"):
         est.add_column(col)
-    for x in e["estimates"]:
-        flags = [
-            f
-            for f, on in (("conflict", x["conflict"]), ("high: partisan only", x["high_partisan"]))
-            if on
-        ]
-        said = "; ".join(f"{s['name']}: {s['count_text']}" for s in x["sources"])
-        est.add_row(x["outcome"], x["group"], _n(x["low"]), _n(x["best"]), _n(x["high"]),
+    for x in e.estimates:
+        flags = [f for f, on in (("conflict", x.conflict), ("high: partisan only", x.high_partisan))
+                 if on]  # fmt: skip
+        said = "; ".join(f"{s.name}: {s.count_text}" for s in x.sources)
+        est.add_row(x.outcome, x.group, _n(x.low), _n(x.best), _n(x.high),
                     escape(said), ", ".join(flags))  # fmt: skip
-    _print_table(est)
+    return est
+
+
+def _claims_table(e: Event) -> Table:
     claims = Table(title="Claims", title_justify="left")
     for col in ("outlet", "published", "claimant", "count", "low", "high", "outcome", "victims",
                 "date", "evidence"):  # fmt: skip
         claims.add_column(col)
-    for r in e.get("claims", []):
-        c = r["claim"]
-        cl = c.get("claimant") or {}
-        d = c.get("date") or {}
+    for r in e.reports:
+        c = r.claim
+        cl = c.claimant
         claims.add_row(
-            escape(r.get("outlet") or ""), r.get("published") or "",
-            escape(cl.get("name") or cl.get("text") or ""), escape(c["count_text"]),
-            _n(c["low"]), _n(c["high"]), c["outcome"], escape(c["victims"]["text"]),
-            d.get("start") or "", escape(c["evidence"]["sentence"]),
+            escape(r.outlet or ""), r.published.isoformat() if r.published else "",
+            escape((cl.name or cl.text) if cl else ""), escape(c.count_text),
+            _n(c.low), _n(c.high), c.outcome, escape(c.victims.text),
+            c.date.start.isoformat() if c.date and c.date.start else "",
+            escape(c.evidence.sentence),
         )  # fmt: skip
-    _print_table(claims)
-    if e.get("revisions"):
-        rev = Table(title="Revisions", title_justify="left")
-        for col in ("published", "outlet", "source", "count"):
-            rev.add_column(col)
-        for v in e["revisions"]:
-            rev.add_row(v["published"] or "", escape(v["outlet"] or ""), escape(v["source"]),
-                        escape(v["count_text"]))  # fmt: skip
-        _print_table(rev)
+    return claims
 
 
 @main.command("export")
@@ -218,7 +230,7 @@ def show_cmd(db: str | None, as_json: bool, focus_country: str | None, event_id:
 def export_cmd(db: str | None, fmt: str, out_path: Path | None, **opts: Any) -> None:
     """Export events: UCDP GED CSV, ACLED CSV, GeoJSON or JSON Lines (the --json of `show`)."""
     with _store(db, readonly=True) as store:
-        found = query_events(store, opts, with_claims=True)
+        found = query_events(store, opts)
     text = export(found, fmt)
     if out_path is None:
         sys.stdout.write(text)
@@ -252,7 +264,7 @@ def quarantine_cmd(db: str | None, restore: bool, reason: str, article_id: str) 
 @click.option("--rebuild", is_flag=True, help="Forget every link and link the whole store again.")
 def link_cmd(db: str | None, rebuild: bool) -> None:
     """Link stored claims into events (ingest and run do this as they go)."""
-    from warlog.link.ledger import rebuild as relink_all
+    from warlog.link.incremental import rebuild as relink_all
 
     if not rebuild:
         err.print(
@@ -260,7 +272,7 @@ def link_cmd(db: str | None, rebuild: bool) -> None:
         )
         return
     with _store(db) as store, store.transaction() as tx:
-        summary = relink_all(tx.conn)
+        summary = relink_all(tx.links)
     err.print(
         f"Linked {summary.units} unit(s) into {summary.events_new} event(s).", highlight=False
     )

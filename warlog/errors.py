@@ -41,6 +41,7 @@ class E:
     E130 = "The store {url} is damaged or unreadable ({reason}); `warlog doctor --db {url}` says what is wrong, --repair fixes what it can"
     E131 = "The store {url} needs a schema upgrade ({found} -> {known}) but is read-only; run a write command (e.g. `warlog doctor --repair`) with write access"
     E132 = "{what}; {fix}"
+    E133 = "{module} is not installed: `pip install 'warlog[{extra}]'` (or `pip install {module}`)"
 
 
 class WarlogError(Exception):

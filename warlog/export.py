@@ -1,8 +1,8 @@
 """Exports of the event ledger in formats other tools open: UCDP GED CSV, ACLED CSV,
 GeoJSON and JSON Lines.
 
-Every exporter reads events in their public JSON (``Store.events(with_claims=True)``)
-and writes text; column names and codes follow the UCDP GED codebook (version 24.1)
+Every exporter takes :class:`~warlog.records.Event` records (``Store.events``), reads each
+in its public JSON (:func:`warlog.codec.event_json`, claims included) and writes text; column names and codes follow the UCDP GED codebook (version 24.1)
 and the ACLED codebook (2023). Where warlog cannot know a field (UCDP's conflict and
 dyad ids, ACLED's inter codes for unlisted actors) the column is present and empty.
 """
@@ -16,7 +16,9 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
+from warlog.codec import event_json
 from warlog.extract.acled import acled_event
+from warlog.records import Event
 
 FORMATS = ("ucdp-csv", "acled-csv", "geojson", "jsonl")
 
@@ -52,16 +54,21 @@ _ACLED_GEO = {"point": 1, "village": 1, "town": 1, "city": 1, "district": 2, "re
               "province": 3, "country": 3}  # fmt: skip
 
 
-def export(events: Iterable[dict[str, Any]], fmt: str) -> str:
+def export(events: Iterable[Event], fmt: str) -> str:
     return "".join(export_stream([events], fmt))
 
 
-def export_stream(pages: Iterable[Iterable[dict[str, Any]]], fmt: str) -> Iterator[str]:
+def export_stream(pages: Iterable[Iterable[Event]], fmt: str) -> Iterator[str]:
     """The export of ``pages`` of events, piece by piece (the API streams a large export page
     by page instead of building it whole); joined, it is :func:`export` of all the events."""
+    docs = ([event_json(e) for e in page] for page in pages)
+    yield from _export_docs(docs, fmt)
+
+
+def _export_docs(pages: Iterable[list[dict[str, Any]]], fmt: str) -> Iterator[str]:
     if fmt == "jsonl":
         for page in pages:
-            yield jsonl(page)
+            yield _jsonl(page)
     elif fmt == "geojson":
         yield '{"type": "FeatureCollection", "features": ['
         first = True
@@ -87,11 +94,15 @@ def export_stream(pages: Iterable[Iterable[dict[str, Any]]], fmt: str) -> Iterat
         raise ValueError(f"unknown export format {fmt!r}")
 
 
-def jsonl(events: Iterable[dict[str, Any]]) -> str:
-    return "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events)
+def jsonl(events: Iterable[Event]) -> str:
+    return "".join(export_stream([events], "jsonl"))
 
 
-def geojson(events: Iterable[dict[str, Any]]) -> str:
+def _jsonl(docs: Iterable[dict[str, Any]]) -> str:
+    return "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in docs)
+
+
+def geojson(events: Iterable[Event]) -> str:
     return "".join(export_stream([events], "geojson"))
 
 
@@ -120,12 +131,12 @@ def _csv(columns: tuple[str, ...], rows: Iterable[dict[str, Any]], header: bool 
     return buf.getvalue()
 
 
-def ucdp_csv(events: Iterable[dict[str, Any]]) -> str:
-    return _csv(UCDP_COLUMNS, (_ucdp_row(e) for e in events if e["kind"] == "incident"))
+def ucdp_csv(events: Iterable[Event]) -> str:
+    return "".join(export_stream([events], "ucdp-csv"))
 
 
-def acled_csv(events: Iterable[dict[str, Any]]) -> str:
-    return _csv(ACLED_COLUMNS, (_acled_row(e) for e in events if e["kind"] == "incident"))
+def acled_csv(events: Iterable[Event]) -> str:
+    return "".join(export_stream([events], "acled-csv"))
 
 
 def _group(e: dict[str, Any], group: str) -> dict[str, Any] | None:

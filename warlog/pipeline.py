@@ -23,7 +23,8 @@ from warlog.clean import dedup
 from warlog.clean.page import clean_page
 from warlog.errors import E, InputError
 from warlog.guard import OverBudget, budget_cut, internal_problem, time_limit
-from warlog.link.ledger import update_events
+from warlog.ingest import Source
+from warlog.link.incremental import update_events
 from warlog.pool import AHEAD_BYTES, AHEAD_PER_WORKER, POOL_MIN_PAGES, Ahead, Pending, Pool, ordered
 from warlog.pool import resolve_workers as _workers
 from warlog.records import Article, ArticleClaims, Problem, RawPage
@@ -93,7 +94,7 @@ class _LazyExtractor:
 
 def ingest_paths(
     store: Store,
-    paths: list[str],
+    paths: Iterable[Source],
     options: IngestOptions | None = None,
     *,
     extract: bool = True,
@@ -578,7 +579,7 @@ def _write_chunk(
             try:
                 # Linked in the chunk's transaction: the events never lag behind the claims.
                 with tx.savepoint():
-                    part.events_changed += update_events(tx.conn, new_ids).events_new
+                    part.events_changed += update_events(tx.links, new_ids).events_new
             except Exception as exc:
                 p = internal_problem("(linking)", exc, "linking")
                 msg = p.message + "; `warlog link --rebuild` links every article again"
@@ -801,7 +802,7 @@ def ingest_page(
             stored = [a for a in prepared.articles if a.id in set(ids)]
             claims_new = sum(len(r.claims) for r in prepared.results or ())
             if models is not None and ids:
-                events_new = update_events(tx.conn, ids).events_new
+                events_new = update_events(tx.links, ids).events_new
         if within is not None:
             within(tx, stored)
         pages_new = int(not isinstance(prepared, Problem) and not report.pages_unchanged)

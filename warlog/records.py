@@ -11,11 +11,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from warlog.resolve.dates import EventDate
-    from warlog.resolve.gazetteer import Place
 
 
 class PageFormat(StrEnum):
@@ -113,6 +108,63 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+# --- places and dates (resolve stage) -----------------------------------------------
+
+# Place precision, finest first, like UCDP's where_prec: the one ranking of every stage.
+PLACE_PRECISIONS = ("town", "district", "province", "region", "country")
+_PRECISION_RANK = {p: i for i, p in enumerate(PLACE_PRECISIONS)}
+# Areas rather than points: linking compares them by area, not by distance.
+COARSE_PRECISIONS = frozenset({"province", "region", "country"})
+
+
+def precision_rank(precision: str | None) -> int:
+    """0 for a town up to 4 for a country; 5 for anything else. Smaller is more precise."""
+    return _PRECISION_RANK.get(precision or "", len(PLACE_PRECISIONS))
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A resolved place, the record the rest of warlog stores."""
+
+    text: str
+    name: str
+    lat: float
+    lon: float
+    admin1: str | None
+    admin2: str | None
+    country: str
+    precision: str  # one of PLACE_PRECISIONS, like UCDP's where_prec
+    source: str
+
+    @property
+    def precision_rank(self) -> int:
+        return precision_rank(self.precision)
+
+
+@dataclass(frozen=True, slots=True)
+class EventDate:
+    """A date expression and the calendar window it stands for."""
+
+    text: str  # the words, e.g. "late on Thursday"
+    start: date | None  # None when it cannot be resolved (e.g. no publication date)
+    end: date | None  # == start for one day; a window otherwise
+    precision: str  # "day", "week", "month", "year" (or "unknown" for unrecognised words)
+    cumulative_start: bool = False  # "since March 2019": start of a tally window ending at pub
+
+    @property
+    def resolved(self) -> bool:
+        return self.start is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of an article's cleaned text, with its offsets."""
+
+    text: str
+    start: int  # offsets into the article text
+    end: int
+
+
 # --- claims (extraction stage) ----------------------------------------------------
 
 OUTCOMES = ("killed", "wounded", "arrested", "kidnapped", "missing")
@@ -201,6 +253,17 @@ class Claim:
     place: Place | None = None
     date: EventDate | None = None
 
+    @property
+    def figure(self) -> int | None:
+        """The figure the claim stands behind (see :func:`figure`)."""
+        return figure(self.low, self.high)
+
+
+def figure(low: int | None, high: int | None) -> int | None:
+    """The figure a count stands behind: its low bound, else its high one ("at least 9" -> 9,
+    "up to 6" -> 6); None for a count without a figure ("several")."""
+    return low if low is not None else high
+
 
 @dataclass(frozen=True, slots=True)
 class Lead:
@@ -259,6 +322,15 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleReports:
+    """An article's reports and its lead's claim indices, as linking reads them."""
+
+    article_id: str
+    reports: tuple[Report, ...]
+    lead: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SourceFigure:
     """What one original source says about one outcome and victim group of an event.
 
@@ -309,8 +381,21 @@ class Revision:
 
 
 @dataclass(frozen=True, slots=True)
+class Flag:
+    """A plausibility question about an event, for the analyst (never a correction)."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
-    """One incident (or one cumulative tally) and every report of it."""
+    """One incident (or one cumulative tally) and every report of it.
+
+    ``flags`` is None for an event just built (its intrinsic flags are computed when it is
+    written); an event read from a store carries the stored ones plus the collection's
+    (``outside_country``). ``merged_from`` is the old id an event was asked for by.
+    """
 
     id: str
     kind: str  # incident | tally
@@ -321,6 +406,8 @@ class Event:
     estimates: tuple[Estimate, ...]
     reports: tuple[Report, ...]
     revisions: tuple[Revision, ...] = ()
+    flags: tuple[Flag, ...] | None = None
+    merged_from: str | None = None
 
     def estimate(self, outcome: str = "killed", group: str = "total") -> Estimate | None:
         return next((e for e in self.estimates if e.outcome == outcome and e.group == group), None)
@@ -342,3 +429,31 @@ class Event:
         return tuple(
             sorted({s.name for e in self.estimates for s in e.sources if s.kind != "outlet"})
         )
+
+
+# --- reading the ledger -------------------------------------------------------------
+
+DEFAULT_NEAR_KM = 25.0  # the radius of "near a place" when none is given
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Which events to read: the one filter of the list, the export, the statistics, the CLI
+    and the Python API (the HTTP API's ``EventFilters`` dependency builds one).
+
+    ``near`` is (lat, lon, km); ``actor`` matches the perpetrator only, ``claimant`` and
+    ``outlet`` who said it; ``flagged`` keeps events with a plausibility flag, the country
+    check against ``focus_country`` (default: the country of most incidents) included.
+    """
+
+    since: date | None = None
+    until: date | None = None
+    near: tuple[float, float, float] | None = None
+    actor: str | None = None
+    claimant: str | None = None
+    outlet: str | None = None
+    event_type: str | None = None
+    kind: str | None = None  # incident | tally
+    conflicting: bool = False
+    flagged: bool = False
+    focus_country: str | None = None

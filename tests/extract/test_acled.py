@@ -12,6 +12,7 @@ from importlib import resources
 
 import pytest
 
+from warlog.codec import article_json
 from warlog.extract import Extractor
 from warlog.extract.acled import (
     CLASSES,
@@ -24,7 +25,6 @@ from warlog.extract.acled import (
     tables,
 )
 from warlog.extract.actors import ActorDictionary
-from warlog.extract.jsonout import article_json
 from warlog.records import ActorRef, Article
 
 

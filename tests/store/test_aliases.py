@@ -38,9 +38,9 @@ def merged(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
     url2 = f"sqlite:///{tmp_path_factory.mktemp('aliases') / 'b.db'}"
     with Store(url2) as store:
         ingest_paths(store, [files[first]])
-        before = {e["id"]: {r["key"] for r in e["claims"]} for e in store.events(with_claims=True)}
+        before = {e.id: {r.key for r in e.reports} for e in store.events()}
         ingest_paths(store, [files[second]])
-        after = {e["id"]: {r["key"] for r in e["claims"]} for e in store.events(with_claims=True)}
+        after = {e.id: {r.key for r in e.reports} for e in store.events()}
         gone = sorted(set(before) - set(after))
         assert gone, "no event of the first article merged with one of the second"
         old = gone[0]
@@ -54,7 +54,7 @@ def test_a_merged_id_answers_with_the_event_it_went_into(merged: tuple[str, str,
     with Store(url) as store:
         assert not store.event_exists(old) and store.event_alias(old) == new
         e = store.event(old)
-    assert e["id"] == new and e["merged_from"] == old
+    assert e.id == new and e.merged_from == old
 
 
 def test_show_an_old_id(runner, merged: tuple[str, str, str]) -> None:
@@ -70,19 +70,17 @@ def test_quarantine_takes_an_article_out_of_every_event_until_restored(
 ) -> None:
     url, old, new = merged
     with Store(url) as store:
-        owner = min(r["article_id"] for r in store.event(new)["claims"])
+        owner = min(r.article_id for r in store.event(new).reports)
         state = store.quarantine(owner, "a planted story")
         assert state["quarantined"] and state["events"] == []
-        assert all(
-            r["article_id"] != owner for e in store.events(with_claims=True) for r in e["claims"]
-        )
+        assert all(r.article_id != owner for e in store.events() for r in e.reports)
         # The event lives on without it, under its remaining article's id; both ids lead there.
-        assert store.event(new)["id"] == store.event(old)["id"]
-        assert store.event(new)["n_articles"] == 1
+        assert store.event(new).id == store.event(old).id
+        assert len(store.event(new).articles) == 1
         restored = store.restore(owner)
         assert not restored["quarantined"] and new in restored["events"]
         assert store.event_exists(new) and store.event_alias(new) is None
-        assert store.event(old)["id"] == new
+        assert store.event(old).id == new
 
 
 def test_migration_7_runs_after_a_gap_and_fills_stored_events(
@@ -114,7 +112,7 @@ def test_migration_7_runs_after_a_gap_and_fills_stored_events(
 def test_quarantine_command(runner, merged: tuple[str, str, str]) -> None:
     url, _old, new = merged
     with Store(url) as store:
-        owner = min(r["article_id"] for r in store.event(new)["claims"])
+        owner = min(r.article_id for r in store.event(new).reports)
     res = runner.invoke(main, ["quarantine", "--db", url, "--reason", "planted", owner])
     assert res.exit_code == 0, res.output
     assert f"{owner}: quarantined; its events: none" in res.stderr

@@ -387,13 +387,13 @@ def test_quarantine_aliases_and_flags_on_both(db_url: str, tmp_path: Path) -> No
         (tmp_path / name).write_text(body, "utf-8")
     with Store(db_url) as store:
         ingest_paths(store, [str(tmp_path / n) for n in stories])
-        both = [e for e in store.events(with_claims=True) if e["n_articles"] == 2]
-        assert len(both) == 1, [(e["id"], e["n_articles"]) for e in store.events()]
-        old = both[0]["id"]
-        owner = min(r["article_id"] for r in both[0]["claims"])
+        both = [e for e in store.events() if len(e.articles) == 2]
+        assert len(both) == 1, [(e.id, e.articles) for e in store.events()]
+        old = both[0].id
+        owner = min(both[0].articles)
         assert store.quarantine(owner, "test")["events"] == []
         moved = store.event(old)
-        assert moved["id"] != old and moved["merged_from"] == old and moved["n_articles"] == 1
+        assert moved.id != old and moved.merged_from == old and len(moved.articles) == 1
         assert store.events(flagged=True, focus_country="FR")  # Syria is abroad from France
         store.restore(owner)
-        assert store.event(old)["id"] == old and store.event_alias(old) is None
+        assert store.event(old).id == old and store.event_alias(old) is None

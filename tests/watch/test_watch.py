@@ -34,9 +34,9 @@ def test_watch_new_entries_become_articles_claims_and_events(
         assert {a.url for a in arts} == {server.url("/news/s1"), server.url("/news/s2")}
         assert {a.outlet for a in arts} == {"Levant Wire"}
         events = store.events()
-        places = sorted(e["place"]["admin1"] for e in events)
+        places = sorted(e.place.admin1 for e in events if e.place)
         assert places == ["Idlib", "Idlib"]
-        assert sorted(e["killed"]["best"] for e in events) == [7, 12]
+        assert sorted(k.best for e in events if (k := e.estimate("killed"))) == [7, 12]
         (feed,) = feeds_json(store)
         assert feed["state"] == "ok" and feed["articles_found"] == 2 and feed["last_status"] == 200
         assert feed["title"] == "Levant Wire"

@@ -44,11 +44,12 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from warlog.api import stats
+from warlog.codec import event_json
 from warlog.errors import WarlogError
 from warlog.export import FORMATS, export_stream
 from warlog.extract.jsonout import article_meta_json, claim_json
 from warlog.near import NearPlace, near_place
-from warlog.records import OUTCOMES, SCOPES
+from warlog.records import OUTCOMES, SCOPES, Event
 from warlog.settings import DEFAULT_MAX_BYTES, IngestOptions
 from warlog.store import Store
 
@@ -188,7 +189,7 @@ def create_app(
         more = len(found) > limit
         return _json(
             {
-                "events": found[:limit],
+                "events": [event_json(e, with_claims=False) for e in found[:limit]],
                 "limit": limit,
                 "offset": offset,
                 "next_offset": offset + limit if more else None,
@@ -204,7 +205,7 @@ def create_app(
         if merged is not None:
             # A cited link to an event that was merged into another answers with that event.
             return RedirectResponse(f"/api/events/{quote(merged)}", status_code=308)
-        return _json(st.event(event_id, focus_country=focus_country))
+        return _json(event_json(st.event(event_id, focus_country=focus_country)))
 
     @app.get(
         "/api/events/{event_id}/articles",
@@ -213,7 +214,7 @@ def create_app(
     )
     def event_articles(request: Request, event_id: str) -> JSONResponse:
         st = reader(request)
-        ev = st.event(_text(event_id) or "", focus_country=focus_country)
+        ev = event_json(st.event(_text(event_id) or "", focus_country=focus_country))
         ids = sorted({c["article_id"] for c in ev.get("claims", ())})
         claims: dict[str, list[Any]] = {}
         for c in st.claims(article_ids=ids) if ids else []:
@@ -242,7 +243,7 @@ def create_app(
             "jsonl": ("application/x-ndjson", "jsonl"),
         }[format]
 
-        def pages() -> Iterator[list[dict[str, Any]]]:
+        def pages() -> Iterator[list[Event]]:
             # A page of events at a time: a large export is never built whole in memory.
             for offset in range(0, limit, EXPORT_PAGE):
                 size = min(EXPORT_PAGE, limit - offset)
@@ -520,7 +521,11 @@ def create_app(
         for c in claims:
             by_article.setdefault(c.article_id, []).append(claim_json(c))
         event_ids = store.event_ids_of_articles(report.articles_new) if arts else []
-        events = store.events(ids=event_ids) if event_ids else []
+        events = (
+            [event_json(e, with_claims=False) for e in store.events(ids=event_ids)]
+            if event_ids
+            else []
+        )
         return _json(
             {
                 "run_id": report.run_id,

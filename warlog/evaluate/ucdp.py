@@ -24,7 +24,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from warlog.resolve.gazetteer import Gazetteer, Place
+from warlog.records import PLACE_PRECISIONS, Place, precision_rank
+from warlog.resolve.gazetteer import Gazetteer
 
 __all__ = [
     "DEFAULT_CSV",
@@ -42,8 +43,8 @@ DEFAULT_CSV = (
     Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ucdp_ged191_syria.csv"
 )
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
-# Lower is more specific; region and country tie as the vaguest.
-PRECISION_RANK = {"town": 0, "district": 1, "province": 2, "region": 3, "country": 3}
+# Lower is more specific (the one ranking of warlog.records); kept for importers.
+PRECISION_RANK = {p: precision_rank(p) for p in PLACE_PRECISIONS}
 COUNTRY = "SY"  # UCDP GED Syria: every event lies in Syria
 NONE = "none"  # by_precision label of rows where no place was found
 
@@ -155,7 +156,7 @@ def check(csv_path: Path, gazetteer: Gazetteer, year: int = 2016, km: float = 25
             theirs["within"] += 1
     report.median_km = statistics.median(distances) if distances else None
     report.by_precision = dict(
-        sorted(report.by_precision.items(), key=lambda kv: PRECISION_RANK.get(kv[0], 9))
+        sorted(report.by_precision.items(), key=lambda kv: precision_rank(kv[0]))
     )
     report.by_ucdp_precision = dict(sorted(report.by_ucdp_precision.items()))
     return report

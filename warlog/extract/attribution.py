@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from warlog.extract.actors import ActorDictionary, Mention
-from warlog.nlp import Sentence
-from warlog.records import ClaimantRef
+from warlog.records import ClaimantRef, Sentence
 
 _SPEECH = re.compile(
     r"\b(?:said|says|say|told|tells|reported|reports|announced|announces|claimed|claims|stated|added|adds|"

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
+from warlog.clean.sentences import split_sentences
 from warlog.extract import claims as rules
 from warlog.extract.actors import ActorDictionary
 from warlog.extract.attribution import attribute
@@ -21,8 +22,9 @@ from warlog.extract.confidence import confidence
 from warlog.extract.lead import PERIOD, choose_lead
 from warlog.extract.lexicon import Lexicon, lexicon
 from warlog.extract.roles import own_forces
-from warlog.nlp import Sentence, doc_text, load_pipeline, split_sentences
-from warlog.records import Article, ArticleClaims, Claim, Evidence
+from warlog.extract.ruler import add_ruler
+from warlog.nlp import doc_text, load_pipeline
+from warlog.records import Article, ArticleClaims, Claim, Evidence, Sentence
 
 _KEY = re.compile(r"\W+")
 # Only the first sentences of a long article can carry its headline incident.
@@ -50,7 +52,7 @@ class Extractor:
     version = VERSION
 
     def __init__(self) -> None:
-        self.nlp = load_pipeline()
+        self.nlp = load_pipeline(add_ruler)
         self.lex: Lexicon = lexicon()
         self.actors = ActorDictionary.load()
 

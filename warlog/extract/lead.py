@@ -45,7 +45,7 @@ _LEAD_CHARS = 700
 
 
 def _value(c: Claim) -> int | None:
-    return c.low if c.low is not None else c.high
+    return c.figure
 
 
 def choose_lead(

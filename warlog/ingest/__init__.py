@@ -14,7 +14,7 @@ import io
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -36,18 +36,35 @@ _HEAD = 8192
 
 @dataclass(frozen=True, slots=True)
 class Input:
-    name: str  # what messages call it: the path as given, or "<stdin>"
-    path: Path | None  # None for standard input
+    name: str  # what messages call it: the path as given, "<stdin>", "<bytes 1>"
+    path: Path | None  # None for standard input and for content given in memory
+    stream: BinaryIO | None = None  # content given as bytes or a binary file object
 
     def open(self) -> BinaryIO:
+        if self.stream is not None:
+            return self.stream
         if self.path is None:
             return sys.stdin.buffer
         return self.path.open("rb")
 
 
-def expand(paths: list[str]) -> Iterator[Input | Problem]:
-    """Inputs named on the command line, directories walked in a stable order."""
-    for raw in paths:
+# What ingest takes: paths (a str or os.PathLike; "-" is standard input), or a page's
+# content itself as bytes or a binary file object (an upload, a download in memory).
+Source = str | os.PathLike[str] | bytes | BinaryIO
+
+
+def expand(paths: Iterable[Source]) -> Iterator[Input | Problem]:
+    """Inputs named on the command line, directories walked in a stable order; content given
+    as bytes or a file object is one input, named ``<bytes N>`` or by the file's name."""
+    for n, given in enumerate(paths, 1):
+        if isinstance(given, bytes | bytearray):
+            yield Input(f"<bytes {n}>", None, io.BytesIO(bytes(given)))
+            continue
+        if hasattr(given, "read"):
+            name = getattr(given, "name", None)
+            yield Input(name if isinstance(name, str) else f"<stream {n}>", None, given)  # type: ignore[arg-type]
+            continue
+        raw = os.fspath(given)  # type: ignore[arg-type]
         if raw == STDIN:
             yield Input("<stdin>", None)
             continue

@@ -15,19 +15,20 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from warlog.records import Claim, Report
+from warlog.link.weights import LINKER_V1, LinkWeights
+from warlog.records import COARSE_PRECISIONS, Claim, Report
 
+W = LINKER_V1
 # Days apart that two reports of one incident may still be.
-WINDOW_DAYS = 2
+WINDOW_DAYS = W.window_days
 CELL_DEG = 0.5
-_COARSE = frozenset({"province", "region", "country"})
-THRESHOLD = 2.0
+THRESHOLD = W.threshold
 T = TypeVar("T")
 
 
 def window(r: Report) -> int:
     """Days apart two reports may be and still be compared (tallies are restated for longer)."""
-    return WINDOW_DAYS + 7 * (r.claim.scope == "cumulative")
+    return W.window_days + W.tally_window_extra_days * (r.claim.scope == "cumulative")
 
 
 def blocks(r: Report) -> list[tuple[str, bool]]:
@@ -47,7 +48,7 @@ def blocks(r: Report) -> list[tuple[str, bool]]:
         if p.admin1
         else [(f"{p.country}|*", True)]
     )
-    if p.precision not in _COARSE:
+    if p.precision not in COARSE_PRECISIONS:
         # Towns near each other meet whatever province each was put in: a homonym or a
         # border village often lands in the neighbouring one. Cells of half a degree
         # (about 55 km), each town in its own and the eight around it.
@@ -107,75 +108,78 @@ def linked(a: Report, b: Report) -> bool:
     return a.article_id != b.article_id and score(a, b) >= THRESHOLD
 
 
-def score(a: Report, b: Report) -> float:
+def score(a: Report, b: Report, w: LinkWeights = LINKER_V1) -> float:
     """Evidence that two reports are about the same incident (positive) or not (negative)."""
     ca, cb = a.claim, b.claim
     if (ca.scope == "cumulative") != (cb.scope == "cumulative"):
         return -math.inf
     if ca.scope == "cumulative":
-        return _tally_score(a, b)
+        return _tally_score(a, b, w)
     s = 0.0
     if a.day and b.day:
         gap = abs((a.day - b.day).days)
-        s += {0: 2.0, 1: 1.0, 2: 0.0}.get(gap, -3.0)
+        s += w.day_gap[gap] if gap < len(w.day_gap) else w.day_far
     else:
         # An undated report is compared with every report of its block: without this it
         # would join incidents years apart through itself.
-        s -= 2.0
-    s += _place_score(ca, cb)
+        s += w.undated
+    s += _place_score(ca, cb, w)
     if ca.event_type != "other" and cb.event_type != "other":
-        s += 1.0 if ca.event_type == cb.event_type else -1.0
+        s += w.same_type if ca.event_type == cb.event_type else w.other_type
     if ca.perpetrator and cb.perpetrator and ca.perpetrator.id and cb.perpetrator.id:
-        s += 1.0 if ca.perpetrator.id == cb.perpetrator.id else -2.0
+        same = ca.perpetrator.id == cb.perpetrator.id
+        s += w.same_perpetrator if same else w.other_perpetrator
     kinds = {ca.victims.kind, cb.victims.kind}
     if kinds == {"civilians", "combatants"}:
-        s -= 1.0
-    s += _count_score(ca, cb)
+        s += w.civilians_vs_combatants
+    s += _count_score(ca, cb, w)
     copies = (a.copy_of is not None and a.copy_of in (b.article_id, b.copy_of)) or (
         b.copy_of is not None and b.copy_of == a.article_id
     )
     if copies and a.article_id != b.article_id:
-        s += 3.0  # a wire copy of the same story
+        s += w.wire_copy
     return s
 
 
-def _place_score(a: Claim, b: Claim) -> float:
+def _place_score(a: Claim, b: Claim, w: LinkWeights) -> float:
     pa, pb = a.place, b.place
     if pa is None or pb is None:
         return 0.0
     if pa.country != pb.country:
-        return -4.0
+        return w.other_country
     km = haversine_km(pa.lat, pa.lon, pb.lat, pb.lon)
-    if not _COARSE & {pa.precision, pb.precision}:
-        return 2.0 if km <= 10 else 1.0 if km <= 25 else -1.0 if km <= 60 else -3.0
+    if not COARSE_PRECISIONS & {pa.precision, pb.precision}:
+        near, close, far, beyond = w.town_scores
+        return near if km <= w.near_km else close if km <= w.close_km else far if km <= w.far_km else beyond  # fmt: skip
     if pa.admin1 and pb.admin1:
-        return 0.5 if pa.admin1 == pb.admin1 else -3.0
+        return w.same_admin1 if pa.admin1 == pb.admin1 else w.other_admin1
     return 0.0
 
 
-def _count_score(a: Claim, b: Claim) -> float:
-    va = a.low if a.low is not None else a.high
-    vb = b.low if b.low is not None else b.high
+def _count_score(a: Claim, b: Claim, w: LinkWeights) -> float:
+    va, vb = a.figure, b.figure
     if not va or not vb or a.outcome != b.outcome:
         return 0.0
     ratio = max(va, vb) / min(va, vb)
-    return 1.0 if ratio <= 1.5 else 0.0 if ratio <= 4 else -2.0
+    agree, unsure, disagree = w.count_scores
+    return agree if ratio <= w.close_ratio else unsure if ratio <= w.loose_ratio else disagree
 
 
-def _tally_score(a: Report, b: Report) -> float:
+def _tally_score(a: Report, b: Report, w: LinkWeights) -> float:
     ca, cb = a.claim, b.claim
     if ca.outcome != cb.outcome:
         return -math.inf
-    va = ca.low if ca.low is not None else ca.high
-    vb = cb.low if cb.low is not None else cb.high
+    va, vb = ca.figure, cb.figure
     if not va or not vb:
         return -math.inf
-    s = 2.0 if va == vb else 1.0 if max(va, vb) / min(va, vb) <= 1.1 else -3.0
+    close = max(va, vb) / min(va, vb) <= w.tally_ratio
+    s = w.tally_same if va == vb else w.tally_close if close else w.tally_other
     na, nb = ca.victims.nationality, cb.victims.nationality
     if na and nb:
-        s += 1.0 if na == nb else -3.0
+        s += w.same_nationality if na == nb else w.other_nationality
     if a.published and b.published:
-        s += 1.0 if abs((a.published - b.published).days) <= 7 else -1.0
+        week = abs((a.published - b.published).days) <= w.tally_days
+        s += w.tally_same_week if week else w.tally_other_week
     return s
 
 

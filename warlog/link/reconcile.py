@@ -24,7 +24,15 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
-from warlog.records import OUTCOMES, Claim, Estimate, Report, Revision, SourceFigure
+from warlog.records import (
+    OUTCOMES,
+    Claim,
+    Estimate,
+    Report,
+    Revision,
+    SourceFigure,
+    figure,
+)
 
 # A source below this confidence is listed but is not credible enough to set a figure.
 CREDIBLE = 0.5
@@ -231,7 +239,7 @@ def _day(r: Report) -> date:
 
 def _point(low: int | None, high: int | None) -> int:
     """The figure a source stands behind: "at least 9" -> 9, "up to 6" -> 6."""
-    return low if low is not None else (high or 0)
+    return figure(low, high) or 0
 
 
 def _top(f: SourceFigure) -> int:

@@ -15,19 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from warlog.link.decide import haversine_km
-from warlog.records import Report
-
-if TYPE_CHECKING:
-    from warlog.resolve.dates import EventDate
-    from warlog.resolve.gazetteer import Place
+from warlog.link.weights import LINKER_V1
+from warlog.records import EventDate, Place, Report, precision_rank
 
 # Towns further apart than this are different incidents inside one article.
-SAME_STORY_KM = 60.0
-_RANK = {"point": 0, "village": 1, "town": 1, "city": 1, "district": 2, "region": 3}
-_RANK_DEFAULT = 4
+SAME_STORY_KM = LINKER_V1.same_story_km
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +35,8 @@ class Unit:
 
 
 def rank(p: Place | None) -> int:
-    """Smaller is more precise (a town beats a province beats a country)."""
-    if p is None:
-        return 9
-    return _RANK.get(p.precision, _RANK_DEFAULT if p.precision != "country" else 5)
+    """Smaller is more precise (a town beats a province beats a country; no place is last)."""
+    return 9 if p is None else precision_rank(p.precision)
 
 
 def shift(d: date, days: int) -> date:
@@ -80,7 +72,7 @@ def places_fit(a: Place | None, b: Place | None) -> bool:
         return False
     if a.admin1 and b.admin1 and a.admin1 != b.admin1:
         return False
-    if rank(a) <= 1 and rank(b) <= 1:
+    if a.precision == b.precision == "town":
         return haversine_km(a.lat, a.lon, b.lat, b.lon) <= SAME_STORY_KM
     return True
 

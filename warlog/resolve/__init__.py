@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import replace
 from functools import cache
 
-from warlog.nlp import split_sentences
-from warlog.records import ArticleClaims, Claim, Lead
+from warlog.clean.sentences import split_sentences
+from warlog.records import ArticleClaims, Claim, Lead, precision_rank
 from warlog.resolve.dates import EventDate, find_date_expressions, resolve_date
 from warlog.resolve.gazetteer import Gazetteer, Place, place_of
 from warlog.resolve.mentions import MentionMemo
@@ -80,7 +80,6 @@ _SOURCE_AFTER = re.compile(
 _SOURCE_BEFORE = re.compile(
     r"\b(?:told|to|by|on|according\s+to|quoted\s+by|cited\s+by)\s+(?:the\s+)?$", re.I
 )
-_PRECISION_RANK = {"town": 0, "district": 1, "province": 2, "region": 3, "country": 4}
 # How far into an article its opening runs, for the lead's place and date.
 _OPENING = 900
 
@@ -112,7 +111,7 @@ class Resolver:
             foreign = (
                 lead_place is not None and country is not None and lead_place.country != country
             )
-            if lead_place is None or foreign or _PRECISION_RANK.get(lead_place.precision, 5) >= 3:
+            if lead_place is None or foreign or precision_rank(lead_place.precision) >= 3:
                 # "kill 20 in Syria": the country says little; the opening names the province or town.
                 # A tally's place stays what its own words say unless the opening names a better one.
                 opening = (
@@ -258,11 +257,7 @@ class Resolver:
 
     def _article_place(self, text: str, country: str | None, memo: _ArticleMemo) -> Place | None:
         found = self._first_place(text[:_OPENING], country, memo)
-        if (
-            found is None
-            or _PRECISION_RANK.get(found.precision, 5) >= 3
-            or found.country != country
-        ):
+        if found is None or precision_rank(found.precision) >= 3 or found.country != country:
             whole = self._first_place(text, country, memo)
             if whole is not None and (
                 found is None
@@ -295,8 +290,8 @@ class Resolver:
         if votes:
             winner = max(votes, key=lambda a: (votes[a], -first_seen[a]))
             found = [f for f in found if f[2].admin1 == winner]
-        best_rank = min(_PRECISION_RANK.get(p.precision, 5) for _, _, p in found)
-        top = [f for f in found if _PRECISION_RANK.get(f[2].precision, 5) == best_rank]
+        best_rank = min(precision_rank(p.precision) for _, _, p in found)
+        top = [f for f in found if precision_rank(f[2].precision) == best_rank]
         names = Counter((p.name, round(p.lat, 2), round(p.lon, 2)) for _, _, p in top)
         return max(
             top,
@@ -449,7 +444,7 @@ def _said_on(sentence: str, words: str | None) -> bool:
 
 
 def _more_specific(a: Place, b: Place) -> bool:
-    return _PRECISION_RANK.get(a.precision, 5) < _PRECISION_RANK.get(b.precision, 5)
+    return precision_rank(a.precision) < precision_rank(b.precision)
 
 
 def _inside(a: Place, b: Place) -> bool:
@@ -464,7 +459,7 @@ def _most_specific(found: list[tuple[int, int, Place]], country: str | None = No
         found,
         key=lambda f: (
             country is not None and f[2].country != country,
-            _PRECISION_RANK.get(f[2].precision, 5),
+            precision_rank(f[2].precision),
             f[0],
         ),
     )[2]

@@ -59,9 +59,10 @@ import calendar
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
+
+from warlog.records import EventDate
 
 __all__ = [
     "PRECISIONS",
@@ -76,21 +77,6 @@ PRECISIONS = ("day", "week", "month", "year")  # finest to coarsest
 # escalation", garbage); resolved or merely unanchored expressions always carry
 # one of PRECISIONS.
 UNKNOWN_PRECISION = "unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class EventDate:
-    """A date expression and the calendar window it stands for."""
-
-    text: str  # the words, e.g. "late on Thursday"
-    start: date | None  # None when it cannot be resolved (e.g. no publication date)
-    end: date | None  # == start for one day; a window otherwise
-    precision: str  # "day", "week", "month", "year" (or "unknown" for unrecognised words)
-    cumulative_start: bool = False  # "since March 2019": start of a tally window ending at pub
-
-    @property
-    def resolved(self) -> bool:
-        return self.start is not None
 
 
 # (start, end, precision); start/end are None when there is nothing to anchor on.

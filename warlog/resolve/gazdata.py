@@ -29,6 +29,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+from warlog.records import Place
 from warlog.resolve.placenames import (
     name_keys,
     normalise,
@@ -128,21 +129,6 @@ class GazetteerEntry:
     population: int | None
     geonameid: int | None = None
     code: str | None = None  # "US.TX" for an admin area, the ISO code for a country
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A resolved place, the record the rest of warlog stores."""
-
-    text: str
-    name: str
-    lat: float
-    lon: float
-    admin1: str | None
-    admin2: str | None
-    country: str
-    precision: str
-    source: str
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -37,11 +37,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool, StaticPool
 
+from warlog.codec import claim_from_json, claim_json, event_from_json, lead_json
 from warlog.errors import E, WarlogError
-from warlog.extract.jsonout import claim_from_json, claim_json, lead_json
-from warlog.records import Article, ArticleClaims, Claim, RawPage
+from warlog.records import Article, ArticleClaims, Claim, Event, EventFilter, RawPage
 from warlog.settings import busy_timeout
 from warlog.store import migrations, schema
+from warlog.store.ledger import LinkTables, quarantined
 from warlog.store.search import SearchHit, index_article
 from warlog.store.search import search as _search
 
@@ -81,6 +82,11 @@ class Writer:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    @property
+    def links(self) -> LinkTables:
+        """The link tables in this transaction, for the linker (records in, records out)."""
+        return LinkTables(self.conn)
 
     def has_page(self, sha256: str) -> bool:
         q = select(schema.pages.c.sha256).where(schema.pages.c.sha256 == sha256)
@@ -468,6 +474,7 @@ class Store:
 
     def events(
         self,
+        where: EventFilter | None = None,
         *,
         since: date | None = None,
         until: date | None = None,
@@ -486,33 +493,28 @@ class Store:
         offset: int = 0,
         with_claims: bool = False,
         updated_since: datetime | None = None,
-    ) -> list[dict[str, Any]]:
-        """Events in their public JSON, each with its ``flags``; ``near`` is (lat, lon, km).
+    ) -> list[Event]:
+        """Events as records, each with its reports and ``flags``.
 
-        ``actor`` matches the perpetrator only, ``claimant`` and ``outlet`` who said it.
+        ``where`` (an :class:`EventFilter`) says which; its fields may also be given one by
+        one (``since=...``), for older callers. Their public JSON is
+        :func:`warlog.codec.event_json` (``with_claims=False`` for the list's shape);
+        ``with_claims`` is accepted for older callers and changes nothing.
         ``updated_since`` keeps the events created or changed (new reports, figures, merges)
         after that moment: the dashboard's "new since your last visit".
-        ``focus_country`` is the collection's country for the "outside_country" flag (default:
-        the country of most incidents); ``flagged`` keeps only events with a flag.
         """
+        f = where or EventFilter(
+            since=since, until=until, near=near, actor=actor, claimant=claimant, outlet=outlet,
+            event_type=event_type, kind=kind, conflicting=conflicting, flagged=flagged,
+            focus_country=focus_country,
+        )  # fmt: skip
         from warlog.link.decide import haversine_km
         from warlog.link.plausibility import with_flags
 
         e = schema.events.c
-        focus = (focus_country or self.dominant_country() or "").upper() or None
-        q = filter_events(
-            select(e.id, e.lat, e.lon),
-            since=since,
-            until=until,
-            actor=actor,
-            claimant=claimant,
-            outlet=outlet,
-            event_type=event_type,
-            kind=kind,
-            conflicting=conflicting,
-            flagged_in=focus if flagged else None,
-            flagged=flagged,
-        )
+        focus = (f.focus_country or self.dominant_country() or "").upper() or None
+        q = filter_events(select(e.id, e.lat, e.lon), f, flagged_in=focus if f.flagged else None)
+        near = f.near
         if ids is not None:
             q = q.where(e.id.in_(list(ids)))
         if near:
@@ -563,9 +565,7 @@ class Store:
                 # its own snapshot, so readers never hold a lock): it is simply gone.
                 continue
             d = self._json(docs[event_id], "events")
-            if not with_claims:
-                d.pop("claims", None)
-            out.append(with_flags(d, focus))
+            out.append(event_from_json(with_flags(d, focus)))
         return out
 
     def dominant_country(self) -> str | None:
@@ -623,17 +623,17 @@ class Store:
             out.setdefault(r.article_id, r.event_id)
         return out
 
-    def event(self, event_id: str, *, focus_country: str | None = None) -> dict[str, Any]:
-        """One event with its claims: by id, by an old id it was merged into (the answer's
-        ``merged_from`` names it), or by a unique id prefix, as with git hashes."""
-        found = self.events(ids=[event_id], with_claims=True, focus_country=focus_country)
+    def event(self, event_id: str, *, focus_country: str | None = None) -> Event:
+        """One event: by id, by an old id it was merged into (its ``merged_from`` names it),
+        or by a unique id prefix, as with git hashes."""
+        found = self.events(ids=[event_id], focus_country=focus_country)
         if found:
             return found[0]
         merged = self.event_alias(event_id)
         if merged is not None:
-            found = self.events(ids=[merged], with_claims=True, focus_country=focus_country)
+            found = self.events(ids=[merged], focus_country=focus_country)
             if found:
-                return {**found[0], "merged_from": event_id}
+                return replace(found[0], merged_from=event_id)
         e = schema.events.c
         with self.read_engine.connect() as conn:
             ids = list(
@@ -642,14 +642,13 @@ class Store:
                 ).scalars()
             )
         if len(ids) == 1:
-            return self.events(ids=ids, with_claims=True, focus_country=focus_country)[0]
+            return self.events(ids=ids, focus_country=focus_country)[0]
         raise WarlogError(E.E117, id=event_id)
 
     def quarantine(self, article_id: str, reason: str) -> dict[str, Any]:
         """Take an article out of the ledger: its claims leave every event (re-linked without
         it, old ids redirected) until :meth:`restore`. The article and its claims are kept."""
-        from warlog.link.ledger import update_events
-        from warlog.store.ledger import quarantined
+        from warlog.link.incremental import update_events
 
         art = self.article(article_id)
         with self.transaction() as tx:
@@ -659,12 +658,12 @@ class Store:
                         article_id=art.id, reason=reason or "unspecified", at=_now()
                     )
                 )
-                update_events(tx.conn, [art.id])
+                update_events(tx.links, [art.id])
         return self.quarantine_state(art.id)
 
     def restore(self, article_id: str) -> dict[str, Any]:
         """Put a quarantined article's claims back into the ledger."""
-        from warlog.link.ledger import update_events
+        from warlog.link.incremental import update_events
 
         art = self.article(article_id)
         with self.transaction() as tx:
@@ -672,7 +671,7 @@ class Store:
                 delete(schema.quarantine).where(schema.quarantine.c.article_id == art.id)
             ).rowcount
             if gone:
-                update_events(tx.conn, [art.id])
+                update_events(tx.links, [art.id])
         return self.quarantine_state(art.id)
 
     def quarantine_state(self, article_id: str) -> dict[str, Any]:
@@ -714,6 +713,7 @@ class Store:
 
 def filter_events(
     q: Any,
+    where: EventFilter | None = None,
     *,
     since: date | None = None,
     until: date | None = None,
@@ -729,10 +729,16 @@ def filter_events(
 ) -> Any:
     """The event filters shared by the list, the statistics and the exports, so they agree.
 
+    ``where`` (an :class:`EventFilter`) gives them all at once; without it they are the
+    keywords. ``near`` is not SQL (a radius): :meth:`Store.events` applies it.
     ``flagged`` keeps events with an intrinsic flag or, given ``flagged_in`` (the collection's
     country), placed in another country; ``unflagged`` drops events with an intrinsic flag
     (the timeline, so that a tally read as an incident does not set its scale).
     """
+    if where is not None:
+        since, until, actor, claimant = where.since, where.until, where.actor, where.claimant
+        outlet, event_type, kind = where.outlet, where.event_type, where.kind
+        conflicting, flagged = where.conflicting, where.flagged
     e = schema.events.c
     if since:
         q = q.where(e.date_end >= since)

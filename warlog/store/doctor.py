@@ -115,9 +115,9 @@ def repair(url: str, findings: list[Finding]) -> list[str]:
                 _rebuild_fts(tx.conn)
                 done.append("full-text index rebuilt")
             if "links" in kinds:
-                from warlog.link.ledger import rebuild
+                from warlog.link.incremental import rebuild
 
-                s = rebuild(tx.conn)
+                s = rebuild(tx.links)
                 done.append(f"links rebuilt: {s.units} unit(s) into {s.events_new} event(s)")
     return done
 

@@ -1,7 +1,8 @@
-"""Reads and writes of the link stage's tables (units, blocks, events).
+"""The link stage's tables (units, blocks, events, aliases): their one owner.
 
 Everything here runs on a connection inside the caller's transaction: linking an
-input file's articles commits with the file, or not at all.
+input file's articles commits with the file, or not at all. :class:`LinkTables` is what the
+linker (:mod:`warlog.link.incremental`) is handed: records in and out, never SQL.
 """
 
 from __future__ import annotations
@@ -9,31 +10,63 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from warlog.extract.jsonout import claim_from_json
+from warlog.codec import claim_from_json, event_json, report_from_json, report_json
 from warlog.link.decide import blocks as blocks_of
 from warlog.link.decide import window
-from warlog.link.events import event_json, report_from_json, report_json
 from warlog.link.plausibility import codes
 from warlog.link.units import Unit, shift
-from warlog.records import Event, Report
+from warlog.records import ArticleReports, Event, Report
 from warlog.store import schema
 
 _CHUNK = 500
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleReports:
-    """An article's reports and its lead's claim indices, as linking reads them."""
+class LinkTables:
+    """The link tables on one connection, in the caller's transaction (``Writer.links``)."""
 
-    article_id: str
-    reports: tuple[Report, ...]
-    lead: tuple[int, ...]
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def article_reports(self, article_ids: Sequence[str]) -> list[ArticleReports]:
+        return article_reports(self.conn, article_ids)
+
+    def article_ids(self) -> list[str]:
+        """Every stored article's id (a rebuild links them all)."""
+        return list(self.conn.execute(select(schema.articles.c.id)).scalars())
+
+    def units_of_articles(self, article_ids: Sequence[str]) -> list[tuple[str, str]]:
+        return units_of_articles(self.conn, article_ids)
+
+    def units_of_events(self, event_ids: Iterable[str]) -> list[tuple[Unit, str]]:
+        return units_of_events(self.conn, event_ids)
+
+    def neighbours(self, units: Sequence[Unit]) -> list[tuple[Unit, str]]:
+        return neighbours(self.conn, units)
+
+    def unit_events(self) -> dict[str, str]:
+        """Every stored unit's key -> its event."""
+        u = schema.link_units.c
+        return {r.key: r.event_id for r in self.conn.execute(select(u.key, u.event_id))}
+
+    def delete_units(self, keys: Sequence[str]) -> None:
+        delete_units(self.conn, keys)
+
+    def delete_events(self, ids: Iterable[str]) -> None:
+        delete_events(self.conn, ids)
+
+    def write_events(self, done: Sequence[tuple[Event, Sequence[Unit]]]) -> None:
+        write_events(self.conn, done)
+
+    def record_aliases(self, before: dict[str, str]) -> dict[str, str]:
+        return record_aliases(self.conn, before)
+
+    def clear(self) -> None:
+        clear(self.conn)
 
 
 def article_reports(conn: Connection, article_ids: Sequence[str]) -> list[ArticleReports]:

@@ -76,7 +76,7 @@ _V7_COLUMNS = ("flags", "perpetrator_text", "claimant_text", "outlet_text")
 def _flags_aliases_quarantine(conn: Connection) -> None:
     """Add the events' flag and filter-text columns (computed again from each stored event's
     JSON, so no re-linking is needed), and create the alias and quarantine tables."""
-    from warlog.link.events import headline
+    from warlog.codec import headline
     from warlog.link.plausibility import codes, flags
     from warlog.store.ledger import filter_texts
 

@@ -31,7 +31,9 @@ from typing import Any, Protocol, TextIO
 
 import httpx
 
+from warlog.codec import event_json
 from warlog.errors import E, WarlogError
+from warlog.records import DEFAULT_NEAR_KM
 from warlog.store import Store
 from warlog.store import feeds as feedstore
 
@@ -56,7 +58,7 @@ class Condition:
     place: str = ""
     lat: float = 0.0
     lon: float = 0.0
-    km: float = 25.0
+    km: float = DEFAULT_NEAR_KM
     actor: str = ""
 
 
@@ -398,7 +400,7 @@ class Alerter:
         ids = sorted(set(event_ids))
         if not self.rules or not ids:
             return []
-        events = self.store.events(ids=ids, with_claims=True)
+        events = [event_json(e) for e in self.store.events(ids=ids)]
         fired = []
         for rule in self.rules:
             before = feedstore.alert_figures(self.store, rule.text, ids)
