@@ -142,6 +142,23 @@ def run_child(program: str, checkout: Path, args: list[str]) -> dict[str, Any]:
     return found
 
 
+def row(name: str, rs: list[dict[str, Any]]) -> dict[str, Any]:
+    best = min(rs, key=lambda x: x["loop_s"])
+    n = best["articles"]
+    return {
+        "side": name,
+        "articles": n,
+        "articles_per_s": [round(n / x["loop_s"], 1) for x in rs],
+        "articles_per_cpu_s": [round(n / x["loop_cpu_s"], 1) for x in rs],
+        "process_wall_s": [round(x["process_wall_s"], 1) for x in rs],
+        "process_cpu_s": [round(x["process_cpu_s"], 1) for x in rs],
+        "load_s": round(statistics.median(x["load_s"] for x in rs), 2),
+        "peak_rss_mib": round(max(x["maxrss_kib"] for x in rs) / 1024, 1),
+        "sha256": sorted({x.get("sha256", "") for x in rs}),
+        "claims": best.get("claims"),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--before", type=Path, help="an older checkout (e.g. git archive of main)")
@@ -169,22 +186,6 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_spacy:
             print(f"round {r + 1}: plain spaCy...", file=sys.stderr)
             runs["spacy"].append(run_child(_SPACY, ROOT, child_args))
-
-    def row(name: str, rs: list[dict[str, Any]]) -> dict[str, Any]:
-        best = min(rs, key=lambda x: x["loop_s"])
-        n = best["articles"]
-        return {
-            "side": name,
-            "articles": n,
-            "articles_per_s": [round(n / x["loop_s"], 1) for x in rs],
-            "articles_per_cpu_s": [round(n / x["loop_cpu_s"], 1) for x in rs],
-            "process_wall_s": [round(x["process_wall_s"], 1) for x in rs],
-            "process_cpu_s": [round(x["process_cpu_s"], 1) for x in rs],
-            "load_s": round(statistics.median(x["load_s"] for x in rs), 2),
-            "peak_rss_mib": round(max(x["maxrss_kib"] for x in rs) / 1024, 1),
-            "sha256": sorted({x.get("sha256", "") for x in rs}),
-            "claims": best.get("claims"),
-        }
 
     rows = {name: row(name, rs) for name, rs in runs.items() if rs}
     ratios: dict[str, list[float]] = {}

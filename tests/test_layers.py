@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "warlog"
 # Lower layers never import higher ones. Within "stages" the pipeline's order holds too:
 # a stage may import an earlier stage, never a later one.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("records", "errors", "settings", "guard"),  # shared by all, import nothing of warlog
+    ("records", "errors", "settings", "guard", "pool"),  # shared by all, import nothing of warlog
     ("ingest",),
     ("clean",),
     ("nlp",),

@@ -137,6 +137,22 @@ class AttributeTables:
         self._memo[key] = found
         return found
 
+    def _neighbour_rules(
+        self, looked: list[_Looked], any_multi: int
+    ) -> dict[int, list[tuple[int, dict[int, int]]]]:
+        """Rules that reach a token from a neighbour: target -> [(rule id, attributes)]."""
+        n = len(looked)
+        extra: dict[int, list[tuple[int, dict[int, int]]]] = {}
+        bit = 0
+        for rule_id, tests, index, attrs in self.multi:
+            width = len(tests)
+            if any_multi >> bit & 1:
+                for start in range(n - width + 1):
+                    if all(looked[start + o][0] >> (bit + o) & 1 for o in range(width)):
+                        extra.setdefault(start + index, []).append((rule_id, attrs))
+            bit += width
+        return extra
+
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         if not n:
@@ -151,17 +167,7 @@ class AttributeTables:
             found = memo.get(key) or self._look(key)
             any_multi |= found[0]
             looked.append(found)
-        # Rules that reach a token from a neighbour: target -> [(rule id, attributes)].
-        extra: dict[int, list[tuple[int, dict[int, int]]]] = {}
-        if any_multi:
-            bit = 0
-            for rule_id, tests, index, attrs in self.multi:
-                width = len(tests)
-                if any_multi >> bit & 1:
-                    for start in range(n - width + 1):
-                        if all(looked[start + o][0] >> (bit + o) & 1 for o in range(width)):
-                            extra.setdefault(start + index, []).append((rule_id, attrs))
-                bit += width
+        extra = self._neighbour_rules(looked, any_multi) if any_multi else {}
         changed = False
         for i in range(n):
             final = looked[i][1]
