@@ -42,8 +42,10 @@ from warlog.extract.jsonout import claim_from_json, claim_json, lead_json
 from warlog.records import Article, ArticleClaims, Claim, RawPage
 from warlog.settings import busy_timeout
 from warlog.store import migrations, schema
+from warlog.store.compact import SPAN_CLASSES, UNBOUNDED_SPAN, earliest_start
 from warlog.store.search import SearchHit, index_article
 from warlog.store.search import search as _search
+from warlog.store.textindex import candidates
 
 __all__ = ["RunSummary", "SearchHit", "Store", "Writer"]
 
@@ -469,49 +471,112 @@ class Store:
     def events(
         self,
         *,
-        since: date | None = None,
-        until: date | None = None,
-        near: tuple[float, float, float] | None = None,
-        actor: str | None = None,
-        claimant: str | None = None,
-        outlet: str | None = None,
-        event_type: str | None = None,
-        kind: str | None = None,
-        conflicting: bool = False,
-        flagged: bool = False,
-        focus_country: str | None = None,
         ids: Sequence[str] | None = None,
         order: str = "date",
         limit: int | None = None,
         offset: int = 0,
         with_claims: bool = False,
         updated_since: datetime | None = None,
+        focus_country: str | None = None,
+        **filters: Any,
     ) -> list[dict[str, Any]]:
-        """Events in their public JSON, each with its ``flags``; ``near`` is (lat, lon, km).
+        """Events in their public JSON, each with its ``flags``.
 
+        The filters are those of :func:`filter_events` plus ``near`` (lat, lon, km):
         ``actor`` matches the perpetrator only, ``claimant`` and ``outlet`` who said it.
         ``updated_since`` keeps the events created or changed (new reports, figures, merges)
         after that moment: the dashboard's "new since your last visit".
         ``focus_country`` is the collection's country for the "outside_country" flag (default:
         the country of most incidents); ``flagged`` keeps only events with a flag.
         """
-        from warlog.link.decide import haversine_km
         from warlog.link.plausibility import with_flags
 
+        focus = self._focus(focus_country)
         e = schema.events.c
-        focus = (focus_country or self.dominant_country() or "").upper() or None
+        with self.read_engine.connect() as conn:
+            page = self._event_page(
+                conn, focus, ids, order, limit, offset, updated_since, **filters
+            )
+            docs = _by_id(conn, select(e.id, e.data), page)
+        out = []
+        for event_id in page:
+            if event_id not in docs:
+                # Merged into another event by a writer between the two reads (each read is
+                # its own snapshot, so readers never hold a lock): it is simply gone.
+                continue
+            d = self._json(docs[event_id].data, "events")
+            if not with_claims:
+                d.pop("claims", None)
+            out.append(with_flags(d, focus))
+        return out
+
+    def event_list(
+        self,
+        *,
+        ids: Sequence[str] | None = None,
+        order: str = "date",
+        limit: int | None = None,
+        offset: int = 0,
+        updated_since: datetime | None = None,
+        focus_country: str | None = None,
+        **filters: Any,
+    ) -> list[str]:
+        """The same events as :meth:`events` (without claims), each as its list entry already
+        serialised (migration 9): the API joins them without parsing or encoding any."""
+        from warlog.store.compact import list_entry, with_focus
+
+        focus = self._focus(focus_country)
+        e = schema.events.c
+        cols = select(e.id, e.country, e.list_json, e.list_flags_at)
+        with self.read_engine.connect() as conn:
+            page = self._event_page(
+                conn, focus, ids, order, limit, offset, updated_since, **filters
+            )
+            rows = _by_id(conn, cols, page)
+            # A row written without its entry (by an older warlog after the migration) is
+            # made on the spot from its JSON: the column is a cache, never the only copy.
+            missing = [i for i, r in rows.items() if r.list_json is None]
+            made = {
+                r.id: list_entry(self._json(r.data, "events"))
+                for r in _by_id(conn, select(e.id, e.data), missing).values()
+            }
+        out = []
+        for event_id in page:
+            r = rows.get(event_id)
+            if r is None:
+                continue  # merged away between the two reads, as in events()
+            entry, flags_at = made.get(event_id) or (r.list_json, r.list_flags_at)
+            out.append(with_focus(entry, flags_at, r.country, focus))
+        return out
+
+    def _focus(self, focus_country: str | None) -> str | None:
+        return (focus_country or self.dominant_country() or "").upper() or None
+
+    def _event_page(
+        self,
+        conn: Connection,
+        focus: str | None,
+        ids: Sequence[str] | None,
+        order: str,
+        limit: int | None,
+        offset: int,
+        updated_since: datetime | None,
+        *,
+        near: tuple[float, float, float] | None = None,
+        flagged: bool = False,
+        **filters: Any,
+    ) -> list[str]:
+        """The ids of one page of events, in order: ids first (no JSON read), so that a radius
+        filter is applied to coordinates, never to every event's document."""
+        from warlog.link.decide import haversine_km
+
+        e = schema.events.c
         q = filter_events(
             select(e.id, e.lat, e.lon),
-            since=since,
-            until=until,
-            actor=actor,
-            claimant=claimant,
-            outlet=outlet,
-            event_type=event_type,
-            kind=kind,
-            conflicting=conflicting,
+            **filters,
             flagged_in=focus if flagged else None,
             flagged=flagged,
+            dialect=self.engine.dialect.name,
         )
         if ids is not None:
             q = q.where(e.id.in_(list(ids)))
@@ -522,51 +587,27 @@ class Store:
             q = q.where(
                 e.lat.between(lat - dlat, lat + dlat), e.lon.between(lon - dlon, lon + dlon)
             )
-        orders = {
-            # NULLS LAST rather than "IS NULL" first: the same order, but ix_events_date serves
-            # it (3 ms instead of a 115 ms sort of every row's JSON on 100k events).
-            "date": (e.date_start.asc().nulls_last(), e.id),
-            "-date": (e.date_start.desc().nulls_last(), e.id),
-            "killed": (e.killed_best.desc().nulls_last(), e.id),
-            "reports": (e.n_reports.desc(), e.id),
-            "sources": (e.n_claimants.desc(), e.n_outlets.desc(), e.id),
-        }
-        if order not in orders:
+        if order not in _EVENT_ORDERS:
             raise WarlogError(
-                E.E118, what="order", reason=f"{order!r}; use one of {', '.join(orders)}"
+                E.E118, what="order", reason=f"{order!r}; use one of {', '.join(_EVENT_ORDERS)}"
             )
-        q = q.order_by(*orders[order])
+        q = q.order_by(*_EVENT_ORDERS[order])
         if updated_since is not None:
             q = q.where(e.updated_at > updated_since)
         if not near:
             q = q.offset(offset).limit(limit) if limit else q.offset(offset)
-        with self.read_engine.connect() as conn:
-            # Ids first (no JSON read), then the JSON of the page only: a radius filter is
-            # applied to coordinates, never to every event's document.
-            rows = list(conn.execute(q))
-            if near:
-                lat, lon, km = near
-                rows = [r for r in rows if haversine_km(lat, lon, r.lat, r.lon) <= km]
-                rows = rows[offset : offset + limit] if limit else rows[offset:]
-            page = [r.id for r in rows]
-            docs: dict[str, str] = {}
-            for i in range(0, len(page), 500):
-                chunk = page[i : i + 500]
-                docs.update(
-                    (r.id, r.data)
-                    for r in conn.execute(select(e.id, e.data).where(e.id.in_(chunk)))
-                )
-        out = []
-        for event_id in page:
-            if event_id not in docs:
-                # Merged into another event by a writer between the two reads (each read is
-                # its own snapshot, so readers never hold a lock): it is simply gone.
-                continue
-            d = self._json(docs[event_id], "events")
-            if not with_claims:
-                d.pop("claims", None)
-            out.append(with_flags(d, focus))
-        return out
+        rows = list(conn.execute(q))
+        if near:
+            lat, lon, km = near
+            rows = [r for r in rows if haversine_km(lat, lon, r.lat, r.lon) <= km]
+            rows = rows[offset : offset + limit] if limit else rows[offset:]
+        return [r.id for r in rows]
+
+    def deaths(self, **kwargs: Any) -> dict[str, Any]:
+        """Killed and event counts per period and group: see :func:`warlog.store.stats.deaths`."""
+        from warlog.store.stats import deaths
+
+        return deaths(self, **kwargs)
 
     def dominant_country(self) -> str | None:
         """The country of most incidents: the collection's country unless one is given.
@@ -712,6 +753,27 @@ class Store:
             raise WarlogError(E.E130, url=_safe(self.url), reason=reason) from exc
 
 
+_E = schema.events.c
+_EVENT_ORDERS = {
+    # NULLS LAST rather than "IS NULL" first: the same order, but ix_events_date serves it
+    # (3 ms instead of a 115 ms sort of every row's JSON on 100k events).
+    "date": (_E.date_start.asc().nulls_last(), _E.id),
+    "-date": (_E.date_start.desc().nulls_last(), _E.id),
+    "killed": (_E.killed_best.desc().nulls_last(), _E.id),
+    "reports": (_E.n_reports.desc(), _E.id),
+    "sources": (_E.n_claimants.desc(), _E.n_outlets.desc(), _E.id),
+}
+
+
+def _by_id(conn: Connection, q: Any, ids: Sequence[str]) -> dict[str, Any]:
+    """Rows of ``q`` (over events, selecting ``id`` first) for ``ids``, 500 at a time."""
+    out: dict[str, Any] = {}
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i : i + 500])
+        out.update((r.id, r) for r in conn.execute(q.where(schema.events.c.id.in_(chunk))))
+    return out
+
+
 def filter_events(
     q: Any,
     *,
@@ -726,6 +788,7 @@ def filter_events(
     flagged: bool = False,
     flagged_in: str | None = None,
     unflagged: bool = False,
+    dialect: str | None = None,
 ) -> Any:
     """The event filters shared by the list, the statistics and the exports, so they agree.
 
@@ -736,6 +799,17 @@ def filter_events(
     e = schema.events.c
     if since:
         q = q.where(e.date_end >= since)
+        # The same rows, bounded from below too: an event ending on or after ``since`` starts
+        # at most its span class's length before it, so ix_events_span_date serves a range.
+        q = q.where(
+            or_(
+                *(
+                    and_(e.span_class == cls, e.date_start >= earliest_start(since, cls))
+                    for cls, _ in SPAN_CLASSES
+                ),
+                e.span_class == UNBOUNDED_SPAN,
+            )
+        )
     if until:
         q = q.where(e.date_start <= until)
     for column, value in (
@@ -745,6 +819,9 @@ def filter_events(
     ):
         if value:
             q = q.where(column.contains(value.lower(), autoescape=True))
+            narrowed = candidates(dialect or "", column.name, value.lower())
+            if narrowed is not None:
+                q = q.where(narrowed)
     if event_type:
         q = q.where(e.event_type == event_type)
     if kind:

@@ -65,6 +65,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         "watched feeds, their entries and fired alerts",
         _create("watch_feeds", "watch_entries", "watch_alerts"),
     ),
+    Migration(
+        9,
+        "events: compact list entries, date-span class, indexes for the API's filters",
+        lambda conn: _compact_events(conn),
+    ),
 )
 
 LATEST = max(m.version for m in MIGRATIONS)
@@ -141,3 +146,39 @@ def migrate(conn: Connection) -> list[Migration]:
         )
         applied.append(m)
     return applied
+
+
+_V9_COLUMNS = {
+    "list_json": "TEXT",
+    "list_flags_at": "INTEGER",
+    "span_class": "INTEGER NOT NULL DEFAULT 2",
+}
+
+
+def _compact_events(conn: Connection) -> None:
+    """Add the events' list entry and span class, computed again from each stored event's
+    JSON (no re-linking), the indexes that serve date ranges and types, and the index of the
+    actor, claimant and outlet texts (FTS5 trigrams on SQLite, pg_trgm on PostgreSQL)."""
+    from warlog.store.compact import list_entry, span_class
+    from warlog.store.textindex import create_text_index
+
+    have = {c["name"] for c in inspect(conn).get_columns("events")}
+    for name, kind in _V9_COLUMNS.items():
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE events ADD COLUMN {name} {kind}"))
+    for name in ("ix_events_span_date", "ix_events_type_date"):
+        _index("events", name)(conn)
+    e = schema.events.c
+    rows = conn.execute(select(e.id, e.data, e.date_start, e.date_end)).all()
+    for row in rows:
+        entry, flags_at = list_entry(json.loads(row.data))
+        conn.execute(
+            update(schema.events)
+            .where(e.id == row.id)
+            .values(
+                list_json=entry,
+                list_flags_at=flags_at,
+                span_class=span_class(row.date_start, row.date_end),
+            )
+        )
+    create_text_index(conn)
