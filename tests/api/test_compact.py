@@ -190,9 +190,11 @@ def _variants(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_indexed_filters_return_what_a_scan_returns(seeds_db: Path, db_url: str) -> None:
-    with Store(f"sqlite:///{seeds_db}", readonly=True) as seeds:
-        with seeds.read_engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(select(schema.events))]
+    with (
+        Store(f"sqlite:///{seeds_db}", readonly=True) as seeds,
+        seeds.read_engine.connect() as conn,
+    ):
+        rows = [dict(r._mapping) for r in conn.execute(select(schema.events))]
     rows = _variants(rows)
     with Store(db_url) as store:
         with store.transaction() as tx:
