@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, select, text, update
 
-from api.helpers import TOKEN
+from api.helpers import TOKEN, event_rows
 from warlog.api import create_app
 from warlog.link.plausibility import with_flags
 from warlog.store import Store, migrations, schema
@@ -190,12 +190,7 @@ def _variants(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_indexed_filters_return_what_a_scan_returns(seeds_db: Path, db_url: str) -> None:
-    with (
-        Store(f"sqlite:///{seeds_db}", readonly=True) as seeds,
-        seeds.read_engine.connect() as conn,
-    ):
-        rows = [dict(r._mapping) for r in conn.execute(select(schema.events))]
-    rows = _variants(rows)
+    rows = _variants(event_rows(seeds_db))
     with Store(db_url) as store:
         with store.transaction() as tx:
             tx.conn.execute(insert(schema.events), rows)
