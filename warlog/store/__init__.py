@@ -45,7 +45,7 @@ from warlog.store import migrations, schema
 from warlog.store.compact import SPAN_CLASSES, UNBOUNDED_SPAN, earliest_start
 from warlog.store.search import SearchHit, index_article
 from warlog.store.search import search as _search
-from warlog.store.textindex import candidates
+from warlog.store.textindex import narrowed
 
 __all__ = ["RunSummary", "SearchHit", "Store", "Writer"]
 
@@ -571,12 +571,14 @@ class Store:
         from warlog.link.decide import haversine_km
 
         e = schema.events.c
+        # Coordinates only for a radius: without them an index holding the order's columns
+        # and the id answers alone.
         q = filter_events(
-            select(e.id, e.lat, e.lon),
+            select(e.id, e.lat, e.lon) if near else select(e.id),
             **filters,
             flagged_in=focus if flagged else None,
             flagged=flagged,
-            dialect=self.engine.dialect.name,
+            ids=narrowed(conn, filters),
         )
         if ids is not None:
             q = q.where(e.id.in_(list(ids)))
@@ -788,13 +790,14 @@ def filter_events(
     flagged: bool = False,
     flagged_in: str | None = None,
     unflagged: bool = False,
-    dialect: str | None = None,
+    ids: Sequence[str] | None = None,
 ) -> Any:
     """The event filters shared by the list, the statistics and the exports, so they agree.
 
     ``flagged`` keeps events with an intrinsic flag or, given ``flagged_in`` (the collection's
     country), placed in another country; ``unflagged`` drops events with an intrinsic flag
     (the timeline, so that a tally read as an incident does not set its scale).
+    ``ids`` limits to those events (the few a text index found, see ``textindex.narrowed``).
     """
     e = schema.events.c
     if since:
@@ -819,9 +822,8 @@ def filter_events(
     ):
         if value:
             q = q.where(column.contains(value.lower(), autoescape=True))
-            narrowed = candidates(dialect or "", column.name, value.lower())
-            if narrowed is not None:
-                q = q.where(narrowed)
+    if ids is not None:
+        q = q.where(e.id.in_(ids))
     if event_type:
         q = q.where(e.event_type == event_type)
     if kind:

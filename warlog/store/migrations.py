@@ -166,7 +166,12 @@ def _compact_events(conn: Connection) -> None:
     for name, kind in _V9_COLUMNS.items():
         if name not in have:
             conn.execute(text(f"ALTER TABLE events ADD COLUMN {name} {kind}"))
-    for name in ("ix_events_span_date", "ix_events_type_date"):
+    for name in (
+        "ix_events_span_date",
+        "ix_events_type_date",
+        "ix_events_oldest",
+        "ix_events_newest",
+    ):
         _index("events", name)(conn)
     e = schema.events.c
     rows = conn.execute(select(e.id, e.data, e.date_start, e.date_end)).all()

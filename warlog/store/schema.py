@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -221,6 +222,16 @@ events = Table(
     # Migration 9: a date range is a range of this index per span class; a type too.
     Index("ix_events_span_date", "span_class", "date_start"),
     Index("ix_events_type_date", "event_type", "date_start"),
+    # Migration 9: the list's two date orders read from an index alone, ids included, so a
+    # page at an offset skips index entries instead of table rows. "Newest first" is
+    # date_start DESC NULLS LAST, id: this index read backwards (NULLs sort first in both).
+    Index("ix_events_oldest", "date_start", "id"),
+    Index(
+        "ix_events_newest",
+        "date_start",
+        text("id DESC"),
+        postgresql_ops={"date_start": "NULLS FIRST"},
+    ),
 )
 
 # Migration 8: `warlog watch`. Times are POSIX seconds (floats) so that due-feed and lease

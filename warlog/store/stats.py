@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from warlog.store import Store, filter_events, schema
+from warlog.store.textindex import narrowed
 
 PERIODS = ("week", "month")
 GROUPS = {"actor": "perpetrator_name", "admin1": "admin1", "event_type": "event_type"}
@@ -52,10 +53,11 @@ def deaths(
     e = schema.events.c
     group_col = getattr(e, GROUPS[by])
     # The same filters as Store.events, so the chart and the list agree.
-    dialect = store.engine.dialect.name
+    with store.read_engine.connect() as conn:
+        few = narrowed(conn, {"since": since, "until": until, "actor": actor})
     q = filter_events(
         select(e.date_start, e.killed_best, group_col.label("grp")),
-        dialect=dialect,
+        ids=few,
         since=since,
         until=until,
         actor=actor,
@@ -70,7 +72,7 @@ def deaths(
     if not include_flagged:
         flagged_q = filter_events(
             select(func.count(), func.coalesce(func.sum(e.killed_best), 0)),
-            dialect=dialect,
+            ids=few,
             since=since,
             until=until,
             actor=actor,
