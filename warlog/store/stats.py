@@ -51,63 +51,57 @@ def deaths(
     ``include_flagged``: they are counted in ``flagged_left_out`` instead.
     """
     e = schema.events.c
-    group_col = getattr(e, GROUPS[by])
     # The same filters as Store.events, so the chart and the list agree.
+    common: dict[str, Any] = {
+        "since": since,
+        "until": until,
+        "actor": actor,
+        "event_type": event_type,
+        "kind": kind,
+        "conflicting": conflicting,
+    }
     with store.read_engine.connect() as conn:
-        few = narrowed(conn, {"since": since, "until": until, "actor": actor})
-    q = filter_events(
-        select(e.date_start, e.killed_best, group_col.label("grp")),
-        ids=few,
-        since=since,
-        until=until,
-        actor=actor,
-        event_type=event_type,
-        kind=kind,
-        conflicting=conflicting,
-        unflagged=not include_flagged,
-        flagged=only_flagged,
-        flagged_in=only_flagged_in,
-    )
-    left_out = {"killed": 0, "events": 0}
-    if not include_flagged:
-        flagged_q = filter_events(
-            select(func.count(), func.coalesce(func.sum(e.killed_best), 0)),
-            ids=few,
-            since=since,
-            until=until,
-            actor=actor,
-            event_type=event_type,
-            kind=kind,
-            conflicting=conflicting,
-        ).where(e.flags != "")
-        with store.read_engine.connect() as conn:
+        common["ids"] = narrowed(conn, common)
+        q = filter_events(
+            select(e.date_start, e.killed_best, getattr(e, GROUPS[by]).label("grp")),
+            **common,
+            unflagged=not include_flagged,
+            flagged=only_flagged,
+            flagged_in=only_flagged_in,
+        )
+        left_out = {"killed": 0, "events": 0}
+        if not include_flagged:
+            flagged_q = filter_events(
+                select(func.count(), func.coalesce(func.sum(e.killed_best), 0)), **common
+            ).where(e.flags != "")
             n, k = conn.execute(flagged_q).one()
-        left_out = {"killed": int(k or 0), "events": int(n or 0)}
+            left_out = {"killed": int(k or 0), "events": int(n or 0)}
+        rows = list(conn.execute(q))
+    return {"period": period, "by": by, **_buckets(rows, period), "flagged_left_out": left_out}
+
+
+def _buckets(rows: list[Any], period: str) -> dict[str, Any]:
     cells: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
     totals: dict[str, int] = defaultdict(int)
     undated = [0, 0]
-    with store.read_engine.connect() as conn:
-        for start, killed, grp in conn.execute(q):
-            name = grp or UNKNOWN
-            n = killed or 0
-            if start is None:
-                undated[0] += n
-                undated[1] += 1
-                continue
-            cell = cells[(period_start(start, period), name)]
-            cell[0] += n
-            cell[1] += 1
-            totals[name] += n
+    for start, killed, grp in rows:
+        name = grp or UNKNOWN
+        n = killed or 0
+        if start is None:
+            undated[0] += n
+            undated[1] += 1
+            continue
+        cell = cells[(period_start(start, period), name)]
+        cell[0] += n
+        cell[1] += 1
+        totals[name] += n
     buckets = [
         {"period": p.isoformat(), "group": g, "killed": k, "events": n}
         for (p, g), (k, n) in sorted(cells.items())
     ]
     groups = sorted(totals, key=lambda g: (-totals[g], g))
     return {
-        "period": period,
-        "by": by,
         "groups": [{"group": g, "killed": totals[g]} for g in groups],
         "buckets": buckets,
         "undated": {"killed": undated[0], "events": undated[1]},
-        "flagged_left_out": left_out,
     }
