@@ -928,7 +928,11 @@ def _sqlite_reader(path: str, readonly: bool) -> Engine:
     # The "sqlite://" URL would get SingletonThreadPool (meant for one in-memory database),
     # which closes a connection another thread may still be using: the API's worker threads
     # crashed the process. A file's readers get an ordinary pool.
-    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
+    # As many connections as the API's worker threads (AnyIO's default of 40): with
+    # QueuePool's default 15 the other threads waited, and under load timed out (a 500).
+    engine = create_engine(
+        "sqlite://", creator=connect, poolclass=QueuePool, pool_size=5, max_overflow=40
+    )
     event.listen(engine, "connect", _sqlite_reader_pragmas)
     return engine
 
