@@ -568,42 +568,44 @@ class Store:
     ) -> list[str]:
         """The ids of one page of events, in order: ids first (no JSON read), so that a radius
         filter is applied to coordinates, never to every event's document."""
-        from warlog.link.decide import haversine_km
-
         e = schema.events.c
-        # Coordinates only for a radius: without them an index holding the order's columns
-        # and the id answers alone.
-        q = filter_events(
-            select(e.id, e.lat, e.lon) if near else select(e.id),
-            **filters,
-            flagged_in=focus if flagged else None,
-            flagged=flagged,
-            ids=narrowed(conn, filters),
-        )
-        if ids is not None:
-            q = q.where(e.id.in_(list(ids)))
-        if near:
-            lat, lon, km = near
-            dlat = km / 111.0 + 0.01
-            dlon = km / (111.0 * max(0.05, math.cos(math.radians(lat)))) + 0.01
-            q = q.where(
-                e.lat.between(lat - dlat, lat + dlat), e.lon.between(lon - dlon, lon + dlon)
+        few = narrowed(conn, filters)
+
+        def query(span: int | None = None) -> Any:
+            # Coordinates only for a radius: without them an index holding the order's
+            # columns and the id answers alone.
+            q = filter_events(
+                select(e.id, e.lat, e.lon, e.date_start) if near else select(e.id, e.date_start),
+                **filters,
+                flagged_in=focus if flagged else None,
+                flagged=flagged,
+                ids=few,
+                span_class=span,
             )
+            if ids is not None:
+                q = q.where(e.id.in_(list(ids)))
+            if near:
+                lat, lon, km = near
+                dlat = km / 111.0 + 0.01
+                dlon = km / (111.0 * max(0.05, math.cos(math.radians(lat)))) + 0.01
+                q = q.where(
+                    e.lat.between(lat - dlat, lat + dlat), e.lon.between(lon - dlon, lon + dlon)
+                )
+            if updated_since is not None:
+                q = q.where(e.updated_at > updated_since)
+            return q.order_by(*_EVENT_ORDERS[order])
+
         if order not in _EVENT_ORDERS:
             raise WarlogError(
                 E.E118, what="order", reason=f"{order!r}; use one of {', '.join(_EVENT_ORDERS)}"
             )
-        q = q.order_by(*_EVENT_ORDERS[order])
-        if updated_since is not None:
-            q = q.where(e.updated_at > updated_since)
-        if not near:
-            q = q.offset(offset).limit(limit) if limit else q.offset(offset)
-        rows = list(conn.execute(q))
         if near:
-            lat, lon, km = near
-            rows = [r for r in rows if haversine_km(lat, lon, r.lat, r.lon) <= km]
-            rows = rows[offset : offset + limit] if limit else rows[offset:]
-        return [r.id for r in rows]
+            return _within(list(conn.execute(query())), near, limit, offset)
+        if filters.get("since") and order in ("date", "-date") and conn.dialect.name == "sqlite":
+            return _page_by_span(conn, query, order == "-date", limit, offset)
+        q = query()
+        q = q.offset(offset).limit(limit) if limit else q.offset(offset)
+        return [r.id for r in conn.execute(q)]
 
     def deaths(self, **kwargs: Any) -> dict[str, Any]:
         """Killed and event counts per period and group: see :func:`warlog.store.stats.deaths`."""
@@ -767,6 +769,39 @@ _EVENT_ORDERS = {
 }
 
 
+def _within(
+    rows: list[Any], near: tuple[float, float, float], limit: int | None, offset: int
+) -> list[str]:
+    from warlog.link.decide import haversine_km
+
+    lat, lon, km = near
+    rows = [r for r in rows if haversine_km(lat, lon, r.lat, r.lon) <= km]
+    return [r.id for r in (rows[offset : offset + limit] if limit else rows[offset:])]
+
+
+def _page_by_span(
+    conn: Connection, query: Any, newest: bool, limit: int | None, offset: int
+) -> list[str]:
+    """A page in date order within ``since``, one query per span class, merged.
+
+    Each class's query walks ix_events_span_date in date order and stops at the page's end;
+    one query with the classes OR-ed together reads every event of the window and sorts them
+    (60 ms for a year of 100k events). SQLite only: the merge compares ids as SQLite does
+    (code points), which a PostgreSQL collation need not.
+    """
+    end = offset + limit if limit else None
+    found: list[Any] = []
+    for cls in (*(c for c, _ in SPAN_CLASSES), UNBOUNDED_SPAN):
+        q = query(cls)
+        found += conn.execute(q.limit(end) if end else q)
+    found.sort(key=lambda r: r.id)  # the tie-break, kept by the stable sort below
+    if newest:  # date_start DESC NULLS LAST
+        found.sort(key=lambda r: (r.date_start is not None, r.date_start or date.min), reverse=True)
+    else:  # date_start ASC NULLS LAST
+        found.sort(key=lambda r: (r.date_start is None, r.date_start or date.min))
+    return [r.id for r in found[offset:end]]
+
+
 def _by_id(conn: Connection, q: Any, ids: Sequence[str]) -> dict[str, Any]:
     """Rows of ``q`` (over events, selecting ``id`` first) for ``ids``, 500 at a time."""
     out: dict[str, Any] = {}
@@ -791,6 +826,7 @@ def filter_events(
     flagged_in: str | None = None,
     unflagged: bool = False,
     ids: Sequence[str] | None = None,
+    span_class: int | None = None,
 ) -> Any:
     """The event filters shared by the list, the statistics and the exports, so they agree.
 
@@ -803,16 +839,13 @@ def filter_events(
     if since:
         q = q.where(e.date_end >= since)
         # The same rows, bounded from below too: an event ending on or after ``since`` starts
-        # at most its span class's length before it, so ix_events_span_date serves a range.
-        q = q.where(
-            or_(
-                *(
-                    and_(e.span_class == cls, e.date_start >= earliest_start(since, cls))
-                    for cls, _ in SPAN_CLASSES
-                ),
-                e.span_class == UNBOUNDED_SPAN,
-            )
-        )
+        # at most its span class's length before it, so ix_events_span_date serves a range
+        # (one class's range when ``span_class`` is given, see _page_by_span).
+        bounds = [
+            and_(e.span_class == cls, e.date_start >= earliest_start(since, cls))
+            for cls, _ in SPAN_CLASSES
+        ] + [e.span_class == UNBOUNDED_SPAN]
+        q = q.where(bounds[span_class] if span_class is not None else or_(*bounds))
     if until:
         q = q.where(e.date_start <= until)
     for column, value in (
