@@ -1,16 +1,21 @@
-"""HTTP API latency under load: the event list and one event, 50 concurrent clients on
-loopback, against a real ``warlog serve`` (uvicorn) process over a store of 100k synthetic
-events.
+"""HTTP API latency under load: the event list, a filtered list, the dashboard's map request
+and one event, 50 concurrent clients on loopback, against real ``warlog serve`` (uvicorn)
+processes over a store of 100k synthetic events; before and after side by side in one run.
 
-    .venv/bin/python bench/bench_api.py [--events 100000] [--clients 50] [--requests 3000]
-                                        [--db FILE] [--json]
+    python bench/bench_api.py [--events 100000] [--clients 50] [--requests 3000]
+                              [--baseline DIR] [--workers 1,2] [--db FILE] [--json]
 
 The store is written straight into the ``events`` table (rows shaped like
-``warlog.store.ledger.event_row``: indexed columns plus the public JSON), so no pipeline runs;
-it is kept in ``--db`` (default /tmp/warlog-bench-api.db) and reused when it already holds the
-same number of events. The server runs in its own process (one uvicorn worker); the clients are
-asyncio keep-alive HTTP/1.1 connections in this process, so both share the machine's cores.
-Every request loop is bounded in count and time, and the server is stopped at the end.
+``warlog.store.ledger.event_row``: indexed columns, filter texts and the public JSON), so no
+pipeline runs. With ``--baseline DIR`` (a checkout of an older warlog, e.g.
+``git worktree add /tmp/base 47d49f1``) the store is built by that checkout's code and its
+server is measured first ("before"); then a copy of the same file is opened by this checkout,
+which migrates it (migration 9 fills the compact list entries: timed), and its server is
+measured with each ``--workers`` count ("after"). Files are kept in ``--db`` (default
+/tmp/warlog-bench-api.db, and ``…-after.db``) and reused when they hold the same number of
+events. The clients are asyncio keep-alive HTTP/1.1 connections in this process, so clients
+and server share the machine's cores. Every request loop is bounded in count and time, the
+servers bind 127.0.0.1 on a port of 8700-8759 and are stopped at the end.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -134,7 +140,12 @@ def synthetic_event(i: int, rng: random.Random) -> dict[str, Any]:
         "n_claimants": len(sources),
         "conflict": int(low != high),
         "search_text": " | ".join(x for x in (actor_name, actor_id, name, admin1) if x).lower(),
-        "data": json.dumps(data, ensure_ascii=False),
+        # The texts the actor, claimant and outlet filters read (as ledger.filter_texts).
+        "flags": "",
+        "perpetrator_text": " | ".join(sorted({x for x in (actor_name, actor_id) if x})).lower(),
+        "claimant_text": " | ".join(sorted(s["name"] for s in sources)).lower(),
+        "outlet_text": " | ".join(data["outlets"]).lower(),
+        "data": json.dumps({**data, "flags": []}, ensure_ascii=False),
         "updated_at": datetime.now(UTC),
     }
 
@@ -162,22 +173,25 @@ def build_store(path: Path, n: int) -> float:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    for port in range(8700, 8760):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit("no free port in 8700-8759")
 
 
-def start_server(db: Path, port: int, log: Any) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "WARLOG_TOKEN": ""}
+def start_server(
+    db: Path, port: int, log: Any, code: Path = ROOT, workers: int = 1
+) -> subprocess.Popen[bytes]:
+    """``warlog serve`` over ``db`` with the warlog of the checkout ``code``."""
+    env = {**os.environ, "WARLOG_TOKEN": "", "PYTHONPATH": str(code)}
+    cmd = [str(Path(sys.executable).parent / "warlog"), "serve", "--db", str(db)]
+    cmd += ["--port", str(port)] + (["--workers", str(workers)] if workers > 1 else [])
     proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "warlog"),
-            "serve",
-            "--db",
-            str(db),
-            "--port",
-            str(port),
-        ],
+        cmd,
         env=env,
         stdout=subprocess.DEVNULL,
         # A file, not a pipe: a pipe nobody reads would block the server once it filled.
@@ -255,51 +269,111 @@ async def load(port: int, paths: list[str], clients: int) -> dict[str, Any]:
     }
 
 
+def build_in(code: Path, path: Path, n: int) -> float:
+    """``build_store`` run by the warlog of the checkout ``code`` (the baseline's schema)."""
+    prog = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+        "import bench_api; print(bench_api.build_store(Path(sys.argv[2]), int(sys.argv[3])))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    out = subprocess.run(
+        [sys.executable, "-c", prog, str(ROOT / "bench"), str(path), str(n)],
+        env=env,
+        cwd=code,  # "-c" puts the working folder first on sys.path: it must be the checkout
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def migrate_copy(src: Path, dst: Path) -> float:
+    """A copy of ``src`` opened by this checkout: the seconds its migration took (0 if kept)."""
+    if dst.exists() and dst.stat().st_mtime >= src.stat().st_mtime:
+        return 0.0
+    shutil.copyfile(src, dst)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{dst}{suffix}").unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    Store(f"sqlite:///{dst}").close()
+    return time.perf_counter() - t0
+
+
+def scenarios(n: int, requests: int, page: int) -> dict[str, list[str]]:
+    rng = random.Random(7)
+    return {
+        # The dashboard's first page and paging through the newest events.
+        "event list (50, newest first, random page of the first 100)": [
+            f"/api/events?order=-date&limit={page}&offset={page * rng.randrange(100)}"
+            for _ in range(requests)
+        ],
+        "event list filtered (actor + 1-year window, 50)": [
+            f"/api/events?actor=islamic&since={y}-01-01&until={y}-12-31&limit={page}"
+            for y in (rng.randrange(2012, 2025) for _ in range(requests))
+        ],
+        # The dashboard's map: the 1,000 newest events in one answer.
+        "dashboard map (1,000 newest events)": ["/api/events?order=-date&limit=1000"]
+        * (requests // 10),
+        "one event (with claims)": [
+            f"/api/events/i-{rng.randrange(n):012x}" for _ in range(requests)
+        ],
+    }
+
+
+def measure(
+    db: Path, code: Path, workers: int, paths: dict[str, list[str]], clients: int, log: Any
+) -> dict[str, Any]:
+    port = free_port()
+    server = start_server(db, port, log, code, workers)
+    try:
+        first = next(iter(paths.values()))
+        warm = list(paths["one event (with claims)"][:200]) + first[:50]
+        asyncio.run(load(port, warm, clients))
+        return {name: asyncio.run(load(port, p, clients)) for name, p in paths.items()}
+    finally:
+        server.send_signal(2)  # SIGINT: uvicorn stops its workers too
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--requests", type=int, default=3000, help="per scenario")
     ap.add_argument("--page", type=int, default=50, help="events per list page")
+    ap.add_argument("--baseline", type=Path, help="a checkout of the warlog to compare with")
+    ap.add_argument("--workers", default="1,2", help="server processes of the runs after")
     ap.add_argument("--db", type=Path, default=Path("/tmp/warlog-bench-api.db"))
     ap.add_argument("--server-log", type=Path, default=Path("/tmp/warlog-bench-api-server.log"))
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    built = build_store(args.db, args.events)
-    rng = random.Random(7)
-    port = free_port()
-    log = args.server_log.open("w")
-    server = start_server(args.db, port, log)
-    try:
-        ids = [f"i-{rng.randrange(args.events):012x}" for _ in range(args.requests)]
-        scenarios = {
-            # The dashboard's first page and paging through the newest events.
-            "event list (50, newest first, random page of the first 100)": [
-                f"/api/events?order=-date&limit={args.page}&offset={args.page * rng.randrange(100)}"
-                for _ in range(args.requests)
-            ],
-            "event list filtered (actor + 1-year window, 50)": [
-                f"/api/events?actor=islamic&since={y}-01-01&until={y}-12-31&limit={args.page}"
-                for y in (rng.randrange(2012, 2025) for _ in range(args.requests))
-            ],
-            "one event (with claims)": [f"/api/events/{i}" for i in ids],
-        }
-        warm = [f"/api/events/{i}" for i in ids[:200]] + scenarios[next(iter(scenarios))][:50]
-        asyncio.run(load(port, warm, args.clients))
-        results = {
-            name: asyncio.run(load(port, paths, args.clients)) for name, paths in scenarios.items()
-        }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+    base_code = args.baseline.resolve() if args.baseline else ROOT
+    built = build_in(base_code, args.db, args.events)
+    after_db = args.db.with_name(args.db.stem + "-after.db")
+    migrated = migrate_copy(args.db, after_db)
+    paths = scenarios(args.events, args.requests, args.page)
+    runs: list[tuple[str, Path, Path, int]] = []
+    if args.baseline:
+        runs.append(("before (baseline), 1 worker", args.db, base_code, 1))
+    for w in (int(x) for x in args.workers.split(",")):
+        runs.append((f"after, {w} worker{'s' if w > 1 else ''}", after_db, ROOT, w))
+    results: dict[str, Any] = {}
+    with args.server_log.open("w") as log:
+        for label, db, code, workers in runs:
+            results[label] = measure(db, code, workers, paths, args.clients, log)
     report = {
         "events": args.events,
         "clients": args.clients,
         "store_mb": round(args.db.stat().st_size / 1e6, 1),
         "store_built_s": round(built, 1),
+        "migration_9_s": round(migrated, 1),
         "cpus": os.cpu_count(),
+        "loadavg": os.getloadavg(),
         "results": results,
     }
     if args.json:
@@ -307,14 +381,18 @@ def main() -> None:
         return
     print(
         f"{args.events:,} events ({report['store_mb']} MB SQLite), {args.clients} concurrent "
-        f"keep-alive clients, one uvicorn worker, {report['cpus']} CPUs shared with the clients"
+        f"keep-alive clients, {report['cpus']} CPUs shared with the clients; migration 9 of "
+        f"the copy: {report['migration_9_s']} s; load average after: {report['loadavg']}"
     )
-    print(f"{'scenario':<62} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
-    for name, r in results.items():
-        print(
-            f"{name:<62} {r['requests']:>6} {r['rps']:>7} {r['p50_ms']:>8} {r['p99_ms']:>8} "
-            f"{r['errors']:>6}"
-        )
+    print(
+        f"{'run':<28} {'scenario':<62} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'err':>4}"
+    )
+    for label, res in results.items():
+        for name, r in res.items():
+            print(
+                f"{label:<28} {name:<62} {r['requests']:>6} {r['rps']:>7} {r['p50_ms']:>8} "
+                f"{r['p99_ms']:>8} {r['errors']:>4}"
+            )
 
 
 if __name__ == "__main__":

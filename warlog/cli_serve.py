@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import click
@@ -41,6 +42,13 @@ TOKEN_ENV = "WARLOG_TOKEN"
     metavar="CC",
     help="The collection's country, for the outside-country flag (default: most incidents').",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port (reads in parallel; SQLite WAL or PostgreSQL).",
+)
 def serve_cmd(
     db: str | None,
     host: str,
@@ -49,6 +57,7 @@ def serve_cmd(
     max_bytes: int,
     allow_hosts: tuple[str, ...],
     focus_country: str | None,
+    workers: int,
 ) -> None:
     """The HTTP API (/api, OpenAPI at /docs) and the dashboard (/), offline.
 
@@ -80,7 +89,31 @@ def serve_cmd(
     err.print(
         f"warlog: http://{host}:{port}/  API /api  docs /docs  writes {writes}", highlight=False
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    # The app above was built to check the store (and migrate it once, before any worker
+    # opens it); each worker process builds its own from the same options, by name.
+    app.state.store.close()
+    from warlog.api.app import APP_ENV
+
+    os.environ[APP_ENV] = json.dumps(
+        {
+            "url": database_url(db),
+            "protect_reads": protect_reads,
+            "max_body": max_bytes,
+            "focus_country": focus_country,
+            "allow_hosts": list(allow_hosts),
+        }
+    )
+    uvicorn.run(
+        "warlog.api.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 def _loopback(host: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,3 +45,13 @@ TOKEN = "test-token-9f3c"
 
 def auth(token: str = TOKEN) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def event_rows(db: Path) -> list[dict[str, Any]]:
+    """Every row of a SQLite store's ``events`` table, to copy into another store."""
+    from sqlalchemy import select
+
+    from warlog.store import schema
+
+    with Store(f"sqlite:///{db}", readonly=True) as store, store.read_engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(select(schema.events))]

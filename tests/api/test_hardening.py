@@ -9,8 +9,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from api.helpers import TOKEN, auth
-from warlog.api import app as app_module
-from warlog.api import create_app
+from warlog.api import create_app, reads
 from warlog.cli import main
 from warlog.export import FORMATS
 
@@ -95,7 +94,7 @@ def test_a_streamed_export_equals_the_cli_export(
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     """Pages joined give the CLI's bytes, with pages of 2 events so that many are joined."""
-    monkeypatch.setattr(app_module, "EXPORT_PAGE", 2)
+    monkeypatch.setattr(reads, "EXPORT_PAGE", 2)
     api = client.get("/api/export", params={"format": fmt, "limit": 100_000})
     assert api.status_code == 200
     res = CliRunner().invoke(main, ["export", "--db", f"sqlite:///{seeds_db}", "--format", fmt])

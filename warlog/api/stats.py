@@ -1,108 +1,63 @@
-"""Deaths per week or month, grouped by perpetrator, governorate or event type.
-
-Read straight from the ledger's indexed columns (``events.killed_best``, ``date_start``, ...)
-rather than through ``Store.events``: parsing every event's JSON to sum one number would cost
-seconds on a large store, and the timeline asks for this on every page load.
-"""
+"""Statistics over the events: deaths per period by a grouping, and the filter facets."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
+from typing import Annotated, Literal
 
-from sqlalchemy import func, select
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 
-from warlog.store import Store, filter_events, schema
+from warlog.api.deps import json_answer, reader, state, text_param
+from warlog.store.stats import UNKNOWN
 
-PERIODS = ("week", "month")
-GROUPS = {"actor": "perpetrator_name", "admin1": "admin1", "event_type": "event_type"}
-UNKNOWN = "unknown"
-
-
-def period_start(day: date, period: str) -> date:
-    """The Monday of the ISO week, or the first of the month."""
-    if period == "week":
-        return day - timedelta(days=day.weekday())
-    return day.replace(day=1)
+router = APIRouter(prefix="/api", tags=["events"])
 
 
-def deaths(
-    store: Store,
-    *,
-    period: str = "week",
-    by: str = "actor",
+@router.get("/stats", summary="Deaths per week or month by a grouping")
+def deaths_stats(
+    request: Request,
+    period: Literal["week", "month"] = "week",
+    by: Literal["actor", "admin1", "event_type"] = "actor",
     since: date | None = None,
     until: date | None = None,
-    actor: str | None = None,
-    event_type: str | None = None,
-    kind: str | None = "incident",
+    actor: Annotated[str | None, Query(max_length=200)] = None,
+    type: Annotated[str | None, Query(max_length=60)] = None,
+    kind: Literal["incident", "tally"] = "incident",
     conflicting: bool = False,
-    include_flagged: bool = False,
-    only_flagged_in: str | None = None,
-    only_flagged: bool = False,
-) -> dict[str, Any]:
-    """Killed (best estimate) and event counts per period and group.
-
-    Tallies are left out by default: a cumulative toll ("250,000 since 2011") is not a death in
-    the week it was published and would flatten every incident on the chart. So are events
-    with a plausibility flag (a tally read as an incident, a year read as a toll) unless
-    ``include_flagged``: they are counted in ``flagged_left_out`` instead.
-    """
-    e = schema.events.c
-    group_col = getattr(e, GROUPS[by])
-    # The same filters as Store.events, so the chart and the list agree.
-    q = filter_events(
-        select(e.date_start, e.killed_best, group_col.label("grp")),
-        since=since,
-        until=until,
-        actor=actor,
-        event_type=event_type,
-        kind=kind,
-        conflicting=conflicting,
-        unflagged=not include_flagged,
-        flagged=only_flagged,
-        flagged_in=only_flagged_in,
-    )
-    left_out = {"killed": 0, "events": 0}
-    if not include_flagged:
-        flagged_q = filter_events(
-            select(func.count(), func.coalesce(func.sum(e.killed_best), 0)),
+    flagged: Annotated[bool, Query(description="Only events with a plausibility flag")] = False,
+    include_flagged: Annotated[
+        bool, Query(description="Count flagged events too (left out by default)")
+    ] = False,
+) -> JSONResponse:
+    st = reader(request)
+    return json_answer(
+        st.deaths(
+            period=period,
+            by=by,
             since=since,
             until=until,
-            actor=actor,
-            event_type=event_type,
+            actor=text_param(actor),
+            event_type=text_param(type),
             kind=kind,
             conflicting=conflicting,
-        ).where(e.flags != "")
-        with store.engine.connect() as conn:
-            n, k = conn.execute(flagged_q).one()
-        left_out = {"killed": int(k or 0), "events": int(n or 0)}
-    cells: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
-    totals: dict[str, int] = defaultdict(int)
-    undated = [0, 0]
-    with store.engine.connect() as conn:
-        for start, killed, grp in conn.execute(q):
-            name = grp or UNKNOWN
-            n = killed or 0
-            if start is None:
-                undated[0] += n
-                undated[1] += 1
-                continue
-            cell = cells[(period_start(start, period), name)]
-            cell[0] += n
-            cell[1] += 1
-            totals[name] += n
-    buckets = [
-        {"period": p.isoformat(), "group": g, "killed": k, "events": n}
-        for (p, g), (k, n) in sorted(cells.items())
-    ]
-    groups = sorted(totals, key=lambda g: (-totals[g], g))
-    return {
-        "period": period,
-        "by": by,
-        "groups": [{"group": g, "killed": totals[g]} for g in groups],
-        "buckets": buckets,
-        "undated": {"killed": undated[0], "events": undated[1]},
-        "flagged_left_out": left_out,
-    }
+            include_flagged=include_flagged,
+            only_flagged=flagged,
+            only_flagged_in=state(request).focus() if flagged else None,
+        )
+    )
+
+
+@router.get("/facets", summary="Event types and perpetrators present")
+def facets(request: Request) -> JSONResponse:
+    st = reader(request)
+    types = st.deaths(by="event_type", kind=None)
+    actors = st.deaths(by="actor", kind=None)
+    return json_answer(
+        {
+            "event_types": sorted(g["group"] for g in types["groups"]),
+            "actors": [g["group"] for g in actors["groups"] if g["group"] != UNKNOWN],
+            # The country the map opens on and the "outside_country" flag is judged by.
+            "focus_country": state(request).focus(),
+        }
+    )

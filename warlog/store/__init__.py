@@ -42,9 +42,11 @@ from warlog.errors import E, WarlogError
 from warlog.records import Article, ArticleClaims, Claim, Event, EventFilter, RawPage
 from warlog.settings import busy_timeout
 from warlog.store import migrations, schema
+from warlog.store.compact import SPAN_CLASSES, UNBOUNDED_SPAN, earliest_start
 from warlog.store.ledger import LinkTables, quarantined
 from warlog.store.search import SearchHit, index_article
 from warlog.store.search import search as _search
+from warlog.store.textindex import narrowed
 
 __all__ = ["RunSummary", "SearchHit", "Store", "Writer"]
 
@@ -476,23 +478,13 @@ class Store:
         self,
         where: EventFilter | None = None,
         *,
-        since: date | None = None,
-        until: date | None = None,
-        near: tuple[float, float, float] | None = None,
-        actor: str | None = None,
-        claimant: str | None = None,
-        outlet: str | None = None,
-        event_type: str | None = None,
-        kind: str | None = None,
-        conflicting: bool = False,
-        flagged: bool = False,
-        focus_country: str | None = None,
         ids: Sequence[str] | None = None,
         order: str = "date",
         limit: int | None = None,
         offset: int = 0,
         with_claims: bool = False,
         updated_since: datetime | None = None,
+        **filters: Any,
     ) -> list[Event]:
         """Events as records, each with its reports and ``flags``.
 
@@ -503,70 +495,128 @@ class Store:
         ``updated_since`` keeps the events created or changed (new reports, figures, merges)
         after that moment: the dashboard's "new since your last visit".
         """
-        f = where or EventFilter(
-            since=since, until=until, near=near, actor=actor, claimant=claimant, outlet=outlet,
-            event_type=event_type, kind=kind, conflicting=conflicting, flagged=flagged,
-            focus_country=focus_country,
-        )  # fmt: skip
-        from warlog.link.decide import haversine_km
         from warlog.link.plausibility import with_flags
 
+        f = where or EventFilter(**filters)
+        focus = self._focus(f.focus_country)
         e = schema.events.c
-        focus = (f.focus_country or self.dominant_country() or "").upper() or None
-        q = filter_events(select(e.id, e.lat, e.lon), f, flagged_in=focus if f.flagged else None)
-        near = f.near
-        if ids is not None:
-            q = q.where(e.id.in_(list(ids)))
-        if near:
-            lat, lon, km = near
-            dlat = km / 111.0 + 0.01
-            dlon = km / (111.0 * max(0.05, math.cos(math.radians(lat)))) + 0.01
-            q = q.where(
-                e.lat.between(lat - dlat, lat + dlat), e.lon.between(lon - dlon, lon + dlon)
-            )
-        orders = {
-            # NULLS LAST rather than "IS NULL" first: the same order, but ix_events_date serves
-            # it (3 ms instead of a 115 ms sort of every row's JSON on 100k events).
-            "date": (e.date_start.asc().nulls_last(), e.id),
-            "-date": (e.date_start.desc().nulls_last(), e.id),
-            "killed": (e.killed_best.desc().nulls_last(), e.id),
-            "reports": (e.n_reports.desc(), e.id),
-            "sources": (e.n_claimants.desc(), e.n_outlets.desc(), e.id),
-        }
-        if order not in orders:
-            raise WarlogError(
-                E.E118, what="order", reason=f"{order!r}; use one of {', '.join(orders)}"
-            )
-        q = q.order_by(*orders[order])
-        if updated_since is not None:
-            q = q.where(e.updated_at > updated_since)
-        if not near:
-            q = q.offset(offset).limit(limit) if limit else q.offset(offset)
         with self.read_engine.connect() as conn:
-            # Ids first (no JSON read), then the JSON of the page only: a radius filter is
-            # applied to coordinates, never to every event's document.
-            rows = list(conn.execute(q))
-            if near:
-                lat, lon, km = near
-                rows = [r for r in rows if haversine_km(lat, lon, r.lat, r.lon) <= km]
-                rows = rows[offset : offset + limit] if limit else rows[offset:]
-            page = [r.id for r in rows]
-            docs: dict[str, str] = {}
-            for i in range(0, len(page), 500):
-                chunk = page[i : i + 500]
-                docs.update(
-                    (r.id, r.data)
-                    for r in conn.execute(select(e.id, e.data).where(e.id.in_(chunk)))
-                )
+            page = self._event_page(
+                conn, focus, ids, order, limit, offset, updated_since, **_filter_fields(f)
+            )
+            docs = _by_id(conn, select(e.id, e.data), page)
         out = []
         for event_id in page:
             if event_id not in docs:
                 # Merged into another event by a writer between the two reads (each read is
                 # its own snapshot, so readers never hold a lock): it is simply gone.
                 continue
-            d = self._json(docs[event_id], "events")
+            d = self._json(docs[event_id].data, "events")
             out.append(event_from_json(with_flags(d, focus)))
         return out
+
+    def event_list(
+        self,
+        *,
+        ids: Sequence[str] | None = None,
+        order: str = "date",
+        limit: int | None = None,
+        offset: int = 0,
+        updated_since: datetime | None = None,
+        focus_country: str | None = None,
+        **filters: Any,
+    ) -> list[str]:
+        """The same events as :meth:`events` (without claims), each as its list entry already
+        serialised (migration 9): the API joins them without parsing or encoding any."""
+        from warlog.store.compact import list_entry, with_focus
+
+        focus = self._focus(focus_country)
+        e = schema.events.c
+        cols = select(e.id, e.country, e.list_json, e.list_flags_at)
+        with self.read_engine.connect() as conn:
+            page = self._event_page(
+                conn, focus, ids, order, limit, offset, updated_since, **filters
+            )
+            rows = _by_id(conn, cols, page)
+            # A row written without its entry (by an older warlog after the migration) is
+            # made on the spot from its JSON: the column is a cache, never the only copy.
+            missing = [i for i, r in rows.items() if r.list_json is None]
+            made = {
+                r.id: list_entry(self._json(r.data, "events"))
+                for r in _by_id(conn, select(e.id, e.data), missing).values()
+            }
+        out = []
+        for event_id in page:
+            r = rows.get(event_id)
+            if r is None:
+                continue  # merged away between the two reads, as in events()
+            entry, flags_at = made.get(event_id) or (r.list_json, r.list_flags_at)
+            out.append(with_focus(entry, flags_at, r.country, focus))
+        return out
+
+    def _focus(self, focus_country: str | None) -> str | None:
+        return (focus_country or self.dominant_country() or "").upper() or None
+
+    def _event_page(
+        self,
+        conn: Connection,
+        focus: str | None,
+        ids: Sequence[str] | None,
+        order: str,
+        limit: int | None,
+        offset: int,
+        updated_since: datetime | None,
+        *,
+        near: tuple[float, float, float] | None = None,
+        flagged: bool = False,
+        **filters: Any,
+    ) -> list[str]:
+        """The ids of one page of events, in order: ids first (no JSON read), so that a radius
+        filter is applied to coordinates, never to every event's document."""
+        e = schema.events.c
+        few = narrowed(conn, filters)
+
+        def query(span: int | None = None) -> Any:
+            # Coordinates only for a radius: without them an index holding the order's
+            # columns and the id answers alone.
+            q = filter_events(
+                select(e.id, e.lat, e.lon, e.date_start) if near else select(e.id, e.date_start),
+                **filters,
+                flagged_in=focus if flagged else None,
+                flagged=flagged,
+                ids=few,
+                span_class=span,
+            )
+            if ids is not None:
+                q = q.where(e.id.in_(list(ids)))
+            if near:
+                lat, lon, km = near
+                dlat = km / 111.0 + 0.01
+                dlon = km / (111.0 * max(0.05, math.cos(math.radians(lat)))) + 0.01
+                q = q.where(
+                    e.lat.between(lat - dlat, lat + dlat), e.lon.between(lon - dlon, lon + dlon)
+                )
+            if updated_since is not None:
+                q = q.where(e.updated_at > updated_since)
+            return q.order_by(*_EVENT_ORDERS[order])
+
+        if order not in _EVENT_ORDERS:
+            raise WarlogError(
+                E.E118, what="order", reason=f"{order!r}; use one of {', '.join(_EVENT_ORDERS)}"
+            )
+        if near:
+            return _within(list(conn.execute(query())), near, limit, offset)
+        if filters.get("since") and order in ("date", "-date") and conn.dialect.name == "sqlite":
+            return _page_by_span(conn, query, order == "-date", limit, offset)
+        q = query()
+        q = q.offset(offset).limit(limit) if limit else q.offset(offset)
+        return [r.id for r in conn.execute(q)]
+
+    def deaths(self, **kwargs: Any) -> dict[str, Any]:
+        """Killed and event counts per period and group: see :func:`warlog.store.stats.deaths`."""
+        from warlog.store.stats import deaths
+
+        return deaths(self, **kwargs)
 
     def dominant_country(self) -> str | None:
         """The country of most incidents: the collection's country unless one is given.
@@ -711,6 +761,69 @@ class Store:
             raise WarlogError(E.E130, url=_safe(self.url), reason=reason) from exc
 
 
+_E = schema.events.c
+_EVENT_ORDERS = {
+    # NULLS LAST rather than "IS NULL" first: the same order, but ix_events_date serves it
+    # (3 ms instead of a 115 ms sort of every row's JSON on 100k events).
+    "date": (_E.date_start.asc().nulls_last(), _E.id),
+    "-date": (_E.date_start.desc().nulls_last(), _E.id),
+    "killed": (_E.killed_best.desc().nulls_last(), _E.id),
+    "reports": (_E.n_reports.desc(), _E.id),
+    "sources": (_E.n_claimants.desc(), _E.n_outlets.desc(), _E.id),
+}
+
+
+def _within(
+    rows: list[Any], near: tuple[float, float, float], limit: int | None, offset: int
+) -> list[str]:
+    from warlog.link.decide import haversine_km
+
+    lat, lon, km = near
+    rows = [r for r in rows if haversine_km(lat, lon, r.lat, r.lon) <= km]
+    return [r.id for r in (rows[offset : offset + limit] if limit else rows[offset:])]
+
+
+def _page_by_span(
+    conn: Connection, query: Any, newest: bool, limit: int | None, offset: int
+) -> list[str]:
+    """A page in date order within ``since``, one query per span class, merged.
+
+    Each class's query walks ix_events_span_date in date order and stops at the page's end;
+    one query with the classes OR-ed together reads every event of the window and sorts them
+    (60 ms for a year of 100k events). SQLite only: the merge compares ids as SQLite does
+    (code points), which a PostgreSQL collation need not.
+    """
+    end = offset + limit if limit else None
+    found: list[Any] = []
+    for cls in (*(c for c, _ in SPAN_CLASSES), UNBOUNDED_SPAN):
+        q = query(cls)
+        found += conn.execute(q.limit(end) if end else q)
+    found.sort(key=lambda r: r.id)  # the tie-break, kept by the stable sort below
+    if newest:  # date_start DESC NULLS LAST
+        found.sort(key=lambda r: (r.date_start is not None, r.date_start or date.min), reverse=True)
+    else:  # date_start ASC NULLS LAST
+        found.sort(key=lambda r: (r.date_start is None, r.date_start or date.min))
+    return [r.id for r in found[offset:end]]
+
+
+def _by_id(conn: Connection, q: Any, ids: Sequence[str]) -> dict[str, Any]:
+    """Rows of ``q`` (over events, selecting ``id`` first) for ``ids``, 500 at a time."""
+    out: dict[str, Any] = {}
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i : i + 500])
+        out.update((r.id, r) for r in conn.execute(q.where(schema.events.c.id.in_(chunk))))
+    return out
+
+
+def _filter_fields(f: EventFilter) -> dict[str, Any]:
+    """An EventFilter as the keywords of ``Store._event_page`` (the focus country aside)."""
+    return {
+        "since": f.since, "until": f.until, "near": f.near, "actor": f.actor,
+        "claimant": f.claimant, "outlet": f.outlet, "event_type": f.event_type, "kind": f.kind,
+        "conflicting": f.conflicting, "flagged": f.flagged,
+    }  # fmt: skip
+
+
 def filter_events(
     q: Any,
     where: EventFilter | None = None,
@@ -726,6 +839,8 @@ def filter_events(
     flagged: bool = False,
     flagged_in: str | None = None,
     unflagged: bool = False,
+    ids: Sequence[str] | None = None,
+    span_class: int | None = None,
 ) -> Any:
     """The event filters shared by the list, the statistics and the exports, so they agree.
 
@@ -734,6 +849,7 @@ def filter_events(
     ``flagged`` keeps events with an intrinsic flag or, given ``flagged_in`` (the collection's
     country), placed in another country; ``unflagged`` drops events with an intrinsic flag
     (the timeline, so that a tally read as an incident does not set its scale).
+    ``ids`` limits to those events (the few a text index found, see ``textindex.narrowed``).
     """
     if where is not None:
         since, until, actor, claimant = where.since, where.until, where.actor, where.claimant
@@ -742,6 +858,14 @@ def filter_events(
     e = schema.events.c
     if since:
         q = q.where(e.date_end >= since)
+        # The same rows, bounded from below too: an event ending on or after ``since`` starts
+        # at most its span class's length before it, so ix_events_span_date serves a range
+        # (one class's range when ``span_class`` is given, see _page_by_span).
+        bounds = [
+            and_(e.span_class == cls, e.date_start >= earliest_start(since, cls))
+            for cls, _ in SPAN_CLASSES
+        ] + [e.span_class == UNBOUNDED_SPAN]
+        q = q.where(bounds[span_class] if span_class is not None else or_(*bounds))
     if until:
         q = q.where(e.date_start <= until)
     for column, value in (
@@ -751,6 +875,8 @@ def filter_events(
     ):
         if value:
             q = q.where(column.contains(value.lower(), autoescape=True))
+    if ids is not None:
+        q = q.where(e.id.in_(ids))
     if event_type:
         q = q.where(e.event_type == event_type)
     if kind:
@@ -855,7 +981,11 @@ def _sqlite_reader(path: str, readonly: bool) -> Engine:
     # The "sqlite://" URL would get SingletonThreadPool (meant for one in-memory database),
     # which closes a connection another thread may still be using: the API's worker threads
     # crashed the process. A file's readers get an ordinary pool.
-    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
+    # As many connections as the API's worker threads (AnyIO's default of 40): with
+    # QueuePool's default 15 the other threads waited, and under load timed out (a 500).
+    engine = create_engine(
+        "sqlite://", creator=connect, poolclass=QueuePool, pool_size=5, max_overflow=40
+    )
     event.listen(engine, "connect", _sqlite_reader_pragmas)
     return engine
 

@@ -22,6 +22,7 @@ from warlog.link.plausibility import codes
 from warlog.link.units import Unit, shift
 from warlog.records import ArticleReports, Event, Report
 from warlog.store import schema
+from warlog.store.compact import list_entry, span_class
 
 _CHUNK = 500
 
@@ -205,10 +206,12 @@ def write_events(conn: Connection, done: Sequence[tuple[Event, Sequence[Unit]]])
         conn.execute(insert(schema.link_units), unit_rows)
     if block_rows:
         conn.execute(insert(schema.link_blocks), block_rows)
-    conn.execute(insert(schema.events), [event_row(ev) for ev, _ in done])
+    conn.execute(insert(schema.events), [event_row(ev, compact=True) for ev, _ in done])
 
 
-def event_row(ev: Event) -> dict[str, Any]:
+def event_row(ev: Event, *, compact: bool = False) -> dict[str, Any]:
+    """The event's row; ``compact`` adds migration 9's list entry and span class (the Spark
+    job's Parquet keeps the columns it always had)."""
     k, w = ev.estimate("killed"), ev.estimate("wounded")
     p, d = ev.place, ev.date
     perpetrators = [
@@ -224,7 +227,7 @@ def event_row(ev: Event) -> dict[str, Any]:
         p.admin1 or "" if p else "",
     ]
     data = event_json(ev)
-    return {
+    row = {
         "id": ev.id,
         "kind": ev.kind,
         "date_start": (d.start or d.end) if d else None,
@@ -252,6 +255,14 @@ def event_row(ev: Event) -> dict[str, Any]:
         "data": json.dumps(data, ensure_ascii=False),
         "updated_at": datetime.now(UTC),
     }
+    if compact:
+        entry, flags_at = list_entry(data)
+        row.update(
+            list_json=entry,
+            list_flags_at=flags_at,
+            span_class=span_class(row["date_start"], row["date_end"]),
+        )
+    return row
 
 
 def filter_texts(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, inspect, select, text, update
+from sqlalchemy import Connection, bindparam, inspect, select, text, update
 
 from warlog.store import schema, search
 
@@ -64,6 +64,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         8,
         "watched feeds, their entries and fired alerts",
         _create("watch_feeds", "watch_entries", "watch_alerts"),
+    ),
+    Migration(
+        9,
+        "events: compact list entries, date-span class, indexes for the API's filters",
+        lambda conn: _compact_events(conn),
     ),
 )
 
@@ -141,3 +146,57 @@ def migrate(conn: Connection) -> list[Migration]:
         )
         applied.append(m)
     return applied
+
+
+_V9_COLUMNS = {
+    "list_json": "TEXT",
+    "list_flags_at": "INTEGER",
+    "span_class": "INTEGER NOT NULL DEFAULT 2",
+}
+
+
+def _compact_events(conn: Connection) -> None:
+    """Add the events' list entry and span class, computed again from each stored event's
+    JSON (no re-linking), the indexes that serve date ranges and types, and the index of the
+    actor, claimant and outlet texts (FTS5 trigrams on SQLite, pg_trgm on PostgreSQL)."""
+    from warlog.store.compact import list_entry, span_class
+    from warlog.store.textindex import create_text_index
+
+    have = {c["name"] for c in inspect(conn).get_columns("events")}
+    for name, kind in _V9_COLUMNS.items():
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE events ADD COLUMN {name} {kind}"))
+    e = schema.events.c
+    rows = conn.execute(select(e.id, e.data, e.date_start, e.date_end)).all()
+    # One statement run for many rows (executemany): an UPDATE per row took minutes on 100k.
+    fill = (
+        update(schema.events)
+        .where(e.id == bindparam("row_id"))
+        .values(
+            list_json=bindparam("entry"),
+            list_flags_at=bindparam("flags_at"),
+            span_class=bindparam("span"),
+        )
+    )
+    for i in range(0, len(rows), 2000):
+        params = []
+        for row in rows[i : i + 2000]:
+            entry, flags_at = list_entry(json.loads(row.data))
+            params.append(
+                {
+                    "row_id": row.id,
+                    "entry": entry,
+                    "flags_at": flags_at,
+                    "span": span_class(row.date_start, row.date_end),
+                }
+            )
+        conn.execute(fill, params)
+    # Indexes after the fill: built once from sorted rows, not updated row by row.
+    for name in (
+        "ix_events_span_date",
+        "ix_events_type_date",
+        "ix_events_oldest",
+        "ix_events_newest",
+    ):
+        _index("events", name)(conn)
+    create_text_index(conn)

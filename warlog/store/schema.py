@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -210,9 +211,27 @@ events = Table(
     Column("outlet_text", Text, nullable=False, server_default=""),
     Column("data", Text, nullable=False),  # the event's public JSON, whole
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Migration 9 (warlog/store/compact.py): the list entry already serialised, where its
+    # flags close, and the class of the date window's length (2, unbounded, is always safe).
+    Column("list_json", Text),
+    Column("list_flags_at", Integer),
+    Column("span_class", Integer, nullable=False, server_default="2"),
     Index("ix_events_date", "date_start"),
     Index("ix_events_place", "country", "admin1"),
     Index("ix_events_latlon", "lat", "lon"),
+    # Migration 9: a date range is a range of this index per span class; a type too.
+    Index("ix_events_span_date", "span_class", "date_start"),
+    Index("ix_events_type_date", "event_type", "date_start"),
+    # Migration 9: the list's two date orders read from an index alone, ids included, so a
+    # page at an offset skips index entries instead of table rows. "Newest first" is
+    # date_start DESC NULLS LAST, id: this index read backwards (NULLs sort first in both).
+    Index("ix_events_oldest", "date_start", "id"),
+    Index(
+        "ix_events_newest",
+        "date_start",
+        text("id DESC"),
+        postgresql_ops={"date_start": "NULLS FIRST"},
+    ),
 )
 
 # Migration 8: `warlog watch`. Times are POSIX seconds (floats) so that due-feed and lease
