@@ -117,6 +117,6 @@ def test_a_streamed_export_equals_the_cli_export(
     ],
 )
 def test_serve_warns_beyond_loopback(host: str, loopback: bool) -> None:
-    from warlog.cli_serve import _loopback
+    from warlog.cli.serve import _loopback
 
     assert _loopback(host) is loopback

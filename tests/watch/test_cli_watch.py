@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from warlog.cli import main
-from warlog.cli_watch import parse_duration
+from warlog.cli.watch import parse_duration
 from watch.feedserver import FeedServer, Route, Story, publish
 
 S1 = Story("s1", "Saraqeb", 12, "2016-03-01")

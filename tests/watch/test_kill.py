@@ -18,8 +18,7 @@ from warlog.store import Store
 from watch.feedserver import TOWNS, FeedServer, Route, Story, publish
 
 N = 12
-# Not ``-m warlog.cli``: run as __main__, that module would not have the commands that
-# other modules register on ``warlog.cli.main``.
+# The entry point itself, as the installed ``warlog`` script calls it.
 CMD = [sys.executable, "-c", "from warlog.cli import main; main()", "watch"]
 
 

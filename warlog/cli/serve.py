@@ -1,4 +1,4 @@
-"""``warlog serve``: the HTTP API and the dashboard (registered on the main group)."""
+"""``warlog serve``: the HTTP API and the dashboard (added to ``main`` in ``warlog.cli``)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ import os
 
 import click
 
-from warlog.cli import db_option, err, main
+from warlog.cli.common import err
+from warlog.cli.options import db_option
 from warlog.settings import DEFAULT_MAX_BYTES, database_url
 
 # Named here, not imported from warlog.api, so that the CLI does not load FastAPI to start.
 TOKEN_ENV = "WARLOG_TOKEN"
 
 
-@main.command("serve")
+@click.command("serve")
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)

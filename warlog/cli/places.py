@@ -1,4 +1,4 @@
-"""`warlog geoparse` and `warlog eval places`: the geoparser as a command of its own."""
+"""`warlog geoparse`, `eval places` and `gazetteer`: places as commands of their own."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typing import Any
 import click
 from rich.table import Table
 
-from warlog.cli import _print_table, eval_group, json_option, main
+from warlog.cli.common import err, print_table
+from warlog.cli.options import json_option
 from warlog.errors import E, WarlogError
 
 
@@ -56,7 +57,7 @@ def _documents(path: str) -> Iterator[tuple[str, str, list[Any] | None]]:
         yield str(record.get("id", lineno)), text, spans
 
 
-@main.command("geoparse")
+@click.command("geoparse")
 @click.argument("path", default="-", metavar="[PATH|-]")
 @json_option
 @click.option(
@@ -99,10 +100,10 @@ def geoparse_cmd(path: str, as_json: bool, focus_country: str | None) -> None:
                 "; ".join(t.how),
                 f"{t.confidence:.2f}",
             )
-        _print_table(table)
+        print_table(table)
 
 
-@eval_group.command("places")
+@click.command("places")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @json_option
 @click.option("--geoparse", "find", is_flag=True, help="Find the mentions too (no spans given).")
@@ -142,7 +143,32 @@ def eval_places(
             f"{d['auc']:.3f}",
             f"{d['coverage']:.3f}",
         )
-    _print_table(table)
+    print_table(table)
     if errors:
         for m in reports[0].misses:
             click.echo(json.dumps(m, ensure_ascii=False))
+
+
+@click.group("gazetteer")
+def gazetteer_group() -> None:
+    """The offline gazetteer: add your own places (a GeoNames dump or a CSV)."""
+
+
+@gazetteer_group.command("add")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where user places are kept (default: $WARLOG_DATA_DIR or ~/.local/share/warlog).",
+)
+def gazetteer_add(file: Path, data_dir: Path | None) -> None:
+    """Load FILE into your gazetteer: GeoNames format (allCountries.txt, SY.txt) or a CSV with
+    name,lat,lon,admin1,admin2,country. Later runs resolve places against it too."""
+    from warlog.resolve.gazetteer import add_user_file, default_user_dir
+
+    target = data_dir or default_user_dir()
+    try:
+        n = add_user_file(file, target)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    err.print(f"Added {n} place(s) from {file} to {target}", highlight=False)

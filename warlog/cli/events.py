@@ -1,4 +1,4 @@
-"""The event commands of ``warlog``: events, show, export, link (registered on the main group)."""
+"""The event commands of ``warlog``: events, show, export, quarantine, link, eval links."""
 
 from __future__ import annotations
 
@@ -12,33 +12,12 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from warlog.cli import _print_table, _store, db_option, err, eval_group, json_option, main, out
+from warlog.cli.common import err, open_store, out, print_table
+from warlog.cli.options import db_option, event_filters, json_option
 from warlog.codec import event_json
 from warlog.errors import E, WarlogError
 from warlog.export import FORMATS, export
 from warlog.records import DEFAULT_NEAR_KM, Estimate, Event, EventFilter
-
-
-def event_filters(f: Any) -> Any:
-    for opt in reversed(
-        [
-            click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="On or after this day."),
-            click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="On or before this day."),
-            click.option("--near", metavar="PLACE", help="Within --km of this place (a gazetteer name or LAT,LON)."),
-            click.option("--km", type=click.FloatRange(min=0), default=DEFAULT_NEAR_KM, show_default=True),
-            click.option("--actor", help="Perpetrator (words of its name or id)."),
-            click.option("--claimant", help="Who gave a figure (words of the source's name)."),
-            click.option("--outlet", help="Who published (words of the outlet's name)."),
-            click.option("--type", "event_type", help="Event type, e.g. 'air/drone strike'."),
-            click.option("--kind", type=click.Choice(["incident", "tally"]), help="Incidents or tallies."),
-            click.option("--conflicting", is_flag=True, help="Only events whose sources disagree."),
-            click.option("--flagged", is_flag=True, help="Only events with a plausibility flag."),
-            click.option("--focus-country", metavar="CC", help="The collection's country, for the outside-country flag (default: the country of most incidents)."),
-            click.option("--limit", type=click.IntRange(min=1), help="At most this many."),
-        ]
-    ):  # fmt: skip
-        f = opt(f)
-    return f
 
 
 def query_events(store: Any, opts: dict[str, Any]) -> list[Event]:
@@ -79,13 +58,13 @@ def _day(v: Any) -> date | None:
     return v.date() if v is not None else None
 
 
-@main.command("events")
+@click.command("events")
 @db_option
 @json_option
 @event_filters
 def events_cmd(db: str | None, as_json: bool, **opts: Any) -> None:
     """The ledger: events by date with place, type, perpetrator and killed low-best-high."""
-    with _store(db, readonly=True) as store:
+    with open_store(db, readonly=True) as store:
         found = query_events(store, opts)
     if as_json:
         for e in found:
@@ -108,7 +87,7 @@ def print_ledger(events: list[Event], title: str) -> None:
             str(len(e.outlets)), str(len(e.claimants)), "conflict" if e.conflict else "",
             ", ".join(f.code for f in e.flags or ()),
         )  # fmt: skip
-    _print_table(table)
+    print_table(table)
 
 
 def _date(e: Event) -> str:
@@ -152,7 +131,7 @@ def _n(v: int | None) -> str:
     return "?" if v is None else str(v)
 
 
-@main.command("show")
+@click.command("show")
 @db_option
 @json_option
 @click.option("--focus-country", metavar="CC", help="The collection's country (for the flags).")
@@ -160,7 +139,7 @@ def _n(v: int | None) -> str:
 def show_cmd(db: str | None, as_json: bool, focus_country: str | None, event_id: str) -> None:
     """One event: reconciled figures and every claim side by side (a unique id prefix is enough;
     an old id of an event merged into another shows that event)."""
-    with _store(db, readonly=True) as store:
+    with open_store(db, readonly=True) as store:
         e = store.event(event_id, focus_country=focus_country)
     if e.merged_from:
         err.print(f"{e.merged_from} was merged into {e.id}", highlight=False)
@@ -178,8 +157,8 @@ def show_cmd(db: str | None, as_json: bool, focus_country: str | None, event_id:
         out.print("[red]Sources disagree[/red] (see the figures marked below).", highlight=False)
     for f in e.flags or ():
         out.print(f"[yellow]Check:[/yellow] {escape(f.message)} ({f.code})", highlight=False)
-    _print_table(_estimates_table(e))
-    _print_table(_claims_table(e))
+    print_table(_estimates_table(e))
+    print_table(_claims_table(e))
     if e.revisions:
         rev = Table(title="Revisions", title_justify="left")
         for col in ("published", "outlet", "source", "count"):
@@ -187,7 +166,7 @@ def show_cmd(db: str | None, as_json: bool, focus_country: str | None, event_id:
         for v in e.revisions:
             rev.add_row(v.published.isoformat() if v.published else "", escape(v.outlet or ""),
                         escape(v.source), escape(v.count_text))  # fmt: skip
-        _print_table(rev)
+        print_table(rev)
 
 
 def _estimates_table(e: Event) -> Table:
@@ -221,7 +200,7 @@ def _claims_table(e: Event) -> Table:
     return claims
 
 
-@main.command("export")
+@click.command("export")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -229,7 +208,7 @@ def _claims_table(e: Event) -> Table:
 @event_filters
 def export_cmd(db: str | None, fmt: str, out_path: Path | None, **opts: Any) -> None:
     """Export events: UCDP GED CSV, ACLED CSV, GeoJSON or JSON Lines (the --json of `show`)."""
-    with _store(db, readonly=True) as store:
+    with open_store(db, readonly=True) as store:
         found = query_events(store, opts)
     text = export(found, fmt)
     if out_path is None:
@@ -244,7 +223,7 @@ def export_cmd(db: str | None, fmt: str, out_path: Path | None, **opts: Any) -> 
     err.print(f"Wrote {len(found)} event(s) to {out_path}", highlight=False)
 
 
-@main.command("quarantine")
+@click.command("quarantine")
 @db_option
 @click.option("--restore", is_flag=True, help="Put the article back into the ledger.")
 @click.option("--reason", default="", help="Why (kept with the quarantine).")
@@ -252,14 +231,14 @@ def export_cmd(db: str | None, fmt: str, out_path: Path | None, **opts: Any) -> 
 def quarantine_cmd(db: str | None, restore: bool, reason: str, article_id: str) -> None:
     """Take an article out of every event (its events are re-linked without it, old event ids
     redirect) until --restore; the article and its claims are kept."""
-    with _store(db) as store:
+    with open_store(db) as store:
         state = store.restore(article_id) if restore else store.quarantine(article_id, reason)
     events = ", ".join(state["events"]) or "none"
     what = "quarantined" if state["quarantined"] else "in the ledger"
     err.print(f"{article_id}: {what}; its events: {events}", highlight=False)
 
 
-@main.command("link")
+@click.command("link")
 @db_option
 @click.option("--rebuild", is_flag=True, help="Forget every link and link the whole store again.")
 def link_cmd(db: str | None, rebuild: bool) -> None:
@@ -271,14 +250,14 @@ def link_cmd(db: str | None, rebuild: bool) -> None:
             "Events are linked as articles are ingested; use --rebuild to link again from scratch."
         )
         return
-    with _store(db) as store, store.transaction() as tx:
+    with open_store(db) as store, store.transaction() as tx:
         summary = relink_all(tx.links)
     err.print(
         f"Linked {summary.units} unit(s) into {summary.events_new} event(s).", highlight=False
     )
 
 
-@eval_group.command("links")
+@click.command("links")
 @click.argument("dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @json_option
@@ -306,4 +285,4 @@ def eval_links(dataset: Path, gold: Path, as_json: bool, focus_country: str) -> 
     table.add_column("value", justify="right")
     for k, v in figures.items():
         table.add_row(k.replace("_", " "), str(v))
-    _print_table(table)
+    print_table(table)

@@ -1,4 +1,4 @@
-"""``warlog batch``: the main job on Apache Spark (registered on the main group)."""
+"""``warlog batch``: the main job on Apache Spark (added to ``main`` in ``warlog.cli``)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from pathlib import Path
 
 import click
 
-from warlog.cli import _print_problem, _store, err, main, workers_option
+from warlog.cli.common import err, open_store, print_problem
+from warlog.cli.options import workers_option
 from warlog.errors import E, WarlogError
 from warlog.ingest.tabular import parse_map
 from warlog.settings import DEFAULT_MAX_BYTES, IngestOptions
 
 
-@main.command("batch")
+@click.command("batch")
 @click.argument("paths", nargs=-1, required=True, metavar="INPUT...")
 @click.option(
     "--engine",
@@ -125,7 +126,7 @@ def _load(out_dir: str, load_db: str | None) -> None:
     if load_db:
         from warlog.batch.load import load
 
-        with _store(load_db) as store:
+        with open_store(load_db) as store:
             counts = load(store, out_dir)
         err.print(
             f"loaded {counts['articles']} articles, {counts['claims']} claims, "
@@ -140,7 +141,7 @@ def _local(
 ) -> None:
     from warlog.batch import local
 
-    report, counts = local.run(list(paths), out_dir, options, on_problem=_print_problem)
+    report, counts = local.run(list(paths), out_dir, options, on_problem=print_problem)
     err.print(
         f"{counts['articles']} articles ({report.duplicates} copies) from {counts['pages']} "
         f"pages, {counts['claims']} claims, {counts['events']} events; "

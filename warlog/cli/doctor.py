@@ -1,4 +1,4 @@
-"""``warlog doctor``: check a store and repair what can be (registered on the main group)."""
+"""``warlog doctor``: check a store and repair what can be (added to ``main`` in ``warlog.cli``)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import sys
 import click
 from rich.markup import escape
 
-from warlog.cli import db_option, err, main, out
+from warlog.cli.common import err, out
+from warlog.cli.options import db_option
 from warlog.settings import database_url
 
 
-@main.command("doctor")
+@click.command("doctor")
 @db_option
 @click.option(
     "--repair", is_flag=True, help="Repair what can be: migrations, full-text index, links."

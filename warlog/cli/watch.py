@@ -1,4 +1,4 @@
-"""``warlog watch`` and ``warlog feeds`` (registered on the main group)."""
+"""``warlog watch`` and ``warlog feeds`` (added to ``main`` in ``warlog.cli``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from warlog.cli import _print_table, _store, db_option, err, json_option, main, out
+from warlog.cli.common import err, open_store, out, print_table
+from warlog.cli.options import db_option, json_option
 from warlog.errors import E, WarlogError
 from warlog.settings import DEFAULT_MAX_BYTES, IngestOptions
 
@@ -52,7 +53,7 @@ def read_feeds_file(path: Path) -> list[str]:
     return urls
 
 
-@main.command("watch")
+@click.command("watch")
 @click.argument("feeds_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--feed", "feed_urls", multiple=True, metavar="URL", help="A feed to watch (repeatable)."
@@ -180,7 +181,7 @@ def watch_cmd(
     logging.getLogger("warlog.watch").setLevel(
         min(logging.INFO, logging.getLogger().getEffectiveLevel())
     )
-    with _store(db) as store:
+    with open_store(db) as store:
         if not urls and not feedstore.feeds(store):
             raise WarlogError(E.E120)
         alerter = None
@@ -216,14 +217,14 @@ def watch_cmd(
         )
 
 
-@main.command("feeds")
+@click.command("feeds")
 @db_option
 @json_option
 def feeds_cmd(db: str | None, as_json: bool) -> None:
     """The watched feeds: state, last poll and its outcome, next poll, articles found."""
     from warlog.watch.status import feeds_json
 
-    with _store(db) as store:
+    with open_store(db) as store:
         found = feeds_json(store)
     if as_json:
         for f in found:
@@ -241,7 +242,7 @@ def feeds_cmd(db: str | None, as_json: bool) -> None:
             _when(f["next_poll"]),
             str(f["articles_found"]),
         )
-    _print_table(table)
+    print_table(table)
 
 
 def _when(iso: str | None) -> str:
