@@ -12,20 +12,34 @@ of their bytes), so re-running finishes the rest.
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from warlog import ingest
 from warlog.clean import dedup
 from warlog.clean.page import clean_page
 from warlog.errors import E, InputError
-from warlog.guard import OverBudget, budget_cut, internal_problem, time_limit
+from warlog.guard import internal_problem, time_limit
 from warlog.ingest import Source
 from warlog.link.incremental import update_events
-from warlog.pool import AHEAD_BYTES, AHEAD_PER_WORKER, POOL_MIN_PAGES, Ahead, Pending, Pool, ordered
+from warlog.pipeline.parallel import (
+    _extract_parallel,
+    _page_of,
+    _ReadAhead,
+    _Retried,
+)
+from warlog.pipeline.prepare import (
+    IngestReport,
+    _analyse_guarded,
+    _FileTally,
+    _LazyExtractor,
+    _prepare,
+    _Prepared,
+    _status,
+    _timed,
+    analyse,
+)
 from warlog.pool import resolve_workers as _workers
 from warlog.records import Article, ArticleClaims, Problem, RawPage
 from warlog.settings import IngestOptions
@@ -33,63 +47,20 @@ from warlog.store import Store, Writer
 
 if TYPE_CHECKING:
     from warlog.extract import Extractor
-    from warlog.resolve import Resolver
+
+# The stages' parts live in pipeline/prepare.py (a page or article analysed) and
+# pipeline/parallel.py (--workers); the public names are re-exported here.
+__all__ = [
+    "IngestReport",
+    "Models",
+    "analyse",
+    "extract_articles",
+    "ingest_page",
+    "ingest_paths",
+    "read_articles",
+]
 
 log = logging.getLogger(__name__)
-_T = TypeVar("_T")
-
-
-@dataclass(slots=True)
-class IngestReport:
-    run_id: int = 0
-    inputs: int = 0
-    pages_new: int = 0
-    pages_unchanged: int = 0
-    articles_new: list[str] = field(default_factory=list)
-    duplicates: int = 0
-    claims_new: int = 0
-    events_changed: int = 0  # events written (new, grown or merged) by linking
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def failed(self) -> int:
-        return sum(1 for p in self.problems if p.fatal)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for p in self.problems if not p.fatal)
-
-
-@dataclass(slots=True)
-class _FileTally:
-    pages_new: int = 0
-    articles_new: int = 0
-    claims_new: int = 0
-    events_changed: int = 0
-    problems: int = 0
-
-
-class _LazyExtractor:
-    """Loads the NLP models only when a run has new articles to read."""
-
-    def __init__(self, extractor: Extractor | None, focus: str | None = None) -> None:
-        self._extractor = extractor
-        self._focus = focus
-        self._resolver: Resolver | None = None
-
-    def get(self) -> Extractor:
-        if self._extractor is None:
-            from warlog.extract import Extractor
-
-            self._extractor = Extractor()
-        return self._extractor
-
-    def resolver(self) -> Resolver:
-        if self._resolver is None:
-            from warlog.resolve import Resolver
-
-            self._resolver = Resolver(focus=self._focus)
-        return self._resolver
 
 
 def ingest_paths(
@@ -145,17 +116,6 @@ def ingest_paths(
         len(report.problems),
     )
     return report
-
-
-@dataclass(slots=True)
-class _Prepared:
-    """A page read and analysed outside any transaction, ready to be written."""
-
-    page: RawPage
-    articles: list[Article]
-    results: list[ArticleClaims] | None  # None when the run does not extract
-    warnings: list[str] = field(default_factory=list)
-    extractor: str = ""  # the extractor's version, stored with the claims
 
 
 class _Seen:
@@ -273,188 +233,6 @@ def _ingest_one(
         tx.log(report.run_id, inp.name, status, None, None, tally.pages_new, tally.articles_new)
 
 
-def _timed(items: Iterator[_T], seconds: float) -> Iterator[_T]:
-    """``items``, each read within the page's time budget (HTML is parsed while reading).
-
-    Over budget, the reader's own guard names the record (a WARC or JSONL record) and goes
-    on; a single page's reader ends, and the input is named.
-    """
-    while True:
-        with time_limit(seconds):
-            item = next(items, None)
-        if item is None:
-            return
-        yield item
-
-
-@dataclass(slots=True, eq=False)
-class _Speculative:
-    """A page read ahead of its turn (``--workers``): prepared by a worker, or here."""
-
-    page: RawPage
-    pending: Pending[_Prepared | Problem] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Retried:
-    """A record that failed before, which ``--retry-failed`` reads again (read ahead)."""
-
-    sha256: str
-
-
-def _page_of(item: RawPage | _Speculative) -> RawPage:
-    return item.page if isinstance(item, _Speculative) else item
-
-
-# The models of one worker process, loaded by its initializer.
-_WORKER_MODELS: _LazyExtractor | None = None
-
-
-def _init_worker(extract: bool, focus: str | None) -> None:
-    global _WORKER_MODELS
-    if extract:
-        _WORKER_MODELS = _LazyExtractor(None, focus)
-        _WORKER_MODELS.get()
-        _WORKER_MODELS.resolver()
-
-
-def _prepare_in_worker(page: RawPage, options: IngestOptions) -> _Prepared | Problem:
-    return _prepare(page, _WORKER_MODELS, options)
-
-
-class _ReadAhead:
-    """The inputs read ahead of the writer, their new pages prepared by worker processes.
-
-    Reading stays in this process (it is cheap and decides the order); a page's cleaning,
-    extraction and resolution go to a worker as soon as it is read. Whether a page is
-    already stored is looked at while reading ahead (to skip work) and decided again
-    when its turn comes, so the writes are those of a run without workers.
-    """
-
-    def __init__(
-        self,
-        store: Store,
-        paths: list[str],
-        options: IngestOptions,
-        extract: bool,
-        workers: int,
-        asked: bool,
-    ) -> None:
-        self.options = options
-        self.pool = Pool(workers, _init_worker, (extract, options.focus_country))
-        self.flight: Ahead[_Prepared | Problem] = Ahead(self.pool, workers * AHEAD_PER_WORKER)
-        self.cap = 4 * max(self.flight.ahead, POOL_MIN_PAGES)
-        # Without an explicit --workers, small runs stay in this process.
-        self.go = asked
-        self.unsent: list[_Speculative] = []
-        self.queue: deque[tuple[str, Any]] = deque()
-        self.in_input = False
-        self.bytes = 0  # of the pages read ahead and not yet taken
-
-        self.retried: list[str] = []  # failed records the reader is about to read again
-
-        def peek(sha: str) -> bool:  # a look only: _Seen records what it skips, in turn
-            if store.has_page(sha):
-                return True
-            if options.retry_failed:
-                if store.failed_record(sha) is not None:
-                    self.retried.append(sha)
-                return False
-            return store.failed_record(sha) is not None
-
-        self.steps = self._steps(paths, peek)
-
-    def _steps(self, paths: list[str], peek: Callable[[str], bool]) -> Iterator[tuple[str, Any]]:
-        for inp in ingest.expand(paths):
-            if isinstance(inp, Problem):
-                yield "skip", inp
-                continue
-            yield "begin", inp
-            try:
-                for item in _timed(
-                    ingest.read(inp, self.options, known=peek), self.options.page_seconds
-                ):
-                    yield from self._retried()
-                    yield "item", _Speculative(item) if isinstance(item, RawPage) else item
-            except Exception as exc:  # raised again in its turn, where run reports it
-                yield from self._retried()
-                yield "raise", exc
-                continue
-            yield from self._retried()
-            yield "end", None
-
-    def _retried(self) -> Iterator[tuple[str, Any]]:
-        # In turn, as without workers: _Seen forgets them once they are read again.
-        for sha in self.retried:
-            yield "item", _Retried(sha)
-        self.retried.clear()
-
-    def _fill(self) -> None:
-        while not self.flight.full and len(self.queue) < self.cap and self.bytes < AHEAD_BYTES:
-            step = next(self.steps, None)
-            if step is None:
-                break
-            self.queue.append(step)
-            if step[0] == "item" and isinstance(step[1], _Speculative):
-                self.bytes += len(step[1].page.body)
-                self.unsent.append(step[1])
-                self.go = self.go or len(self.unsent) >= POOL_MIN_PAGES
-            if self.go:
-                for sp in self.unsent:
-                    sp.pending = self.flight.send(_prepare_in_worker, sp.page, self.options)
-                self.unsent.clear()
-
-    def _next(self) -> tuple[str, Any] | None:
-        if not self.queue:
-            self._fill()
-        step = self.queue.popleft() if self.queue else None
-        self._fill()
-        return step
-
-    def inputs(self) -> Iterator[Problem | ingest.Input]:
-        while (step := self._next()) is not None:
-            if step[0] == "skip":
-                yield step[1]
-            elif step[0] == "begin":
-                self.in_input = True
-                yield step[1]
-
-    def input_items(self) -> Iterator[Any]:
-        while self.in_input and (step := self._next()) is not None:
-            if step[0] in ("end", "raise"):
-                self.in_input = False
-                if step[0] == "raise":
-                    raise step[1]
-                return
-            yield step[1]
-
-    def skip_input(self) -> None:
-        for item in self.input_items():
-            if isinstance(item, _Speculative):
-                self.discard(item)
-
-    def prepared(self, item: _Speculative, lazy: _LazyExtractor | None) -> _Prepared | Problem:
-        self.bytes -= len(item.page.body)
-        if item.pending is None:
-            if item in self.unsent:
-                self.unsent.remove(item)
-            return _prepare(item.page, lazy, self.options)
-        page = item.page
-        return self.flight.result(
-            item.pending, lambda exc: internal_problem(page.source, exc, "extracting", page.body)
-        )
-
-    def discard(self, item: _Speculative) -> None:
-        self.bytes -= len(item.page.body)
-        if item.pending is not None:
-            self.flight.result(item.pending, lambda exc: Problem(item.page.source, ""))
-        elif item in self.unsent:
-            self.unsent.remove(item)
-
-    def close(self) -> None:
-        self.pool.close()
-
-
 def _unchanged(
     source: str,
     sha256: str,
@@ -469,62 +247,6 @@ def _unchanged(
     run, message = failed
     msg = InputError(E.E126, run=run, message=message.split("; please report")[0]).message
     report_problem(Problem(source, msg, fatal=False))
-
-
-def _prepare(
-    page: RawPage, lazy: _LazyExtractor | None, options: IngestOptions
-) -> _Prepared | Problem:
-    """Clean and analyse one page, under its guard and its budget; never raises."""
-    warnings = list(page.warnings)
-    articles: list[Article] = []
-    if lazy is not None:  # the models load once, outside any page's time budget
-        lazy.get()
-        lazy.resolver()
-    try:
-        with time_limit(options.page_seconds):
-            articles = clean_page(page)
-            results = _analyse(articles, lazy, options, warnings) if lazy else None
-            version = lazy.get().version if lazy else ""
-    except InputError as exc:
-        return Problem(page.source, exc.message)
-    except OverBudget as exc:
-        if not articles:
-            return internal_problem(page.source, exc, "cleaning", page.body)
-        # Cleaned but not analysed in time: stored without claims, and said so.
-        warnings.append(InputError(E.E128, reason=f"{exc}; no claims read").message)
-        results = (
-            [ArticleClaims(article=a, claims=(), lead=None) for a in articles] if lazy else None
-        )
-        version = lazy.get().version if lazy else ""
-    except Exception as exc:  # a bug on one page must not stop the batch
-        return internal_problem(
-            page.source, exc, "cleaning" if not articles else "extracting", page.body
-        )
-    return _Prepared(page, articles, results, warnings, version)
-
-
-def analyse(
-    article: Article, extractor: Extractor, resolver: Resolver, options: IngestOptions
-) -> tuple[ArticleClaims, str | None]:
-    """Claims of one article within the character and sentence budget (and a warning if cut)."""
-    cut, why = budget_cut(article.text, options.max_chars, options.max_sentences)
-    view = article if cut == len(article.text) else replace(article, text=article.text[:cut])
-    result = resolver.resolve(extractor.extract(view))
-    warning = InputError(E.E128, reason=why).message if why else None
-    return replace(result, article=article), warning
-
-
-def _analyse(
-    articles: list[Article], lazy: _LazyExtractor, options: IngestOptions, warnings: list[str]
-) -> list[ArticleClaims]:
-    extractor, resolver = lazy.get(), lazy.resolver()
-    out = []
-    for art in articles:
-        result, warning = analyse(art, extractor, resolver, options)
-        if warning:
-            warnings.append(warning)
-        out.append(result)
-    return out
 
 
 def _write_chunk(
@@ -640,10 +362,6 @@ def _mark_duplicate(
     return art, sig
 
 
-def _status(p: Problem) -> str:
-    return "error" if p.fatal else "warning"
-
-
 def read_articles(
     paths: list[str],
     options: IngestOptions | None = None,
@@ -707,60 +425,6 @@ def extract_articles(
             report(p)
         if result is not None:
             yield result
-
-
-def _analyse_guarded(
-    art: Article, models: _LazyExtractor | None, options: IngestOptions
-) -> tuple[ArticleClaims | None, list[Problem]]:
-    assert models is not None
-    extractor, resolver = models.get(), models.resolver()
-    try:
-        with time_limit(options.page_seconds):
-            result, warning = analyse(art, extractor, resolver, options)
-    except Exception as exc:
-        return None, [internal_problem(art.source, exc, "extracting")]
-    return result, [Problem(art.source, warning, fatal=False)] if warning else []
-
-
-def _analyse_in_worker(
-    options: IngestOptions, art: Article
-) -> tuple[ArticleClaims | None, list[Problem]]:
-    return _analyse_guarded(art, _WORKER_MODELS, options)
-
-
-def _extract_parallel(
-    articles: Iterable[Article],
-    options: IngestOptions,
-    report: Callable[[Problem], None],
-    workers: int,
-    asked: bool,
-) -> Iterator[ArticleClaims]:
-    it = iter(articles)
-    first = [a for _, a in zip(range(POOL_MIN_PAGES), it, strict=False)]
-    if not asked and len(first) < POOL_MIN_PAGES:  # a few articles: not worth the workers
-        yield from extract_articles(first, replace(options, workers=1), report)
-        return
-    pool = Pool(workers, _init_worker, (True, options.focus_country))
-
-    def crashed(art: Article, exc: BaseException) -> tuple[None, list[Problem]]:
-        return None, [internal_problem(art.source, exc, "extracting")]
-
-    try:
-        work = partial(_analyse_in_worker, options)
-        for _art, (result, problems) in ordered(pool, work, _chain(first, it), crashed):
-            for p in problems:
-                report(p)
-            if result is not None:
-                yield result
-    except BaseException:  # Ctrl-C, a closed pipe: the workers' work is not waited for
-        pool.abort()
-        raise
-    pool.close()
-
-
-def _chain(first: list[Article], rest: Iterator[Article]) -> Iterator[Article]:
-    yield from first
-    yield from rest
 
 
 # The models one long-lived caller (``warlog watch``) keeps across many pages.
