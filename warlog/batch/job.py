@@ -119,6 +119,15 @@ def run(
     articles.unpersist()
     report.seconds["extract"] = time.perf_counter() - clock
 
+    _link(extracted, parts, target, report)
+    (out / "_report.json").write_text(json.dumps(summary(report), indent=2) + "\n")
+    return report
+
+
+def _link(extracted: Any, parts: int, target: str, report: BatchReport) -> None:
+    """Units, blocked pairs and events from the extracted articles, written as Parquet."""
+    from pyspark import StorageLevel
+
     clock = time.perf_counter()
     unit_rdd: Any = extracted.flatMap(units)
     unit_rdd.persist(StorageLevel.MEMORY_AND_DISK)
@@ -130,8 +139,6 @@ def run(
     unit_rdd.unpersist()
     extracted.unpersist()
     report.seconds["link"] = time.perf_counter() - clock
-    (out / "_report.json").write_text(json.dumps(summary(report), indent=2) + "\n")
-    return report
 
 
 def summary(r: BatchReport) -> dict[str, Any]:

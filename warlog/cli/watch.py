@@ -152,30 +152,25 @@ def watch_cmd(
     """
     from warlog.store import feeds as feedstore
     from warlog.watch.alerts import Alerter, parse_rule, read_rules, sink_for
-    from warlog.watch.client import ClientOptions, user_agent
-    from warlog.watch.service import Watcher, WatchOptions
-    from warlog.watch.state import Schedule
+    from warlog.watch.client import user_agent
+    from warlog.watch.service import Watcher
 
     urls = (read_feeds_file(feeds_file) if feeds_file else []) + list(feed_urls)
     rules = [parse_rule(r) for r in alert_rules]
     if alerts_file:
         rules += read_rules(alerts_file)
     contact = contact or os.environ.get(CONTACT_ENV) or None
-    ingest = IngestOptions(max_bytes=max_bytes)
-    if focus_country:
-        ingest = replace(ingest, focus_country=focus_country.upper())
-    options = WatchOptions(
-        schedule=Schedule(interval=parse_duration(interval), dead_after=dead_after),
-        client=ClientOptions(
-            contact=contact,
-            timeout=parse_duration(timeout),
-            max_bytes=max_bytes,
-            max_redirects=max_redirects,
-            min_delay=parse_duration(min_delay),
-        ),
-        ingest=ingest,
-        lease=parse_duration(lease),
-        fetch_pages=not no_pages,
+    options = _watch_options(
+        interval=interval,
+        dead_after=dead_after,
+        contact=contact,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        max_redirects=max_redirects,
+        min_delay=min_delay,
+        lease=lease,
+        no_pages=no_pages,
+        focus_country=focus_country,
     )
     # A service says what it polled and found, without -v.
     logging.getLogger("warlog.watch").setLevel(
@@ -190,31 +185,72 @@ def watch_cmd(
             sinks = [sink_for(t, secret, user_agent(contact)) for t in alert_to or ("-",)]
             alerter = Alerter(store, rules, sinks)
         watcher = Watcher(store, options, feeds=urls or None, alerter=alerter)
-        previous: dict[int, Any] = {}
-
-        def on_signal(signum: int, _frame: FrameType | None) -> None:
-            err.print(
-                f"{signal.Signals(signum).name}: finishing the article in hand, then stopping.",
-                highlight=False,
-            )
-            watcher.stop()
-            for s, h in previous.items():  # a second signal acts at once
-                signal.signal(s, h)
-
-        for s in (signal.SIGTERM, signal.SIGINT):
-            previous[s] = signal.signal(s, on_signal)
-        try:
-            report = watcher.run(once=once)
-        finally:
-            watcher.client.close()
-            for s, h in previous.items():
-                signal.signal(s, h)
+        report = _run_watcher(watcher, once)
     if once:
         err.print(
             f"Polled {len(report.feeds)} feed(s): {len(report.articles)} new article(s), "
             f"{report.claims} claim(s), {len(report.alerts)} alert(s).",
             highlight=False,
         )
+
+
+def _run_watcher(watcher: Any, once: bool) -> Any:
+    """Run the watcher; SIGTERM or Ctrl-C finishes the article in hand, a second one acts."""
+    previous: dict[int, Any] = {}
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        err.print(
+            f"{signal.Signals(signum).name}: finishing the article in hand, then stopping.",
+            highlight=False,
+        )
+        watcher.stop()
+        for s, h in previous.items():  # a second signal acts at once
+            signal.signal(s, h)
+
+    for s in (signal.SIGTERM, signal.SIGINT):
+        previous[s] = signal.signal(s, on_signal)
+    try:
+        return watcher.run(once=once)
+    finally:
+        watcher.client.close()
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+def _watch_options(
+    *,
+    interval: str,
+    dead_after: int,
+    contact: str | None,
+    timeout: str,
+    max_bytes: int,
+    max_redirects: int,
+    min_delay: str,
+    lease: str,
+    no_pages: bool,
+    focus_country: str | None,
+) -> Any:
+    """The watcher's options from the command line's."""
+    from warlog.watch.client import ClientOptions
+    from warlog.watch.service import WatchOptions
+    from warlog.watch.state import Schedule
+
+    ingest = IngestOptions(max_bytes=max_bytes)
+    if focus_country:
+        ingest = replace(ingest, focus_country=focus_country.upper())
+    return WatchOptions(
+        schedule=Schedule(interval=parse_duration(interval), dead_after=dead_after),
+        client=ClientOptions(
+            contact=contact,
+            timeout=parse_duration(timeout),
+            max_bytes=max_bytes,
+            max_redirects=max_redirects,
+            min_delay=parse_duration(min_delay),
+        ),
+        ingest=ingest,
+        lease=parse_duration(lease),
+        fetch_pages=not no_pages,
+    )
 
 
 @click.command("feeds")

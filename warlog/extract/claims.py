@@ -98,29 +98,8 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
     anchored = [(c, _anchor(doc, c)) for c in counts]
     anchored = [(c, a) for c, a in anchored if a is not None]
     claims: list[Found] = []
-    used_as_part: set[int] = set()
-    parts_of: dict[int, list[Part]] = {}
     # Sub-counts first: a count under "including"/"among" qualifies another one.
-    for i, (c, anchor) in enumerate(anchored):
-        owner = _part_owner(anchor, [a for _, a in anchored], i)
-        if (
-            owner is None
-            and i > 0
-            and _PART_BEFORE.search(doc_text(doc)[max(0, c.start - 25) : c.start])
-        ):
-            owner = (
-                max(j for j in range(i) if j not in used_as_part)
-                if any(j not in used_as_part for j in range(i))
-                else None
-            )
-        if owner is not None:
-            used_as_part.add(i)
-            parts_of.setdefault(owner, []).append(_part(doc, c, anchor, lex))
-        else:
-            owner = _among_owner(anchor, [a for _, a in anchored], i, lex)
-            if owner is not None:
-                used_as_part.add(i)
-                parts_of.setdefault(owner, []).append(_part(doc, c, anchor, lex))
+    used_as_part, parts_of = _sub_counts(doc, anchored, lex)
     for i, (c, anchor) in enumerate(anchored):
         if i in used_as_part:
             continue
@@ -175,6 +154,36 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
     }
     claims.extend(_numberless(doc, triggers, lex, actors, used, counted))
     return claims
+
+
+def _sub_counts(
+    doc: Doc, anchored: list[tuple[Count, Token]], lex: Lexicon
+) -> tuple[set[int], dict[int, list[Part]]]:
+    """Which counts qualify another ("including 5 children", "among them"), and the parts each
+    owner gets: (indexes used as parts, owner index -> its parts)."""
+    used_as_part: set[int] = set()
+    parts_of: dict[int, list[Part]] = {}
+    for i, (c, anchor) in enumerate(anchored):
+        owner = _part_owner(anchor, [a for _, a in anchored], i)
+        if (
+            owner is None
+            and i > 0
+            and _PART_BEFORE.search(doc_text(doc)[max(0, c.start - 25) : c.start])
+        ):
+            owner = (
+                max(j for j in range(i) if j not in used_as_part)
+                if any(j not in used_as_part for j in range(i))
+                else None
+            )
+        if owner is not None:
+            used_as_part.add(i)
+            parts_of.setdefault(owner, []).append(_part(doc, c, anchor, lex))
+        else:
+            owner = _among_owner(anchor, [a for _, a in anchored], i, lex)
+            if owner is not None:
+                used_as_part.add(i)
+                parts_of.setdefault(owner, []).append(_part(doc, c, anchor, lex))
+    return used_as_part, parts_of
 
 
 def _joint(trig: Trigger, triggers: list[Trigger]) -> Trigger | None:

@@ -58,6 +58,57 @@ def choose_lead(
     ]  # fmt: skip
     if not claims:
         return None
+    main, figure, early, killed = _main_claim(claims, killed)
+    total = _value(main) if main else None
+    group: list[Claim] = []
+    if main is not None and figure is not None:
+        total, group = _value(figure), [figure]
+    elif main is not None:
+        main, total, group = _whole_figure(main, killed, early)
+        total = _updated(main, total, killed)
+    wounded = [
+        c
+        for c in claims
+        if c.outcome == "wounded" and c.scope == "incident" and _value(c) is not None
+    ]
+    lead_claims = [main, *(c for c in group if c is not main)] if main else []
+    if main is None and not wounded:
+        return None
+    civilians = combatants = None
+    children = main.children if main else None
+    women = main.women if main else None
+    if main is not None:
+        civilians, combatants, children, women = _breakdown(
+            main, total, group, killed, claims, lead_claims
+        )
+    first_wounded = next(
+        (c for c in wounded if main is None or abs(c.evidence.start - main.evidence.start) < 600),
+        None,
+    )
+    if first_wounded:
+        lead_claims.append(first_wounded)
+    perpetrator = _perpetrator_of_lead(main, claims, art, actors)
+    return Lead(
+        claims=tuple(c.index for c in lead_claims),
+        killed=total,
+        killed_civilians=civilians,
+        killed_combatants=combatants,
+        killed_children=children,
+        killed_women=women,
+        wounded=_value(first_wounded) if first_wounded else None,
+        perpetrator=perpetrator,
+        event_type=_lead_event(main, claims),
+        place_text=main.place_text if main else None,
+        date_text=main.date_text if main else None,
+        scope=main.scope if main else "incident",
+    )
+
+
+def _main_claim(
+    claims: tuple[Claim, ...], killed: list[Claim]
+) -> tuple[Claim | None, Claim | None, list[Claim], list[Claim]]:
+    """The lead's main claim, a figure that replaces its own (or None), and the early and
+    killed claims it was chosen among (a headline tally or a tally over days may replace them)."""
     early = [c for c in killed if c.in_headline or c.evidence.start < _LEAD_CHARS]
     main: Claim | None = None
     figure: Claim | None = None
@@ -114,90 +165,82 @@ def choose_lead(
                 figure = exact[0]
     elif killed:
         main = killed[0]
-    total = _value(main) if main else None
-    group: list[Claim] = []
-    if main is not None and figure is not None:
-        total, group = _value(figure), [figure]
-    elif main is not None:
-        main, total, group = _whole_figure(main, killed, early)
-        total = _updated(main, total, killed)
-    wounded = [
-        c
-        for c in claims
-        if c.outcome == "wounded" and c.scope == "incident" and _value(c) is not None
-    ]
-    lead_claims = [main, *(c for c in group if c is not main)] if main else []
-    if main is None and not wounded:
-        return None
+    return main, figure, early, killed
+
+
+def _breakdown(
+    main: Claim,
+    total: int | None,
+    group: list[Claim],
+    killed: list[Claim],
+    claims: tuple[Claim, ...],
+    lead_claims: list[Claim],
+) -> tuple[int | None, int | None, int | None, int | None]:
+    """Civilians, combatants, children and women of the lead's toll; the breakdown claims it
+    reads are added to ``lead_claims``."""
     civilians = combatants = None
-    children = main.children if main else None
-    women = main.women if main else None
-    if main is not None:
-        kind = main.victims.kind
-        if kind == "unknown":
-            # "Blast leaves 25 dead", then "25 militants of the Front were killed": the same
-            # figure restated says who the dead were.
-            kind = next(
-                (
-                    c.victims.kind
-                    for c in claims
-                    if c is not main
-                    and c.outcome == "killed"
-                    and _value(c) == total
-                    and c.victims.kind in ("civilians", "combatants")
-                    and abs(c.evidence.start - main.evidence.start) < 600
-                ),
-                kind,
-            )
-        if total != _value(main):
-            # A sum of listed counts or an opening's total: the kinds come from its members.
-            members = group or [main]
-            civilians = (
-                sum(_value(c) or 0 for c in members if c.victims.kind == "civilians") or None
-            )
-            combatants = (
-                sum(_value(c) or 0 for c in members if c.victims.kind == "combatants") or None
-            )
-        elif kind == "civilians":
-            civilians = total
-        elif kind == "combatants":
-            combatants = total
-        for p in main.parts:
-            if p.kind == "civilians":
-                civilians = (civilians or 0) + (p.low or p.high or 0)
-        # Breakdown sentences right after: "four civilians had been killed", "another five rebel fighters".
-        for c in killed:
-            if (
-                c is main
-                or c.evidence.start > main.evidence.start + 600
-                or (_value(c) or 0) >= (total or 0)
-            ):
-                continue
-            if c.victims.kind == "civilians" and civilians is None:
-                civilians = _value(c)
-                lead_claims.append(c)
-            elif c.victims.kind == "combatants" and combatants is None:
-                combatants = _value(c)
-                lead_claims.append(c)
-            if c.attach == "vague":
-                continue  # one person named in passing is a detail, not the incident's breakdown
-            if children is None and c.children:
-                children = c.children
-            if women is None and c.women:
-                women = c.women
+    children, women = main.children, main.women
+    kind = main.victims.kind
+    if kind == "unknown":
+        # "Blast leaves 25 dead", then "25 militants of the Front were killed": the same
+        # figure restated says who the dead were.
+        kind = next(
+            (
+                c.victims.kind
+                for c in claims
+                if c is not main
+                and c.outcome == "killed"
+                and _value(c) == total
+                and c.victims.kind in ("civilians", "combatants")
+                and abs(c.evidence.start - main.evidence.start) < 600
+            ),
+            kind,
+        )
+    if total != _value(main):
+        # A sum of listed counts or an opening's total: the kinds come from its members.
+        members = group or [main]
+        civilians = sum(_value(c) or 0 for c in members if c.victims.kind == "civilians") or None
+        combatants = sum(_value(c) or 0 for c in members if c.victims.kind == "combatants") or None
+    elif kind == "civilians":
+        civilians = total
+    elif kind == "combatants":
+        combatants = total
+    for p in main.parts:
+        if p.kind == "civilians":
+            civilians = (civilians or 0) + (p.low or p.high or 0)
+    # Breakdown sentences right after: "four civilians had been killed", "another five rebel fighters".
+    for c in killed:
         if (
-            total is not None
-            and civilians is not None
-            and combatants is None
-            and main.victims.kind != "civilians"
+            c is main
+            or c.evidence.start > main.evidence.start + 600
+            or (_value(c) or 0) >= (total or 0)
         ):
-            combatants = total - civilians if total >= civilians else None
-    first_wounded = next(
-        (c for c in wounded if main is None or abs(c.evidence.start - main.evidence.start) < 600),
-        None,
-    )
-    if first_wounded:
-        lead_claims.append(first_wounded)
+            continue
+        if c.victims.kind == "civilians" and civilians is None:
+            civilians = _value(c)
+            lead_claims.append(c)
+        elif c.victims.kind == "combatants" and combatants is None:
+            combatants = _value(c)
+            lead_claims.append(c)
+        if c.attach == "vague":
+            continue  # one person named in passing is a detail, not the incident's breakdown
+        if children is None and c.children:
+            children = c.children
+        if women is None and c.women:
+            women = c.women
+    if (
+        total is not None
+        and civilians is not None
+        and combatants is None
+        and main.victims.kind != "civilians"
+    ):
+        combatants = total - civilians if total >= civilians else None
+    return civilians, combatants, children, women
+
+
+def _perpetrator_of_lead(
+    main: Claim | None, claims: tuple[Claim, ...], art: Article, actors: ActorDictionary | None
+) -> ActorRef | None:
     perpetrator = _lead_perpetrator(main, claims)
     if perpetrator is None and main is not None and actors is not None:
         perpetrator = _opening_perpetrator(art.text, main, actors)
@@ -208,20 +251,7 @@ def choose_lead(
     ):
         # "Nusra Front claimed responsibility for the bombing": the attacker the article names.
         perpetrator = _responsible(art.text, actors) or perpetrator
-    return Lead(
-        claims=tuple(c.index for c in lead_claims),
-        killed=total,
-        killed_civilians=civilians,
-        killed_combatants=combatants,
-        killed_children=children,
-        killed_women=women,
-        wounded=_value(first_wounded) if first_wounded else None,
-        perpetrator=perpetrator,
-        event_type=_lead_event(main, claims),
-        place_text=main.place_text if main else None,
-        date_text=main.date_text if main else None,
-        scope=main.scope if main else "incident",
-    )
+    return perpetrator
 
 
 # "the previous toll was 20", "it had initially given a toll of 22", "had earlier reported a

@@ -208,6 +208,90 @@ def _one_victim_span(child: Token, lex: Lexicon, actors: ActorDictionary) -> tup
     return first.idx, last.idx + len(last)
 
 
+def _amount(child: Token, lex: Lexicon, actors: ActorDictionary) -> tuple[bool, int, int] | None:
+    """How many people a number-less victim slot names: (one person?, span of the words)."""
+    quant = [
+        g for g in child.children
+        if g.dep_ in ("amod", "det", "nummod") and g.lower_ in _QUANT_WORDS - {"a", "an"}
+    ]  # fmt: skip
+    one_span = None if quant else _one_victim_span(child, lex, actors)
+    if quant and lex.is_person(child.lower_):
+        q = quant[0]
+        one = False
+        cs, ce = q.idx, q.idx + len(q.text)
+    elif one_span is not None:
+        one = True
+        cs, ce = one_span
+    elif child.lower_ == "others" and not any(
+        g.dep_ in ("det", "nummod", "amod") for g in child.children
+    ):
+        one = False  # "four killed, others injured": more people, no figure
+        cs, ce = child.idx, child.idx + len(child.text)
+    elif child.tag_ in ("NN", "NNP") and child.lower_ in _SINGLE_ROLES:
+        one = True  # "Blast Kills Grand Mosque Imam": one named victim
+        # "Ahrar al-Sham leader": the modifiers are the victim's side, not the attacker.
+        cs, ce = child.left_edge.idx, child.idx + len(child.text)
+    else:
+        return None
+    return one, cs, ce
+
+
+def _numberless_found(
+    doc: Doc,
+    trig: Trigger,
+    child: Token,
+    amount: tuple[bool, int, int],
+    side: list[Token],
+    lex: Lexicon,
+    actors: ActorDictionary,
+) -> Found:
+    """The claim of a number-less victim slot; ``side`` are the people counted beside it."""
+    t = trig.token
+    one, cs, ce = amount
+    if one and child.tag_ in ("NN", "NNP") and not _one_victim_span(child, lex, actors):
+        count_text = child.text
+    else:
+        count_text = doc_text(doc)[cs:ce]
+    count = Count(
+        low=1 if one else None,
+        high=1 if one else None,
+        approx=False,
+        vague=not one,
+        text=count_text,
+        start=cs,
+        end=ce,
+        value=1 if one else None,
+    )
+    if one:
+        # The victim is the phrase the count names, without its determiner.
+        first = doc.char_span(cs, ce, alignment_mode="expand")
+        vs = next((x.idx for x in first if x.dep_ not in ("det", "poss")), cs) if first else cs
+        ve = ce
+        text = doc_text(doc)[vs:ve]
+    else:
+        text, vs, ve = victim_phrase(child, doc[child.i], t)
+    # The people counted beside this victim are victims too, never its attacker.
+    lo = min([vs, cs, *(x.left_edge.idx for x in side)])
+    hi = max([ve, ce, *(x.right_edge.idx + len(x.right_edge.text) for x in side)])
+    return Found(
+        outcome=trig.outcome,
+        count=count,
+        victims=victims_of(text, child, lex, actors),
+        perpetrator=perpetrator_of(doc, t, (lo, hi), actors, ce),
+        event_type=event_type(doc_text(doc), t.idx, lex, trig.outcome),
+        place_text=place_text_of(doc, t),
+        date_text=date_text_of(doc, t),
+        parts=(),
+        children=1 if one and child.lower_ in _CHILD_WORDS else None,
+        women=1 if one and child.lower_ in {"woman"} else None,
+        attach="vague",
+        weak_trigger=trig.weak,
+        trigger_text=t.text,
+        trigger_i=t.i,
+        victim_span=(vs, ve),
+    )
+
+
 def _numberless(
     doc: Doc,
     triggers: list[Trigger],
@@ -247,77 +331,10 @@ def _numberless(
                 or _one_victim_span(child, lex, actors) is None
             ):
                 continue
-            quant = [
-                g for g in child.children
-                if g.dep_ in ("amod", "det", "nummod") and g.lower_ in _QUANT_WORDS - {"a", "an"}
-            ]  # fmt: skip
-            one_span = None if quant else _one_victim_span(child, lex, actors)
-            if quant and lex.is_person(child.lower_):
-                q = quant[0]
-                one = False
-                cs, ce = q.idx, q.idx + len(q.text)
-            elif one_span is not None:
-                one = True
-                cs, ce = one_span
-            elif child.lower_ == "others" and not any(
-                g.dep_ in ("det", "nummod", "amod") for g in child.children
-            ):
-                one = False  # "four killed, others injured": more people, no figure
-                cs, ce = child.idx, child.idx + len(child.text)
-            elif child.tag_ in ("NN", "NNP") and child.lower_ in _SINGLE_ROLES:
-                one = True  # "Blast Kills Grand Mosque Imam": one named victim
-                # "Ahrar al-Sham leader": the modifiers are the victim's side, not the attacker.
-                cs, ce = child.left_edge.idx, child.idx + len(child.text)
-            else:
+            amount = _amount(child, lex, actors)
+            if amount is None:
                 continue
             taken.add(child.i)
-            if one and child.tag_ in ("NN", "NNP") and not _one_victim_span(child, lex, actors):
-                count_text = child.text
-            else:
-                count_text = doc_text(doc)[cs:ce]
-            count = Count(
-                low=1 if one else None,
-                high=1 if one else None,
-                approx=False,
-                vague=not one,
-                text=count_text,
-                start=cs,
-                end=ce,
-                value=1 if one else None,
-            )
-            if one:
-                # The victim is the phrase the count names, without its determiner.
-                first = doc.char_span(cs, ce, alignment_mode="expand")
-                vs = (
-                    next((x.idx for x in first if x.dep_ not in ("det", "poss")), cs)
-                    if first
-                    else cs
-                )
-                ve = ce
-                text = doc_text(doc)[vs:ve]
-            else:
-                text, vs, ve = victim_phrase(child, doc[child.i], t)
-            # The people counted beside this victim are victims too, never its attacker.
             side = [x for x in child.conjuncts if x.i in counted] if beside_figure else []
-            lo = min([vs, cs, *(x.left_edge.idx for x in side)])
-            hi = max([ve, ce, *(x.right_edge.idx + len(x.right_edge.text) for x in side)])
-            out.append(
-                Found(
-                    outcome=trig.outcome,
-                    count=count,
-                    victims=victims_of(text, child, lex, actors),
-                    perpetrator=perpetrator_of(doc, t, (lo, hi), actors, ce),
-                    event_type=event_type(doc_text(doc), t.idx, lex, trig.outcome),
-                    place_text=place_text_of(doc, t),
-                    date_text=date_text_of(doc, t),
-                    parts=(),
-                    children=1 if one and child.lower_ in _CHILD_WORDS else None,
-                    women=1 if one and child.lower_ in {"woman"} else None,
-                    attach="vague",
-                    weak_trigger=trig.weak,
-                    trigger_text=t.text,
-                    trigger_i=t.i,
-                    victim_span=(vs, ve),
-                )
-            )
+            out.append(_numberless_found(doc, trig, child, amount, side, lex, actors))
     return out

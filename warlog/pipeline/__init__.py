@@ -168,28 +168,19 @@ def _ingest_one(
         problem(p)
         chunk.append(p)
 
+    extract = lazy is not None
+
     def flush() -> None:
         nonlocal size
         if chunk or seen.retrying:
             _write_chunk(
-                store,
-                chunk,
-                options,
-                report,
-                tally,
-                problem,
-                seen.retrying,
-                extract=lazy is not None,
+                store, chunk, options, report, tally, problem, seen.retrying, extract=extract
             )
             chunk.clear()
             seen.retrying.clear()
             size = 0
 
-    items: Iterator[Any] = (
-        ahead.input_items()
-        if ahead
-        else _timed(ingest.read(inp, options, known=seen.known), options.page_seconds)
-    )
+    items = _items(inp, options, seen, ahead)
     try:
         for item in items:
             if isinstance(item, _Retried):
@@ -228,6 +219,19 @@ def _ingest_one(
     if ahead:
         ahead.skip_input()  # what is left of an input whose reading failed
     flush()
+    _log_input(store, report, inp, tally)
+
+
+def _items(
+    inp: ingest.Input, options: IngestOptions, seen: _Seen, ahead: _ReadAhead | None
+) -> Iterator[Any]:
+    """An input's records: read here, or read ahead for the workers (``--workers``)."""
+    if ahead:
+        return ahead.input_items()
+    return _timed(ingest.read(inp, options, known=seen.known), options.page_seconds)
+
+
+def _log_input(store: Store, report: IngestReport, inp: ingest.Input, tally: _FileTally) -> None:
     status = "error" if tally.problems else ("ok" if tally.pages_new else "unchanged")
     with store.transaction() as tx:
         tx.log(report.run_id, inp.name, status, None, None, tally.pages_new, tally.articles_new)
