@@ -33,6 +33,8 @@ from warlog.extract.roles import (
     victim_phrase,
     victims_of,
 )
+from warlog.extract.triggers import LOSE as _LOSE
+from warlog.extract.triggers import triggers as _triggers
 from warlog.extract.victims import (
     _completes,
     _governing_verb,
@@ -61,15 +63,6 @@ _EVENT_NOUNS = _SYN["event_nouns"]
 _TARGET_NOUNS = _SYN["target_nouns"]
 _EVENT_HEADS = _SYN["event_heads"]
 _SINGULAR_ONE = re.compile(r"^(?:a|an|one)$", re.I)
-_NON_TRIGGER_NEXT = {
-    "claimed": {"responsibility", "that", "to"},
-    "claim": {"responsibility", "to", "that"},
-    "claims": {"responsibility", "that"},
-    "left": {"the", "for", "behind"},
-    "leave": {"the", "for"},
-    "fell": {"to", "into", "under", "on", "in", "silent"},
-}
-_NOT_KILLED_WOUNDS = _SYN["not_killed_wounds"]
 _VICTIM_PREPS = _SYN["victim_preps"]
 _VICTIM_ACL = _SYN["victim_acl"]
 _BE = _SYN["be"]
@@ -100,6 +93,8 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
     claims: list[Found] = []
     # Sub-counts first: a count under "including"/"among" qualifies another one.
     used_as_part, parts_of = _sub_counts(doc, anchored, lex)
+    # Victim token -> the outcome word its count took: "129 loyalists and 116 rebels".
+    took: dict[int, tuple[Trigger, str]] = {}
     for i, (c, anchor) in enumerate(anchored):
         if i in used_as_part:
             continue
@@ -112,9 +107,24 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
             victim is not anchor and _is_non_person_noun(victim, lex)
         ):
             continue
+        if victim.i != anchor.i and _relatives_of(victim):
+            continue  # "executed the families of five rebels": the five are not the dead
         trig, how = _attach(anchor, victim, triggers, lex)
         if trig is None:
+            trig, how = _conjunct_of(victim, took)
+        if trig is None:
             continue
+        if (
+            c.value is None
+            and c.vague
+            and trig.token.i == victim.i
+            and victim.pos_ == "NOUN"
+            and victim.head.lower_ not in _FOUND_VERBS
+        ):
+            # "some of the bodies were mutilated", "many hostages": the dead or the captives
+            # described, already counted or not; "several bodies were found" is an event.
+            continue
+        took[victim.i] = (trig, how)
         if trig.weak and not _weak_ok(trig, victim, anchor, lex):
             continue
         joint = _joint(trig, triggers)
@@ -175,6 +185,8 @@ def _sub_counts(
                 if any(j not in used_as_part for j in range(i))
                 else None
             )
+        if owner is not None and not _smaller(c, anchored[owner][0]):
+            owner = None  # "kills 21 ... killed at least 21": a repeat, not a part
         if owner is not None:
             used_as_part.add(i)
             parts_of.setdefault(owner, []).append(_part(doc, c, anchor, lex))
@@ -184,6 +196,39 @@ def _sub_counts(
                 used_as_part.add(i)
                 parts_of.setdefault(owner, []).append(_part(doc, c, anchor, lex))
     return used_as_part, parts_of
+
+
+_FOUND_VERBS = frozenset(
+    {"found", "recovered", "discovered", "retrieved", "pulled", "dumped", "unearthed", "exhumed"}
+)
+# Nouns whose "of" phrase names whom they belong to: "the families of five rebels".
+_RELATIVE_HEADS = frozenset(_SYN["relative_heads"])
+
+
+def _relatives_of(victim: Token) -> bool:
+    """The counted people own the ones the sentence is about ("the families of five rebels")."""
+    of = victim.head
+    return (
+        victim.dep_ == "pobj"
+        and not victim.like_num  # "a family of five" counts the family
+        and of.lower_ == "of"
+        and of.head.lower_ in _RELATIVE_HEADS
+    )
+
+
+def _conjunct_of(victim: Token, took: dict[int, tuple[Trigger, str]]) -> tuple[Trigger | None, str]:
+    """A count coordinated with one already attached shares its outcome word: "cost the lives
+    of 30 soldiers and 29 insurgents" (the second count often hangs out of the word's reach)."""
+    if victim.dep_ == "conj" and victim.head.i in took:
+        return took[victim.head.i]
+    return None, ""
+
+
+def _smaller(part: Count, owner: Count) -> bool:
+    """A part counts fewer people than its whole (when both have a figure)."""
+    if part.value is None or owner.value is None:
+        return True
+    return part.value < owner.value
 
 
 def _joint(trig: Trigger, triggers: list[Trigger]) -> Trigger | None:
@@ -201,77 +246,6 @@ def _joint(trig: Trigger, triggers: list[Trigger]) -> Trigger | None:
         ):
             return other  # "killed and injured", "rounded up and executed"
     return None
-
-
-def _triggers(doc: Doc, lex: Lexicon) -> list[Trigger]:
-    out: list[Trigger] = []
-    for t in doc:
-        w = t.lower_
-        outcome = lex.trigger_outcome.get(w)
-        if outcome is None:
-            continue
-        nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
-        if nxt in _NON_TRIGGER_NEXT.get(w, ()):
-            continue
-        if (
-            w in _NOT_KILLED_WOUNDS
-            and t.head.lower_ in {"of", "from"}
-            and t.head.head.lower_ in {"died", "succumbed", "die"}
-        ):
-            continue
-        if (
-            outcome == "missing"
-            and t.pos_ == "VERB"
-            and not any(
-                x.lower_
-                in _BE
-                | {
-                    "remain",
-                    "remained",
-                    "remains",
-                    "reported",
-                    "listed",
-                    "declared",
-                    "went",
-                    "gone",
-                }
-                for x in [*t.children, t.head]
-            )
-        ):
-            continue  # "missing the target", not "are missing"
-        if w in {"fall", "fell", "fallen"} and not any(
-            x.lower_ in {"martyrs", "dead", "victim", "victims"} for x in t.subtree
-        ):
-            continue
-        if w in {"shot"} and nxt == "down":
-            continue
-        if w in {
-            "destroyed",
-            "eliminated",
-            "eliminate",
-            "liquidated",
-            "neutralised",
-            "neutralized",
-        } and not any(lex.is_person(x.lower_) for x in t.children):
-            continue
-        out.append(Trigger(t, outcome, w in lex.weak_triggers))
-    return out + _phrase_triggers(doc, lex, {tr.token.i for tr in out})
-
-
-def _phrase_triggers(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Trigger]:
-    """Outcomes stated by a phrase of ordinary words: "lost their lives", "cost the lives of",
-    "taken into custody". The phrase's first word stands for it: the victims hang on the verb
-    ("five civilians lost their lives"), not on the noun that is an outcome word alone."""
-    words = [t.lower_ for t in doc]
-    out: list[Trigger] = []
-    for phrase, outcome in lex.phrases:
-        parts = phrase.split()
-        n = len(parts)
-        for i in range(len(words) - n + 1):
-            if words[i : i + n] == parts and i not in taken:
-                out.append(Trigger(doc[i], outcome, False))
-                taken.add(i)
-    return out
 
 
 def _anchor(doc: Doc, c: Count) -> Token | None:
@@ -402,6 +376,8 @@ def _governed_by(victim: Token, anchor: Token, trig: Token) -> bool:
     gov = _governing_verb(victim) or _governing_verb(anchor)
     if gov is None or gov == trig:
         return True
+    if trig.head == gov and trig.dep_ in ("acomp", "oprd"):
+        return True  # "240 more have gone missing", "two remained missing": it completes the verb
     if trig in gov.subtree and (gov.lower_ in _LIGHT_VERBS or gov.lemma_ in _LIGHT_VERBS):
         return True
     # The trigger is an ancestor of the count's verb through a chain of auxiliaries/xcomps.
@@ -524,7 +500,12 @@ def _build(
         children = c.low or c.high
     if victim.lower_ in {"women", "woman"}:
         women = c.low or c.high
-    perpetrator = perpetrator_of(doc, trig.token, (vs, ve), actors, c.end)
+    # People coordinated before this count ("129 regime loyalists and 116 rebels") are
+    # victims beside it, never its attacker.
+    lo = victim.head.left_edge.idx if victim.dep_ == "conj" else vs
+    perpetrator = perpetrator_of(doc, trig.token, (min(lo, vs), ve), actors, c.end)
+    if trig.token.lower_ in _LOSE:
+        perpetrator = None  # "ISIL lost 13 of its fighters": the subject is the victims' side
     if perpetrator is not None and victims.affiliation == perpetrator.name:
         perpetrator = None  # "35 IS jihadists killed ...": IS is who died, not who killed
     return Found(

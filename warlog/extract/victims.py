@@ -32,6 +32,8 @@ _NUM_DEPS = _SYN["num_deps"]
 _CHILD_WORDS = _SYN["child_words"]
 _SINGLE_ROLES = _SYN["single_roles"]
 _COUNT_HEADS = frozenset({"dozens", "hundreds", "scores", "tens", "thousands", "others"})
+# Outcome words that stand for the people themselves after a bare count ("18 dead", "5 injured").
+_STATE_WORDS = frozenset({"dead", "killed", "injured", "wounded", "hurt", "missing", "arrested"})
 
 
 def _victim_head(anchor: Token, lex: Lexicon) -> Token:
@@ -40,7 +42,12 @@ def _victim_head(anchor: Token, lex: Lexicon) -> Token:
     if (
         nxt is not None
         and nxt.lower_ in lex.trigger_outcome
-        and (anchor.head.like_num or anchor.head.lower_ in _COUNT_HEADS)
+        and (
+            anchor.head.like_num
+            or anchor.head.lower_ in _COUNT_HEADS
+            # "18 dead in IS attack": the noun the parse hung the count on lies past the outcome
+            or (anchor.head.i > nxt.i and nxt.lower_ in _STATE_WORDS)
+        )
     ):
         return anchor  # "35 Dead Dozens Wounded": two counts, each with its outcome word
     if (
@@ -122,6 +129,14 @@ def _completes(a: Token, b: Token) -> bool:
     return (a.head == b and a.dep_ != "conj") or (b.head == a and b.dep_ != "conj")
 
 
+def _own_clause(obj: Token) -> bool:
+    """ "Civilian Killed Others Injured": a title-case headline's second clause, parsed as the
+    object of the first verb; its people have their own outcome word."""
+    return obj.lower_ == "others" and any(
+        g.dep_ == "acl" and g.lower_ in _STATE_WORDS for g in obj.children
+    )
+
+
 def _victim_slots(t: Token) -> list[Token]:
     """Tokens that may name whom an outcome word befell, nearest first.
 
@@ -141,8 +156,8 @@ def _victim_slots(t: Token) -> list[Token]:
     # without one it is who died ("the woman died", headlines' "Rebel leader killed").
     out = [
         c for v in verbs for c in v.children
-        if c.dep_ in ("nsubjpass", "dobj")
-        or (c.dep_ == "nsubj" and not any(x.dep_ == "dobj" for x in v.children))
+        if (c.dep_ in ("nsubjpass", "dobj") and not _own_clause(c))
+        or (c.dep_ == "nsubj" and not any(x.dep_ == "dobj" and not _own_clause(x) for x in v.children))
     ]  # fmt: skip
     if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN"):
         out.append(t.head)  # "others injured", "a civilian killed"
@@ -153,6 +168,11 @@ def _victim_slots(t: Token) -> list[Token]:
     return out
 
 
+# Verbs that take towns as often as people: a bare name after them is no victim
+# ("capturing Tal Jamu"); kidnapped people are named with "kidnapped"/"abducted".
+_TERRITORY_VERBS = frozenset(
+    {"capture", "captured", "captures", "capturing", "seize", "seized", "seizes", "seizing"}
+)
 _INTRANSITIVE = frozenset({"die", "dies", "died", "dying", "perish", "perished", "perishes"})
 _NOT_NAMES = frozenset(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "syria",
@@ -185,7 +205,9 @@ def _named_person(tok: Token, lex: Lexicon, actors: ActorDictionary) -> tuple[in
 def _one_victim_span(child: Token, lex: Lexicon, actors: ActorDictionary) -> tuple[int, int] | None:
     """Char span of the words naming one victim ("a member of the local council"), or None."""
     dets = [g for g in child.lefts if g.dep_ in ("det", "poss", "nummod") and g.lower_ in _ONE_DETS]
-    if child.dep_ in ("dobj", "nsubjpass") or child.head.lower_ in _INTRANSITIVE:
+    if (
+        child.dep_ in ("dobj", "nsubjpass") or child.head.lower_ in _INTRANSITIVE
+    ) and child.head.lower_ not in _TERRITORY_VERBS:
         named = _named_person(child, lex, actors)
         if named is not None:
             return named
