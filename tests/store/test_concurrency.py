@@ -26,6 +26,7 @@ from warlog.store import Store, schema
 PLACES = ["Aleppo", "Idlib", "Homs", "Hama", "Daraa", "Raqqa", "Douma", "Saraqeb", "Palmyra"]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 READ_LIMIT_S = 2.0
+LOCK_WAIT_S = 8.0
 
 
 def _dataset(path: Path, n: int, tag: str) -> None:
@@ -89,7 +90,13 @@ def test_two_writers_and_a_reader_never_lock_nor_lose_a_file(tmp_path: Path, db_
     assert failures == []
     assert len(reads) > 20, "the reader must have run during the writes"
     print(f"{len(reads)} reads, slowest {max(reads):.2f} s")  # shown with -s
-    assert max(reads) < READ_LIMIT_S
+    # Two writers keep both cores busy, so a read may wait for CPU (a 2.1 s outlier in 786
+    # reads failed CI on PostgreSQL once, with no lock involved: the store's read path has
+    # no lock to wait on there). A lock wait is a busy timeout of many seconds, or the
+    # writers' whole run: the typical read stays fast and none nears that.
+    typical = sorted(reads)[int(len(reads) * 0.95)]
+    assert typical < READ_LIMIT_S
+    assert max(reads) < LOCK_WAIT_S
     with Store(db_url, readonly=True) as s:
         assert s.count("articles") == 6000  # no file lost
         assert s.count("pages") == 6000
