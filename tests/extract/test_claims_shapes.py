@@ -171,3 +171,20 @@ def test_title_case_headline_one_killed_others_injured(extractor: Extractor) -> 
     assert _triples(found) == [("killed", 1, 1), ("wounded", None, None)]
     killed = next(c for c in found if c.outcome == "killed")
     assert killed.count_text == "Soldier"
+
+
+def test_a_group_before_a_new_subject_is_no_speaker(extractor: Extractor) -> None:
+    # A stripped comma: "... captured by Kurdish forces a monitor said": the monitor speaks.
+    (c,) = _claims(
+        extractor,
+        "At least 14 people were killed Friday when jihadists attacked a town recently "
+        "captured by Kurdish forces a monitor said.",
+    )
+    assert c.claimant is not None and c.claimant.id == "unnamed_monitor"
+
+
+def test_a_group_that_speaks_is_still_the_speaker(extractor: Extractor) -> None:
+    (c,) = _claims(
+        extractor, "Kurdish forces said 14 jihadists were killed in the attack on the town."
+    )
+    assert c.claimant is not None and c.claimant.id == "sdf_media"

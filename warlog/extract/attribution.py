@@ -228,8 +228,10 @@ _ACTS_AFTER = re.compile(
     r"strikes|attacked|attacks|executed|executes|shot|stormed|ambushed|pounded|targeted|raided)\b",
     re.I,
 )
+# The words between the group and the verb continue its name ("IS group said"); an article
+# opens a new subject: "captured by Kurdish forces a monitor said" (a stripped comma).
 _SPEAKS_AFTER = re.compile(
-    r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|say|claimed|claims|announced|reported|stated|added|posted|published|denied|accused)\b",
+    r"^\W{0,3}(?:(?!(?:a|an|the)\b)\w+\W+){0,2}?(?:said|says|say|claimed|claims|announced|reported|stated|added|posted|published|denied|accused)\b",
     re.I,
 )
 
