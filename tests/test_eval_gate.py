@@ -147,3 +147,17 @@ def test_ranker_trained_on_one_corpus_stays_above_its_floor_on_the_other() -> No
         got = train.groups_accuracy(Geoparser(ranker=ranker), train.CORPORA[target])
         floor = PLACES["floors"][f"{target}_cross_corpus"]
         assert got >= floor, f"trained on {source}, {target}: {got:.4f} < floor {floor}"
+
+
+@pytest.mark.slow
+def test_ucdp_headline_check_stays_above_its_floor() -> None:
+    from warlog.evaluate.ucdp import DEFAULT_CSV, check
+    from warlog.resolve.gazetteer import Gazetteer
+
+    if not DEFAULT_CSV.exists():
+        pytest.skip(f"{DEFAULT_CSV} is absent: the UCDP check reads the shared GED extract")
+    # The honest figure: without the villages the gazetteer copied from the same file.
+    gazetteer = Gazetteer.load(exclude_sources=frozenset({"ucdp"}))
+    got = check(DEFAULT_CSV, gazetteer).share_within
+    floor = PLACES["floors"]["ucdp_honest_within_25km"]
+    assert got >= floor, f"UCDP within 25 km: {got:.4f} < floor {floor}"

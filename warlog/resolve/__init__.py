@@ -16,9 +16,9 @@ from functools import cache
 from warlog.clean.sentences import split_sentences
 from warlog.records import ArticleClaims, Claim, Lead, precision_rank
 from warlog.resolve.dates import EventDate, find_date_expressions, resolve_date
-from warlog.resolve.gazetteer import Gazetteer, Place, place_of
+from warlog.resolve.gazetteer import Gazetteer, GazetteerEntry, Place, place_of
 from warlog.resolve.mentions import MentionMemo
-from warlog.resolve.placenames import is_origin
+from warlog.resolve.placenames import is_origin, tokens
 from warlog.resolve.toponyms import Geoparser, Mention
 
 _SPEECH_BEFORE = re.compile(
@@ -82,6 +82,25 @@ _SOURCE_BEFORE = re.compile(
 )
 # How far into an article its opening runs, for the lead's place and date.
 _OPENING = 900
+# A city this large abroad is named in the news in many spellings ("Mosul", "Al-Mawsil").
+_ABROAD_ANY_SPELLING = 100_000
+_DOUBLED = re.compile(r"(.)\1+")
+_GENERIC_TAIL = re.compile(r"\s+(?:city|town|village|area|areas|countryside|district)$", re.I)
+
+
+def _letters(name: str) -> list[str]:
+    return [_DOUBLED.sub(r"\1", w) for w in tokens(name)]
+
+
+def _written_alike(words: str, entry: GazetteerEntry) -> bool:
+    """The mention contains the entry's name word for word, give or take articles, accents
+    and doubled letters ("Fallujah" = "Al Fallujah", "Tal Afar" = "Tall 'Afar"), or the entry
+    is a city big enough to be spelled many ways."""
+    if entry.precision == "country" or (entry.population or 0) >= _ABROAD_ANY_SPELLING:
+        return True
+    have, name = _letters(words), _letters(entry.name)
+    n = len(name)
+    return n > 0 and any(have[i : i + n] == name for i in range(len(have) - n + 1))
 
 
 class Resolver:
@@ -351,13 +370,28 @@ class Resolver:
         for (start, end, place), cands in zip(found, ranked, strict=True):
             if cands:
                 best = cands[0]
-                if not best.spelled and best.entry.country != home:
+                if best.entry.country != home and (
+                    not best.spelled or (home and not _written_alike(text[start:end], best.entry))
+                ):
                     # Only a loose or fuzzy key matched, and abroad: "Syria Daily" (a source)
-                    # is not Serra d'Aiello, "aerial" is not a town.
+                    # is not Serra d'Aiello, "aerial" is not a town. With the article's country
+                    # known, a town abroad must be written as its name is, not merely sound
+                    # like it: "Dabeq" is no Dubuque, "due" no Douai, "Touman" no Thumane.
+                    head = self._generic_dropped(text[start:end], home)
+                    if head is not None:
+                        out.append((start, end, head))  # "Daraa city" is Daraa, not Derry City
                     continue
                 place = place_of(place.text, best.entry)
             out.append((start, end, place))
         return out
+
+    def _generic_dropped(self, words: str, home: str | None) -> Place | None:
+        """The place "X city" / "X town" names when "X city" as a whole matched only abroad."""
+        head = _GENERIC_TAIL.sub("", words)
+        if head == words or not home:
+            return None
+        found = self.gazetteer.resolve(head, country=home)
+        return replace(found, text=words) if found is not None and found.country == home else None
 
     def _names(self, text: str) -> list[tuple[int, int]]:
         """Spans of armed groups and news sources: place words inside them name no place."""
