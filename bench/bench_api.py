@@ -3,7 +3,8 @@ and one event, 50 concurrent clients on loopback, against real ``warlog serve`` 
 processes over a store of 100k synthetic events; before and after side by side in one run.
 
     python bench/bench_api.py [--events 100000] [--clients 50] [--requests 3000]
-                              [--baseline DIR] [--workers 1,2] [--db FILE] [--json]
+                              [--baseline DIR] [--workers 1,2] [--http h11,auto]
+                              [--db FILE] [--json]
 
 The store is written straight into the ``events`` table (rows shaped like
 ``warlog.store.ledger.event_row``: indexed columns, filter texts and the public JSON), so no
@@ -184,12 +185,13 @@ def free_port() -> int:
 
 
 def start_server(
-    db: Path, port: int, log: Any, code: Path = ROOT, workers: int = 1
+    db: Path, port: int, log: Any, code: Path = ROOT, workers: int = 1, http: str = "auto"
 ) -> subprocess.Popen[bytes]:
     """``warlog serve`` over ``db`` with the warlog of the checkout ``code``."""
     env = {**os.environ, "WARLOG_TOKEN": "", "PYTHONPATH": str(code)}
     cmd = [str(Path(sys.executable).parent / "warlog"), "serve", "--db", str(db)]
     cmd += ["--port", str(port)] + (["--workers", str(workers)] if workers > 1 else [])
+    cmd += [] if http == "auto" else ["--http", http]  # older checkouts have no --http
     proc = subprocess.Popen(
         cmd,
         env=env,
@@ -321,10 +323,16 @@ def scenarios(n: int, requests: int, page: int) -> dict[str, list[str]]:
 
 
 def measure(
-    db: Path, code: Path, workers: int, paths: dict[str, list[str]], clients: int, log: Any
+    db: Path,
+    code: Path,
+    workers: int,
+    paths: dict[str, list[str]],
+    clients: int,
+    log: Any,
+    http: str = "auto",
 ) -> dict[str, Any]:
     port = free_port()
-    server = start_server(db, port, log, code, workers)
+    server = start_server(db, port, log, code, workers, http)
     try:
         first = next(iter(paths.values()))
         warm = list(paths["one event (with claims)"][:200]) + first[:50]
@@ -347,6 +355,9 @@ def main() -> None:
     ap.add_argument("--page", type=int, default=50, help="events per list page")
     ap.add_argument("--baseline", type=Path, help="a checkout of the warlog to compare with")
     ap.add_argument("--workers", default="1,2", help="server processes of the runs after")
+    ap.add_argument(
+        "--http", default="auto", help="HTTP parsers of the runs after, e.g. h11,httptools"
+    )
     ap.add_argument("--db", type=Path, default=Path("/tmp/warlog-bench-api.db"))
     ap.add_argument("--server-log", type=Path, default=Path("/tmp/warlog-bench-api-server.log"))
     ap.add_argument("--json", action="store_true")
@@ -357,15 +368,17 @@ def main() -> None:
     after_db = args.db.with_name(args.db.stem + "-after.db")
     migrated = migrate_copy(args.db, after_db)
     paths = scenarios(args.events, args.requests, args.page)
-    runs: list[tuple[str, Path, Path, int]] = []
+    runs: list[tuple[str, Path, Path, int, str]] = []
     if args.baseline:
-        runs.append(("before (baseline), 1 worker", args.db, base_code, 1))
-    for w in (int(x) for x in args.workers.split(",")):
-        runs.append((f"after, {w} worker{'s' if w > 1 else ''}", after_db, ROOT, w))
+        runs.append(("before (baseline), 1 worker", args.db, base_code, 1, "auto"))
+    for http in args.http.split(","):
+        for w in (int(x) for x in args.workers.split(",")):
+            name = f"after, {w} worker{'s' if w > 1 else ''}"
+            runs.append((name + ("" if http == "auto" else f", {http}"), after_db, ROOT, w, http))
     results: dict[str, Any] = {}
     with args.server_log.open("w") as log:
-        for label, db, code, workers in runs:
-            results[label] = measure(db, code, workers, paths, args.clients, log)
+        for label, db, code, workers, http in runs:
+            results[label] = measure(db, code, workers, paths, args.clients, log, http)
     report = {
         "events": args.events,
         "clients": args.clients,
@@ -385,12 +398,12 @@ def main() -> None:
         f"the copy: {report['migration_9_s']} s; load average after: {report['loadavg']}"
     )
     print(
-        f"{'run':<28} {'scenario':<62} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'err':>4}"
+        f"{'run':<38} {'scenario':<62} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'err':>4}"
     )
     for label, res in results.items():
         for name, r in res.items():
             print(
-                f"{label:<28} {name:<62} {r['requests']:>6} {r['rps']:>7} {r['p50_ms']:>8} "
+                f"{label:<38} {name:<62} {r['requests']:>6} {r['rps']:>7} {r['p50_ms']:>8} "
                 f"{r['p99_ms']:>8} {r['errors']:>4}"
             )
 

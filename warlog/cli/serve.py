@@ -50,6 +50,14 @@ TOKEN_ENV = "WARLOG_TOKEN"
     show_default=True,
     help="Server processes sharing the port (reads in parallel; SQLite WAL or PostgreSQL).",
 )
+@click.option(
+    "--http",
+    "http_parser",
+    type=click.Choice(["auto", "httptools", "h11"]),
+    default="auto",
+    show_default=True,
+    help="HTTP/1.1 parser: auto takes httptools (C, installed with warlog) over h11 (Python).",
+)
 def serve_cmd(
     db: str | None,
     host: str,
@@ -59,6 +67,7 @@ def serve_cmd(
     allow_hosts: tuple[str, ...],
     focus_country: str | None,
     workers: int,
+    http_parser: str,
 ) -> None:
     """The HTTP API (/api, OpenAPI at /docs) and the dashboard (/), offline.
 
@@ -91,7 +100,7 @@ def serve_cmd(
         f"warlog: http://{host}:{port}/  API /api  docs /docs  writes {writes}", highlight=False
     )
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", http=http_parser)
         return
     # The app above was built to check the store (and migrate it once, before any worker
     # opens it); each worker process builds its own from the same options, by name.
@@ -114,6 +123,7 @@ def serve_cmd(
         port=port,
         workers=workers,
         log_level="warning",
+        http=http_parser,
     )
 
 
