@@ -139,56 +139,31 @@ class Readings:
 def readings(cands: list[Candidate], space: Space) -> Readings:
     """A name's readings as arrays, with the votes the name casts."""
     n = len(cands)
-    spelled = np.array([c.spelled for c in cands], dtype=bool)
-    voters = [c for c in cands if c.spelled] or cands
     if not n:
         empty = np.zeros(0, dtype=np.intp)
         nothing = np.zeros((0, WIDTH))
         return Readings(
             cands, nothing, np.array([], dtype=object), empty, empty, 0.0, 0.0, None, empty
         )
-    if not spelled.any():
-        spelled[:] = True  # nothing spelled: every reading votes
-    vote, admin1, anchor = _hard_votes(voters)
-    entries = [c.entry for c in cands]
     table = np.zeros((n, WIDTH))
-    table[:, :N_FEATURES] = [_static(c) for c in cands]
-    table[:, POP] = [float(e.population or 0) for e in entries]
-    table[:, LAT] = [e.lat for e in entries]
-    table[:, LON] = [e.lon for e in entries]
-    pop, lat, lon = table[:, POP], table[:, LAT], table[:, LON]
-    cty = np.array([space.of_country(e.country) for e in entries])
-    table[:, CTY] = cty
-    table[:, PREC] = [PRECISION_CODE.get(e.precision, -1) for e in entries]
-    keys = [f"{e.country}/{e.admin1}" if e.admin1 else None for e in entries]
-    area = np.array([_ADMIN1 + 2 * space.of_admin1(k) if k else ZERO for k in keys])
-    cells = _cell_slots(lat, lon, (_CELL_DEG, _CELLS, _CELL_ROWS, _CELL_COLS))
-    fine = _cell_slots(lat, lon, (_FINE_DEG, _FINE_CELLS, _FINE_ROWS, _FINE_COLS))
+    table[:, _COLUMNS] = [_columns(c, space) for c in cands]
+    pop, lat, lon, cty = table[:, POP], table[:, LAT], table[:, LON], table[:, CTY]
     look = table[:, LOOK : LOOK + 22]
     look[:, 0] = _HARD_COUNTRY + cty
-    look[:, 1] = area
     look[:, 2] = _SOFT_COUNTRY + cty
-    look[:, 3] = np.where(area != ZERO, area + 1, ZERO)
-    look[:, 4:13] = cells
-    look[:, 13:22] = fine
-    # The name's votes: hard ones from _hard_votes, soft ones spread over its (spelled)
-    # readings in proportion to the square root of their size ("Sherman" leans to the Texan
-    # city of 40,000 more than to a hamlet of the same name).
-    prior = [math.sqrt((c.entry.population or 0) + 100) for c in voters]
-    total = sum(prior)
-    shares = np.array([w / total for w in prior])
-    hard = {_HARD_COUNTRY + space.of_country(vote[0]): vote[1]} if vote else {}
-    hard.update({_ADMIN1 + 2 * space.of_admin1(k): v for k, v in admin1.items()})
-    parts = [
-        (np.array(list(hard), dtype=np.intp), np.array(list(hard.values()), dtype=float)),
-        _spread_slots(look[spelled, 2], shares),
-        _spread_slots(look[spelled, 3], shares, look[spelled, 3] != ZERO),
-        _spread_slots(cells[spelled, 4], shares),
-        _spread_slots(fine[spelled, 4], shares, table[spelled, PREC] != COUNTRY_CODE),
-    ]
-    slots = np.concatenate([s for s, _ in parts])
-    votes = np.concatenate([v for _, v in parts])
-    table[:, OWN : OWN + 22] = _own(look, slots, votes)
+    look[:, 3] = np.where(look[:, 1] != ZERO, look[:, 1] + 1, ZERO)
+    look[:, 4:13] = _cell_slots(lat, lon, (_CELL_DEG, _CELLS, _CELL_ROWS, _CELL_COLS))
+    look[:, 13:22] = _cell_slots(lat, lon, (_FINE_DEG, _FINE_CELLS, _FINE_ROWS, _FINE_COLS))
+    voters = [i for i, c in enumerate(cands) if c.spelled] or list(range(n))
+    vote, admin1, anchor = _hard_votes([cands[i] for i in voters])
+    votes = _soft_votes(cands, voters, table[voters].tolist())
+    if vote:
+        votes[_HARD_COUNTRY + space.of_country(vote[0])] = vote[1]
+    votes.update({_ADMIN1 + 2 * space.of_admin1(k): v for k, v in admin1.items()})
+    slots = np.array(list(votes), dtype=np.intp)
+    shares = np.array(list(votes.values()))
+    # The name's own vote in each slot a reading reads (a slot holds at most one).
+    table[:, OWN : OWN + 22] = np.where(look[:, :, None] == slots, shares, 0.0).sum(axis=2)
     table[:, _SLOT["top_pop"]] = (pop == pop.max()) & (pop > 0)
     table[:, _SLOT["pop_share"]] = pop / (pop.sum() or 1)
     table[:, _SLOT["log_candidates"]] = math.log(n) / math.log(MAX_CANDIDATES)
@@ -197,9 +172,9 @@ def readings(cands: list[Candidate], space: Space) -> Readings:
     return Readings(
         cands,
         table,
-        np.array([e.name.lower() for e in entries], dtype=object),
-        slots.astype(np.intp),
-        votes,
+        np.array([c.entry.name.lower() for c in cands], dtype=object),
+        slots,
+        shares,
         vote[1] if vote else 0.0,
         sum(admin1.values()),
         anchor,
@@ -214,29 +189,80 @@ def _cell_slots(lat: np.ndarray, lon: np.ndarray, grid: tuple[float, int, int, i
     and column x is slot first + (y + rows // 2) * columns + x + columns // 2.
     """
     size, first, rows, cols = grid
-    # Clipped to the grid (coordinates are validated at load, so this never moves a point).
-    y = np.clip(np.floor(lat / size), 1 - rows // 2, rows // 2 - 2)
-    x = np.clip(np.floor(lon / size), 1 - cols // 2, cols // 2 - 2)
+    # Kept inside the grid (coordinates are validated at load, so this never moves a point).
+    y = np.minimum(np.maximum(np.floor(lat / size), 1 - rows // 2), rows // 2 - 2)
+    x = np.minimum(np.maximum(np.floor(lon / size), 1 - cols // 2), cols // 2 - 2)
     centre = first + (y + rows // 2) * cols + x + cols // 2
     return centre[:, None] + np.array([dy * cols + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
 
 
-def _spread_slots(
-    slots: np.ndarray, shares: np.ndarray, keep: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """A name's soft votes summed per slot, each slot's shares added in the readings' order."""
-    if keep is not None:
-        slots, shares = slots[keep], shares[keep]
-    known, which = np.unique(slots, return_inverse=True)
-    sums = np.zeros(len(known))
-    np.add.at(sums, which, shares)
-    return known, sums
+def _soft_votes(
+    cands: list[Candidate], voters: list[int], rows: list[list[float]]
+) -> dict[int, float]:
+    """A name's soft votes by slot: one vote spread over its (spelled) readings in proportion
+    to the square root of their size ("Sherman" leans to the Texan city of 40,000 more than to
+    a hamlet of the same name), then summed per country, admin-1 area, cell and fine cell, each
+    slot's shares added in the readings' order."""
+    prior = [math.sqrt((cands[i].entry.population or 0) + 100) for i in voters]
+    total = sum(prior)
+    votes: dict[int, float] = {}
+    for column in (LOOK + 2, LOOK + 3, LOOK + 8, LOOK + 17):  # country, admin-1, the two cells
+        for row, w in zip(rows, prior, strict=True):
+            slot = int(row[column])
+            if slot == ZERO or (column == LOOK + 17 and row[PREC] == COUNTRY_CODE):
+                continue  # no admin-1 area; a country has no fine cell
+            votes[slot] = votes.get(slot, 0.0) + w / total
+    return votes
 
 
-def _own(look: np.ndarray, slots: np.ndarray, votes: np.ndarray) -> np.ndarray:
-    """The name's own vote in each slot a reading reads (a slot holds at most one)."""
-    match = look[:, :, None] == slots
-    return np.where(match, votes, 0.0).sum(axis=2)
+# The table columns one pass over the readings fills: static features, then raw values.
+_STATIC = (
+    "bias",
+    "spelled",
+    "variant",
+    "fuzzy",
+    "log_pop",
+    "log_pop_area",
+    "log_alternates",
+    "is_country",
+    "is_admin1",
+    "is_admin2",
+    "is_region",
+    "is_demonym",
+    "is_local",
+)
+_COLUMNS = [_SLOT[f] for f in _STATIC] + [POP, LAT, LON, CTY, PREC, LOOK + 1]
+
+
+def _columns(c: Candidate, space: Space) -> tuple[float | int | bool, ...]:
+    """A reading's static features (how it matched, its kind, its size) and raw values."""
+    e = c.entry
+    kind = _kind(e)
+    pop = e.population or 0
+    # Towns and areas on separate scales: a state's population is the sum of its towns', and
+    # would otherwise outweigh the city that shares its name.
+    log_pop = math.log10(pop + 1) / 7
+    return (
+        1.0,
+        c.spelled,
+        c.variant > 0,
+        c.fuzzy,
+        log_pop if kind == "town" else 0.0,
+        log_pop if kind != "town" else 0.0,
+        math.log1p(c.alternates) / 5,
+        kind == "country",
+        kind == "province",
+        kind == "district",
+        kind == "region",
+        e.kind == "demonym",
+        e.source in ("curated", "ucdp", "user"),
+        pop,
+        e.lat,
+        e.lon,
+        space.of_country(e.country),
+        PRECISION_CODE.get(e.precision, -1),
+        _ADMIN1 + 2 * space.of_admin1(f"{e.country}/{e.admin1}") if e.admin1 else ZERO,
+    )
 
 
 def _hard_votes(
@@ -268,30 +294,6 @@ def _hard_votes(
         if e.admin1:
             admin1[f"{e.country}/{e.admin1}"] += 0.5
     return vote, dict(admin1), anchor
-
-
-def _static(c: Candidate) -> list[float]:
-    """The features a reading has whatever the document: how it matched, its kind, its size."""
-    e = c.entry
-    kind = _kind(e)
-    pop = e.population or 0
-    x = dict.fromkeys(FEATURES, 0.0)
-    x["bias"] = 1.0
-    x["spelled"] = float(c.spelled)
-    x["variant"] = float(c.variant > 0)
-    x["fuzzy"] = float(c.fuzzy)
-    # Towns and areas on separate scales: a state's population is the sum of its towns', and
-    # would otherwise outweigh the city that shares its name.
-    x["log_pop"] = math.log10(pop + 1) / 7 if kind == "town" else 0.0
-    x["log_pop_area"] = math.log10(pop + 1) / 7 if kind != "town" else 0.0
-    x["log_alternates"] = math.log1p(c.alternates) / 5
-    x["is_country"] = float(kind == "country")
-    x["is_admin1"] = float(kind == "province")
-    x["is_admin2"] = float(kind == "district")
-    x["is_region"] = float(kind == "region")
-    x["is_demonym"] = float(e.kind == "demonym")
-    x["is_local"] = float(e.source in ("curated", "ucdp", "user"))
-    return [x[f] for f in FEATURES]
 
 
 def confidence(scores: Iterable[float]) -> float:
