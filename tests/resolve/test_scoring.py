@@ -9,10 +9,12 @@ import operator
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rapidfuzz import fuzz, process
 
 from warlog.evaluate.places import read_gold
+from warlog.resolve.evidence import _ADMIN1, Space
 from warlog.resolve.gazetteer import _FuzzyPool, _token_sorted
 from warlog.resolve.toponyms import Geoparser, Mention
 
@@ -106,3 +108,16 @@ def test_fuzzy_pool_answers_as_a_full_scan(geoparser: Geoparser) -> None:
             assert pool.best(query, cutoff) == expected, query
             hits += hit is not None
     assert hits > 300
+
+
+def test_votes_are_summed_in_order_read_back_and_cleared() -> None:
+    space = Space()
+    for i in range(5000):  # more admin-1 areas than the array first holds: it grows
+        space.of_admin1(f"XX/Area {i}")
+    top = _ADMIN1 + 2 * space.of_admin1("XX/Area 4999") + 1  # its soft slot, the last one
+    assert top >= len(space.sums)
+    slots = np.array([1, top, 1, top], dtype=np.intp)
+    votes = np.array([0.1, 0.5, 0.2, 0.25])
+    got = space.tally(slots, votes, np.array([[1, top], [0, 2]]))
+    assert got.tolist() == [[0.1 + 0.2, 0.5 + 0.25], [0.0, 0.0]]
+    assert not space.sums.any()

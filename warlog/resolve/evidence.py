@@ -13,6 +13,7 @@ document whatever its length.
 from __future__ import annotations
 
 import math
+import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -77,16 +78,17 @@ _SLOT = {f: i for i, f in enumerate(FEATURES)}
 class Space:
     """Codes for countries and admin-1 areas ("SY/Idlib"), and the array votes are summed in.
 
-    A document adds its names' votes (:meth:`add`), every reading reads its slots back, and the
-    slots are zeroed again (:meth:`clear`): a few array operations whatever the length.
+    A document adds its names' votes, every reading reads its slots back, and the slots are
+    zeroed again (:meth:`tally`): a few array operations whatever the document's length.
     """
 
-    __slots__ = ("admin1", "country", "sums")
+    __slots__ = ("_lock", "admin1", "country", "sums")
 
     def __init__(self) -> None:
         self.country: dict[str, int] = {}
         self.admin1: dict[str, int] = {}
         self.sums = np.zeros(_ADMIN1 + 2 * 4096)
+        self._lock = threading.Lock()
 
     def of_country(self, country: str) -> int:
         code = self.country.setdefault(country, len(self.country))
@@ -97,16 +99,19 @@ class Space:
     def of_admin1(self, key: str) -> int:
         return self.admin1.setdefault(key, len(self.admin1))
 
-    def add(self, slots: np.ndarray, votes: np.ndarray) -> None:
-        """Sum ``votes`` into ``slots``, each slot's votes added in the order given."""
-        if _ADMIN1 + 2 * len(self.admin1) > len(self.sums):
-            grown = np.zeros(_ADMIN1 + 4 * len(self.admin1))
-            grown[: len(self.sums)] = self.sums
-            self.sums = grown
-        np.add.at(self.sums, slots, votes)
-
-    def clear(self, slots: np.ndarray) -> None:
-        self.sums[slots] = 0.0
+    def tally(self, slots: np.ndarray, votes: np.ndarray, read: np.ndarray) -> np.ndarray:
+        """Sum ``votes`` into ``slots`` (each slot's votes added in the order given), read the
+        slots ``read`` names, and zero the array again. One document at a time (a lock), so a
+        Geoparser shared by threads stays right."""
+        with self._lock:
+            if _ADMIN1 + 2 * len(self.admin1) > len(self.sums):
+                grown = np.zeros(_ADMIN1 + 4 * len(self.admin1))
+                grown[: len(self.sums)] = self.sums
+                self.sums = grown
+            np.add.at(self.sums, slots, votes)
+            out = self.sums[read]
+            self.sums[slots] = 0.0
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -266,9 +266,8 @@ def _features(
     """
     x = t[:, :N_FEATURES]  # t is the document's own copy
     slots = np.concatenate([p.slots for p in names])
-    space.add(slots, np.concatenate([p.votes for p in names]))
-    got = space.sums[look] - t[:, OWN : OWN + 22]
-    space.clear(slots)
+    got = space.tally(slots, np.concatenate([p.votes for p in names]), look)
+    got -= t[:, OWN : OWN + 22]
     # Hard votes: halves and wholes (and the focus prior's three), so every sum is exact.
     votes = sum(p.country_votes for p in names) - t[:, COUNTRY_VOTES]
     mine = got[:, 0]
@@ -340,9 +339,7 @@ def _agreement(
     conf = np.array([c for _, c in chosen.values()])
     areas = look[rows, 1] != ZERO
     slots = np.concatenate([look[rows, 0], look[rows, 1][areas]])
-    space.add(slots, np.concatenate([conf, conf[areas]]))
-    out[:, :2] = space.sums[look[:, :2]]
-    space.clear(slots)
+    out[:, :2] = space.tally(slots, np.concatenate([conf, conf[areas]]), look[:, :2])
     # Take each name's own choice away.
     mine = np.zeros(owner.max() + 1, dtype=np.intp)
     mine[list(chosen)] = np.arange(len(chosen))
