@@ -152,13 +152,13 @@ def readings(cands: list[Candidate], space: Space) -> Readings:
         )
     table = np.zeros((n, WIDTH))
     table[:, _COLUMNS] = [_columns(c, space) for c in cands]
-    pop, lat, lon, cty = table[:, POP], table[:, LAT], table[:, LON], table[:, CTY]
+    pop, cty = table[:, POP], table[:, CTY]
     look = table[:, LOOK : LOOK + 22]
     look[:, 0] = _HARD_COUNTRY + cty
     look[:, 2] = _SOFT_COUNTRY + cty
     look[:, 3] = np.where(look[:, 1] != ZERO, look[:, 1] + 1, ZERO)
-    look[:, 4:13] = _cell_slots(lat, lon, (_CELL_DEG, _CELLS, _CELL_ROWS, _CELL_COLS))
-    look[:, 13:22] = _cell_slots(lat, lon, (_FINE_DEG, _FINE_CELLS, _FINE_ROWS, _FINE_COLS))
+    look[:, 4:13] = look[:, 8, None] + _AROUND[0]  # the centre cells came with the columns
+    look[:, 13:22] = look[:, 17, None] + _AROUND[1]
     voters = [i for i, c in enumerate(cands) if c.spelled] or list(range(n))
     vote, admin1, anchor = _hard_votes([cands[i] for i in voters])
     votes = _soft_votes(cands, voters, table[voters].tolist())
@@ -187,18 +187,27 @@ def readings(cands: list[Candidate], space: Space) -> Readings:
     )
 
 
-def _cell_slots(lat: np.ndarray, lon: np.ndarray, grid: tuple[float, int, int, int]) -> np.ndarray:
-    """The slots of the cell each point lies in and of its eight neighbours (the centre fifth).
+def _cell_slot(lat: float, lon: float, grid: tuple[float, int, int, int]) -> int:
+    """The slot of the cell a point lies in.
 
     ``grid`` is (cell size in degrees, first slot, rows, columns): the cell of latitude row y
     and column x is slot first + (y + rows // 2) * columns + x + columns // 2.
     """
     size, first, rows, cols = grid
     # Kept inside the grid (coordinates are validated at load, so this never moves a point).
-    y = np.minimum(np.maximum(np.floor(lat / size), 1 - rows // 2), rows // 2 - 2)
-    x = np.minimum(np.maximum(np.floor(lon / size), 1 - cols // 2), cols // 2 - 2)
-    centre = first + (y + rows // 2) * cols + x + cols // 2
-    return centre[:, None] + np.array([dy * cols + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
+    y = min(max(math.floor(lat / size), 1 - rows // 2), rows // 2 - 2)
+    x = min(max(math.floor(lon / size), 1 - cols // 2), cols // 2 - 2)
+    return first + (y + rows // 2) * cols + x + cols // 2
+
+
+_GRIDS = (
+    (_CELL_DEG, _CELLS, _CELL_ROWS, _CELL_COLS),
+    (_FINE_DEG, _FINE_CELLS, _FINE_ROWS, _FINE_COLS),
+)
+# From a cell's slot to the slots of its neighbours and itself, row by row.
+_AROUND = tuple(
+    np.array([dy * cols + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)]) for _, _, _, cols in _GRIDS
+)
 
 
 def _soft_votes(
@@ -236,7 +245,7 @@ _STATIC = (
     "is_demonym",
     "is_local",
 )
-_COLUMNS = [_SLOT[f] for f in _STATIC] + [POP, LAT, LON, CTY, PREC, LOOK + 1]
+_COLUMNS = [_SLOT[f] for f in _STATIC] + [POP, LAT, LON, CTY, PREC, LOOK + 1, LOOK + 8, LOOK + 17]
 
 
 def _columns(c: Candidate, space: Space) -> tuple[float | int | bool, ...]:
@@ -267,6 +276,8 @@ def _columns(c: Candidate, space: Space) -> tuple[float | int | bool, ...]:
         space.of_country(e.country),
         PRECISION_CODE.get(e.precision, -1),
         _ADMIN1 + 2 * space.of_admin1(f"{e.country}/{e.admin1}") if e.admin1 else ZERO,
+        _cell_slot(e.lat, e.lon, _GRIDS[0]),
+        _cell_slot(e.lat, e.lon, _GRIDS[1]),
     )
 
 

@@ -20,6 +20,7 @@ A context's result is a :class:`Ranking`: a sequence of candidates, best first, 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterator, Sequence
@@ -347,7 +348,7 @@ def _agreement(
     own_conf = conf[mine[owner]]
     out[:, 0] -= np.where(look[own, 0] == look[:, 0], own_conf, 0.0)
     out[:, 1] -= np.where((look[own, 1] == look[:, 1]) & (look[:, 1] != ZERO), own_conf, 0.0)
-    towns = np.isin(t[rows, PREC], _TOWN_CODES)
+    towns = (t[rows, PREC] == _TOWN_CODES[0]) | (t[rows, PREC] == _TOWN_CODES[1])
     if towns.any():
         out[:, 2] = _near_choices(t, owner, rows[towns], conf[towns], np.array(list(chosen))[towns])
     return out / others
@@ -397,7 +398,13 @@ _RANK = {"town": 0, "district": 1, "province": 2, "region": 3, "country": 4}
 
 
 def _same(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and normalise(a) == normalise(b)
+    return a is not None and b is not None and _area_key(a) == _area_key(b)
+
+
+@functools.lru_cache(maxsize=8192)
+def _area_key(name: str) -> str:
+    """An area's name key: areas are few and compared often."""
+    return normalise(name)
 
 
 _CONTINENT_OF: dict[str, str] = {}
