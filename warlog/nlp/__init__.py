@@ -26,16 +26,21 @@ T = TypeVar("T")
 
 @cache
 def load_pipeline(
-    customise: Callable[[Language], None] | None = None, *, fast_attributes: bool = True
+    customise: Callable[[Language], None] | None = None,
+    *,
+    fast_attributes: bool = True,
+    numpy_gemm: bool = True,
 ) -> Language:
     """The English pipeline, loaded once per process (per ``customise``).
 
     ``customise`` adds components (the claims stage adds its entity ruler,
     :func:`warlog.extract.ruler.add_ruler`): this stage knows spaCy, not warlog's dictionaries.
     ``fast_attributes=False`` keeps spaCy's own attribute_ruler (the reference the tests compare
-    ``warlog_attributes`` with).
+    ``warlog_attributes`` with); ``numpy_gemm=False`` keeps thinc's BLIS products (the reference
+    for :mod:`warlog.nlp.gemm`).
     """
     from warlog.nlp.attributes import replace_attribute_ruler
+    from warlog.nlp.gemm import use_numpy_gemm
 
     # The statistical NER is half the parse time and mislabels places ("Mayadeen" as a DATE);
     # warlog's ruler tags actors and places from its own dictionaries instead.
@@ -43,6 +48,8 @@ def load_pipeline(
     if fast_attributes:
         # The same parts of speech and lemmas as the model's attribute_ruler, from tables.
         replace_attribute_ruler(nlp)
+    if numpy_gemm:
+        use_numpy_gemm(nlp)
     if customise is not None:
         customise(nlp)
     return nlp
