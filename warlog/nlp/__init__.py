@@ -56,6 +56,7 @@ def load_pipeline(
 
 
 _TEXT_KEY = "warlog_text"
+_WORDS_KEY = "warlog_words"
 
 
 def doc_text(doc: Doc) -> str:
@@ -66,6 +67,15 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
+
+
+def doc_words(doc: Doc) -> list[str]:
+    """Every token's ``lower_``, read once per Doc: a rule that scans the sentence for words
+    then makes a spaCy Token only where one matches."""
+    words = doc.user_data.get(_WORDS_KEY)
+    if words is None:
+        words = doc.user_data[_WORDS_KEY] = [t.lower_ for t in doc]
+    return words  # type: ignore[no-any-return]
 
 
 def doc_memo(doc: Doc, key: str, compute: Callable[[], T]) -> T:
