@@ -69,6 +69,16 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def parse_texts(nlp: Language, texts: list[str], batch_size: int) -> Iterator[Doc]:
+    """``nlp.pipe(texts)``, each Doc holding its text for :func:`doc_text`: spaCy's tokenizer
+    keeps every character, so the text given is ``doc.text`` without joining every token."""
+    for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size), strict=True):
+        last = doc[-1] if len(doc) else None
+        if last is not None and last.idx + len(last.text_with_ws) == len(text):
+            doc.user_data[_TEXT_KEY] = text
+        yield doc
+
+
 def doc_words(doc: Doc) -> list[str]:
     """Every token's ``lower_``, read once per Doc: a rule that scans the sentence for words
     then makes a spaCy Token only where one matches."""
