@@ -41,7 +41,7 @@ from warlog.extract.victims import (
     _numberless,
     _victim_head,
 )
-from warlog.nlp import doc_memo, doc_text, doc_words
+from warlog.nlp import doc_memo, doc_text
 from warlog.records import Part
 
 # Word sets the rules read, kept as data in lexicon.json ("syntax").
@@ -205,14 +205,12 @@ def _joint(trig: Trigger, triggers: list[Trigger]) -> Trigger | None:
 
 def _triggers(doc: Doc, lex: Lexicon) -> list[Trigger]:
     out: list[Trigger] = []
-    words = doc_words(doc)
-    outcomes = lex.trigger_outcome
-    for i, w in enumerate(words):
-        outcome = outcomes.get(w)
+    for t in doc:
+        w = t.lower_
+        outcome = lex.trigger_outcome.get(w)
         if outcome is None:
             continue
-        t = doc[i]
-        nxt = words[i + 1] if i + 1 < len(words) else ""
+        nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
         if nxt in _NON_TRIGGER_NEXT.get(w, ()):
             continue
         if (
@@ -264,17 +262,13 @@ def _phrase_triggers(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Trigger]:
     """Outcomes stated by a phrase of ordinary words: "lost their lives", "cost the lives of",
     "taken into custody". The phrase's first word stands for it: the victims hang on the verb
     ("five civilians lost their lives"), not on the noun that is an outcome word alone."""
-    words = doc_words(doc)
-    # Where each word stands, so a phrase is compared only where its first word is.
-    at: dict[str, list[int]] = {}
-    for i, w in enumerate(words):
-        at.setdefault(w, []).append(i)
+    words = [t.lower_ for t in doc]
     out: list[Trigger] = []
     for phrase, outcome in lex.phrases:
         parts = phrase.split()
         n = len(parts)
-        for i in at.get(parts[0], ()):
-            if i + n <= len(words) and words[i : i + n] == parts and i not in taken:
+        for i in range(len(words) - n + 1):
+            if words[i : i + n] == parts and i not in taken:
                 out.append(Trigger(doc[i], outcome, False))
                 taken.add(i)
     return out
