@@ -43,7 +43,7 @@ from warlog.extract.victims import (
     _numberless,
     _victim_head,
 )
-from warlog.nlp import doc_text
+from warlog.nlp import doc_memo, doc_text
 from warlog.records import Part
 
 # Word sets the rules read, kept as data in lexicon.json ("syntax").
@@ -361,6 +361,10 @@ def _owned_by(gov: Token, victim: Token, anchor: Token) -> bool:
 
 
 def _title_case(doc: Doc) -> bool:
+    return doc_memo(doc, "title_case", lambda: _count_title_case(doc))
+
+
+def _count_title_case(doc: Doc) -> bool:
     words = [t for t in doc if t.is_alpha and len(t) > 3]
     return len(words) >= 3 and sum(t.is_title for t in words) / len(words) >= 0.6
 

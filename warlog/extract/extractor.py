@@ -23,7 +23,7 @@ from warlog.extract.lead import PERIOD, choose_lead
 from warlog.extract.lexicon import Lexicon, lexicon
 from warlog.extract.roles import own_forces
 from warlog.extract.ruler import add_ruler
-from warlog.nlp import doc_text, load_pipeline
+from warlog.nlp import doc_text, load_pipeline, parse_texts
 from warlog.records import Article, ArticleClaims, Claim, Evidence, Sentence
 
 _KEY = re.compile(r"\W+")
@@ -83,7 +83,7 @@ class Extractor:
             ]
             plans.append((art, sents, cand))
             texts.extend(sents[i].text for i in cand)
-        docs = iter(self.nlp.pipe(texts, batch_size=128))
+        docs = parse_texts(self.nlp, texts, batch_size=128)
         for art, sents, cand in plans:
             parsed = {i: next(docs) for i in cand}
             yield self._article(art, sents, parsed)

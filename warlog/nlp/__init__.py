@@ -26,16 +26,21 @@ T = TypeVar("T")
 
 @cache
 def load_pipeline(
-    customise: Callable[[Language], None] | None = None, *, fast_attributes: bool = True
+    customise: Callable[[Language], None] | None = None,
+    *,
+    fast_attributes: bool = True,
+    numpy_gemm: bool = True,
 ) -> Language:
     """The English pipeline, loaded once per process (per ``customise``).
 
     ``customise`` adds components (the claims stage adds its entity ruler,
     :func:`warlog.extract.ruler.add_ruler`): this stage knows spaCy, not warlog's dictionaries.
     ``fast_attributes=False`` keeps spaCy's own attribute_ruler (the reference the tests compare
-    ``warlog_attributes`` with).
+    ``warlog_attributes`` with); ``numpy_gemm=False`` keeps thinc's BLIS products (the reference
+    for :mod:`warlog.nlp.gemm`).
     """
     from warlog.nlp.attributes import replace_attribute_ruler
+    from warlog.nlp.gemm import use_numpy_gemm
 
     # The statistical NER is half the parse time and mislabels places ("Mayadeen" as a DATE);
     # warlog's ruler tags actors and places from its own dictionaries instead.
@@ -43,12 +48,15 @@ def load_pipeline(
     if fast_attributes:
         # The same parts of speech and lemmas as the model's attribute_ruler, from tables.
         replace_attribute_ruler(nlp)
+    if numpy_gemm:
+        use_numpy_gemm(nlp)
     if customise is not None:
         customise(nlp)
     return nlp
 
 
 _TEXT_KEY = "warlog_text"
+_WORDS_KEY = "warlog_words"
 
 
 def doc_text(doc: Doc) -> str:
@@ -59,6 +67,25 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
+
+
+def parse_texts(nlp: Language, texts: list[str], batch_size: int) -> Iterator[Doc]:
+    """``nlp.pipe(texts)``, each Doc holding its text for :func:`doc_text`: spaCy's tokenizer
+    keeps every character, so the text given is ``doc.text`` without joining every token."""
+    for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size), strict=True):
+        last = doc[-1] if len(doc) else None
+        if last is not None and last.idx + len(last.text_with_ws) == len(text):
+            doc.user_data[_TEXT_KEY] = text
+        yield doc
+
+
+def doc_words(doc: Doc) -> list[str]:
+    """Every token's ``lower_``, read once per Doc: a rule that scans the sentence for words
+    then makes a spaCy Token only where one matches."""
+    words = doc.user_data.get(_WORDS_KEY)
+    if words is None:
+        words = doc.user_data[_WORDS_KEY] = [t.lower_ for t in doc]
+    return words  # type: ignore[no-any-return]
 
 
 def doc_memo(doc: Doc, key: str, compute: Callable[[], T]) -> T:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -219,8 +219,8 @@ class Gazetteer(MentionFinder):
                 if match:
                     candidates = self._candidates(match, "", n)
                     break
-        ranked = _ranked(candidates, phrase.cue, country, admin)
-        return ranked[0].entry if ranked else None
+        best = _first(candidates, phrase.cue, country, admin)
+        return best.entry if best else None
 
     def _fuzzy_pool(self, country: str | None) -> _FuzzyPool:
         label = country or ""
@@ -353,13 +353,31 @@ def _merge(tables: Iterable[_Table]) -> _Table:
 def _ranked(
     candidates: list[_Candidate], cue: str | None, country: str | None, admin1: str | None
 ) -> list[_Candidate]:
+    return sorted(_unique(candidates), key=_rank_key(cue, country, admin1))
+
+
+def _first(
+    candidates: list[_Candidate], cue: str | None, country: str | None, admin1: str | None
+) -> _Candidate | None:
+    """``_ranked(...)[0]`` without sorting the rest: a common name has dozens of GeoNames
+    homonyms, and resolving wants only the best. Keys end in the unique ``order``, so no two
+    tie and the least is the sorted list's first."""
+    return min(_unique(candidates), key=_rank_key(cue, country, admin1), default=None)
+
+
+def _unique(candidates: list[_Candidate]) -> Iterable[_Candidate]:
     best: dict[int, _Candidate] = {}
     for c in candidates:
         # The same entry can arrive through several phrase variants; keep its best.
         seen = best.get(c.order)
         if seen is None or c.variant < seen.variant:
             best[c.order] = c
+    return best.values()
 
+
+def _rank_key(
+    cue: str | None, country: str | None, admin1: str | None
+) -> Callable[[_Candidate], tuple[int | float, ...]]:
     def key(c: _Candidate) -> tuple[int | float, ...]:
         e = c.entry
         # A same-spelling match beats the article's country: in a Syrian story "Iraq" is the
@@ -377,7 +395,7 @@ def _ranked(
             c.order,
         )
 
-    return sorted(best.values(), key=key)
+    return key
 
 
 def _implicit_rank(e: GazetteerEntry) -> int:

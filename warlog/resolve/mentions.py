@@ -73,7 +73,13 @@ class MentionFinder:
         last = i
         while last + 1 < len(words) and last + 1 - i < max_words and _joined(text, words, last):
             last += 1
-        for j in range(last, i - 1, -1):
+        # Every word before the last of a name is capitalised or a connector ("Deir ez-Zor",
+        # "Ras al Ain"): the first word that is neither caps how far a name can reach.
+        bad = next(
+            (k for k in range(i + 1, last) if not (one_case or _inner_word(words[k][2]))),
+            last,
+        )
+        for j in range(min(last, bad), i - 1, -1):
             end_word = words[j][2]
             # A lower-case cue may close a name: "Iraqi border", "Deir Ezzor province".
             if not (
@@ -82,8 +88,6 @@ class MentionFinder:
                 or any(ch.isdigit() for ch in end_word)
                 or (j > i and _CUE_WORD.match(end_word))
             ):
-                continue
-            if any(not (one_case or _capitalised(w[2]) or _connector(w[2])) for w in words[i:j]):
                 continue
             start, end = words[i][0], words[j][1]
             if i == j:
@@ -311,6 +315,7 @@ _CUE_WORD = re.compile(
     r"airbase|airport|city|town|village|region|valley|mountains?|plains?|border)$",
     re.IGNORECASE,
 )
+_HYPHENS = frozenset("-‐")
 _ARTICLE_PREFIX = re.compile(
     r"^(?:al|el|ad|ar|as|at|az|an|ash|ath|ed|er|es|et|ez|en)[-‐]", re.IGNORECASE
 )
@@ -328,8 +333,16 @@ def stopwords() -> Mapping[str, str]:
 
 
 def _capitalised(word: str) -> bool:
-    word = _ARTICLE_PREFIX.sub("", word)
+    if word[2:3] in _HYPHENS or word[3:4] in _HYPHENS:
+        # Only a word with a hyphen after its second or third letter can carry an article
+        # prefix ("al-Raqqa"); the rest (nearly every word) need no regex.
+        word = _ARTICLE_PREFIX.sub("", word)
     return bool(word) and (word[0].isupper() or word[0].isdigit())
+
+
+def _inner_word(word: str) -> bool:
+    """A word that can stand inside a name: capitalised, or a connector ("al", "of")."""
+    return _capitalised(word) or _connector(word)
 
 
 def _connector(word: str) -> bool:
