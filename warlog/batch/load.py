@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from warlog.batch import parquet
-from warlog.extract.jsonout import claim_from_json
+from warlog.codec import claim_from_json
 from warlog.link import build_event
 from warlog.link.units import Unit
 from warlog.records import Article, ArticleClaims, PageFormat, RawPage
