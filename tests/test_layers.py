@@ -61,7 +61,13 @@ def _module_name(path: Path) -> str:
 
 
 def _imports(path: Path) -> list[str]:
-    name = _module_name(path)
+    """The warlog modules ``path`` imports."""
+    return [m for m in _all_imports(path) if m == "warlog" or m.startswith("warlog.")]
+
+
+def _all_imports(path: Path, name: str | None = None) -> list[str]:
+    """Every module ``path`` (the module ``name``) imports, absolute (relative ones resolved)."""
+    name = name or _module_name(path)
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     found: list[str] = []
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
@@ -76,7 +82,7 @@ def _imports(path: Path) -> list[str]:
                 mod = node.module or ""
             # "from warlog import codec" imports the module warlog.codec.
             found += [f"{mod}.{a.name}" if mod == "warlog" else mod for a in node.names]
-    return [m for m in found if m == "warlog" or m.startswith("warlog.")]
+    return found
 
 
 def violations() -> list[tuple[str, str]]:
@@ -103,6 +109,39 @@ def test_imports_point_one_way() -> None:
     assert not found, "imports against the layer order:\n" + "\n".join(
         f"  {a} imports {b}" for a, b in found
     )
+
+
+def _uses_sqlalchemy(path: Path, name: str | None = None) -> bool:
+    return any(m == "sqlalchemy" or m.startswith("sqlalchemy.") for m in _all_imports(path, name))
+
+
+def test_only_the_store_imports_sqlalchemy() -> None:
+    """The store owns all SQL: no module outside warlog/store/ imports SQLAlchemy."""
+    found = sorted(
+        _module_name(path)
+        for path in PACKAGE.rglob("*.py")
+        if _top(_module_name(path)) != "store" and _uses_sqlalchemy(path)
+    )
+    assert not found, "SQLAlchemy imported outside warlog/store/:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        pytest.param("from sqlalchemy import select\n", True, id="from-import"),
+        pytest.param("import sqlalchemy.exc\n", True, id="plain-import"),
+        pytest.param("def f():\n    from sqlalchemy.exc import SQLAlchemyError\n", True, id="lazy"),
+        pytest.param("from warlog.store import Store\n", False, id="the-store-instead"),
+        pytest.param("from . import sqlalchemy_notes\n", False, id="relative-lookalike"),
+    ],
+)
+def test_sql_guard_sees_every_import_of_sqlalchemy(
+    source: str, found: bool, tmp_path: Path
+) -> None:
+    """The guard above can fail: each way of importing SQLAlchemy is seen."""
+    path = tmp_path / "mod.py"
+    path.write_text(source, "utf-8")
+    assert _uses_sqlalchemy(path, "warlog.api.mod") is found
 
 
 @pytest.mark.parametrize("pair", sorted(ALLOWED), ids=lambda p: f"{p[0]}->{p[1]}")
