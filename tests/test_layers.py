@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "warlog"
 # a stage may import an earlier stage, never a later one.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # shared by all, import nothing of warlog
-    ("records", "errors", "settings", "guard", "pool", "datafile"),
+    ("records", "errors", "settings", "guard", "pool", "datafile", "pubdate"),
     ("ingest",),
     ("clean",),
     ("nlp",),
@@ -35,11 +35,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 )
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 
-# (importing module, imported module): why it cannot move today. Shrink, never grow.
-ALLOWED: dict[tuple[str, str], str] = {
-    # A dataset row's dateline is read with the cleaning stage's dateline rules.
-    ("warlog.ingest.tabular", "warlog.clean.pubdate"): "datelines of dataset rows",
-}
+# (importing module, imported module): why it cannot move today. Empty since the shared
+# text rules moved below the stages (clean/datefind.py, clean/origins.py, pubdate.py,
+# datafile.py); an entry needs its reason, and the list may only shrink.
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def _top(module: str) -> str:
@@ -140,14 +139,16 @@ def test_sql_guard_sees_every_import_of_sqlalchemy(
     assert _uses_sqlalchemy(path, "warlog.api.mod") is found
 
 
-@pytest.mark.parametrize("pair", sorted(ALLOWED), ids=lambda p: f"{p[0]}->{p[1]}")
-def test_allowed_exceptions_are_still_needed(pair: tuple[str, str]) -> None:
+def test_allowed_exceptions_are_still_needed() -> None:
     """An exception that is gone must leave the list, so that it only shrinks."""
-    importer, imported = pair
-    path = PACKAGE.parent / (importer.replace(".", "/") + ".py")
-    if not path.exists():
-        path = PACKAGE.parent / importer.replace(".", "/") / "__init__.py"
-    assert imported in _imports(path)
+    gone = []
+    for importer, imported in sorted(ALLOWED):
+        path = PACKAGE.parent / (importer.replace(".", "/") + ".py")
+        if not path.exists():
+            path = PACKAGE.parent / importer.replace(".", "/") / "__init__.py"
+        if imported not in _imports(path):
+            gone.append(f"{importer} -> {imported}")
+    assert not gone, "no longer imported, remove from ALLOWED:\n" + "\n".join(gone)
 
 
 def test_resolve_does_not_load_spacy() -> None:
