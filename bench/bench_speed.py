@@ -74,7 +74,7 @@ path, n, focus = sys.argv[1], int(sys.argv[2]), sys.argv[3] or None
 arts, distinct = articles(path, n)
 t0 = time.perf_counter()
 from warlog.extract import Extractor
-from warlog.extract.jsonout import article_json
+from warlog.codec import article_json
 from warlog.pipeline import analyse
 from warlog.resolve import Resolver
 ex, rs = Extractor(), Resolver(focus=focus)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import fields
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from warlog.analyst import COLUMNS, Ledger
 from warlog.cli import main
 from warlog.codec import event_json
 from warlog.errors import WarlogError
+from warlog.records import EventFilter
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
@@ -113,3 +117,32 @@ def test_a_missing_extra_is_named(
         match=rf"\[E133\] {module} is not installed: `pip install 'warlog\[{module}\]'`",
     ):
         getattr(ledger.events(), method)()
+
+
+def test_ledger_events_takes_every_event_filter_with_its_default() -> None:
+    """Ledger.events builds its EventFilter from the fields of EventFilter: a new filter
+    field must be a keyword of Ledger.events too, with the same default (and ``near``'s
+    default is no radius, as EventFilter's)."""
+    params = inspect.signature(Ledger.events).parameters
+    for f in fields(EventFilter):
+        assert f.name in params, f"Ledger.events lacks the filter {f.name!r}"
+        assert params[f.name].default == f.default, f.name
+
+
+@pytest.mark.parametrize(
+    ("filters", "where"),
+    [
+        pytest.param({"claimant": "Syrian Observatory"}, {"claimant": "Syrian Observatory"}, id="claimant"),
+        pytest.param({"outlet": "dpa"}, {"outlet": "dpa"}, id="outlet"),
+        pytest.param({"event_type": "armed clash"}, {"event_type": "armed clash"}, id="event type"),
+        pytest.param({"conflicting": True}, {"conflicting": True}, id="conflicting"),
+        pytest.param({"flagged": True, "focus_country": "FR"}, {"flagged": True, "focus_country": "FR"}, id="flagged abroad"),
+        pytest.param({"until": "2016-12-31"}, {"until": date(2016, 12, 31)}, id="until an ISO day"),
+    ],
+)  # fmt: skip
+def test_each_keyword_is_its_event_filter_field(ledger: Ledger, filters: dict, where: dict) -> None:
+    """Each keyword narrows the ledger as the store's EventFilter field of its name does."""
+    everything = {e.id for e in ledger.events()}
+    found = [e.id for e in ledger.events(**filters)]
+    assert found and set(found) < everything
+    assert found == [e.id for e in ledger.store.events(EventFilter(**where))]

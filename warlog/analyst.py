@@ -13,6 +13,7 @@ It only calls the library (the store, the pipeline, the codec), like the CLI.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -110,19 +111,15 @@ class Ledger:
     ) -> Events:
         """Events by the filters of ``warlog events``; ``near`` is a gazetteer place name or
         (lat, lon), ``since``/``until`` a date or an ISO day ("2017-09-01")."""
-        where = EventFilter(
-            since=_day(since, "since"),
-            until=_day(until, "until"),
-            near=self._near(near, km, focus_country),
-            actor=actor,
-            claimant=claimant,
-            outlet=outlet,
-            event_type=event_type,
-            kind=kind,
-            conflicting=conflicting,
-            flagged=flagged,
-            focus_country=focus_country,
-        )
+        given = locals()
+        # The filters are EventFilter's fields (records.py, their one list): each keyword of
+        # that name goes in as given, but those an analyst may write more loosely.
+        where = EventFilter(**{
+            **{f.name: given[f.name] for f in fields(EventFilter)},
+            "since": _day(since, "since"),
+            "until": _day(until, "until"),
+            "near": self._near(near, km, focus_country),
+        })  # fmt: skip
         return Events(self.store.events(where, order=order, limit=limit, offset=offset))
 
     def event(self, event_id: str) -> Event:

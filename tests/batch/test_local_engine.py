@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from batch.test_batch_equality import compare, from_parquet, stored
+from warlog.batch.load import load
 from warlog.cli import main
 from warlog.pipeline import ingest_paths
 from warlog.settings import IngestOptions
@@ -35,4 +36,9 @@ def test_local_engine_with_workers_writes_what_run_stores(seeds_dir: Path, tmp_p
     compare(single, from_parquet(out))
     # The Parquet tables load into a store as the Spark job's do: the same ledger again.
     with Store(f"sqlite:///{loaded}") as again:
+        compare(single, stored(again))
+        # Loading it again (a killed load run again) skips what is stored, rewrites events.
+        counts = load(again, out)
+        assert counts["pages"] == counts["articles"] == counts["claims"] == 0
+        assert counts["events"] == len(single["events"])
         compare(single, stored(again))

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from warlog.pipeline import ingest_paths
-from warlog.records import Article, article_id
+from warlog.records import Article, EventFilter, article_id
 from warlog.store import Store, migrations, schema
 
 WIRE = (
@@ -232,3 +233,25 @@ def test_readers_in_many_threads_share_no_connection(tmp_path: Path) -> None:
         with ThreadPoolExecutor(max_workers=12) as pool:
             results = list(pool.map(lambda _: len(store.events(limit=10)), range(240)))
     assert results == [0] * 240
+
+
+def test_every_event_filter_field_is_a_query_keyword() -> None:
+    """The store reads the filter's fields from EventFilter itself: a field added there must
+    be one that the event query knows (or one read apart, as the focus country)."""
+    import inspect
+
+    from warlog.store.events import EventReads, _filter_fields, filter_events
+
+    known = set(inspect.signature(EventReads._event_page).parameters)
+    known |= set(inspect.signature(filter_events).parameters)
+    given = set(_filter_fields(EventFilter()))
+    assert given == {f.name for f in fields(EventFilter)} - {"focus_country"}
+    assert given <= known
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_events_refuses_the_dead_with_claims_keyword(store: Store) -> None:
+    """Regression: ``with_claims`` was accepted and ignored; the list's shape is the codec's
+    ``event_json(e, with_claims=False)``, so the store now refuses it rather than mislead."""
+    with pytest.raises(TypeError, match="with_claims"):
+        store.events(with_claims=True)

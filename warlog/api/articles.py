@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from warlog.api.deps import MAX_LIST, MAX_OFFSET, json_answer, reader, text_param
-from warlog.extract.jsonout import article_meta_json, claim_json
+from warlog.codec import article_meta_json, claim_json
 from warlog.records import OUTCOMES, SCOPES
 
 router = APIRouter(prefix="/api")

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 
 from warlog.api import reads
 from warlog.api.deps import ApiState, error_answer, json_answer, text_param, writer
-from warlog.extract.jsonout import article_meta_json, claim_json
+from warlog.codec import article_meta_json, claim_json
 from warlog.settings import IngestOptions
 
 router = APIRouter(prefix="/api", tags=["articles"])

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from warlog.batch.dedup import Copy
 from warlog.batch.read import ArticleRow, Order
-from warlog.extract.jsonout import claim_json, lead_json
-from warlog.link.events import report_from_json
+from warlog.codec import claim_json, lead_json, report_from_json
 from warlog.link.units import Unit, article_units
 
 if TYPE_CHECKING:

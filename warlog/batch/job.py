@@ -243,28 +243,12 @@ def _day(text: str | None) -> Any:
 
 
 def _event_rows(item: tuple[Event, list[Unit]]) -> Iterator[dict[str, Any]]:
-    from warlog.store.ledger import event_row
+    from warlog.store.bulk import batch_event_row
 
-    ev, us = item
-    row = event_row(ev)
-    del row["updated_at"], row["search_text"]
-    # Columns of the store only (the filters' texts, the flag codes): the JSON has the flags.
-    for name in ("flags", "perpetrator_text", "claimant_text", "outlet_text"):
-        del row[name]
-    row["units"] = sorted(u.key for u in us)
-    yield row
+    yield batch_event_row(*item)
 
 
 def _unit_rows(item: tuple[Event, list[Unit]]) -> Iterator[dict[str, Any]]:
-    from warlog.store.ledger import _unit_json
+    from warlog.store.bulk import batch_unit_rows
 
-    ev, us = item
-    for u in sorted(us, key=lambda u: u.key):
-        yield {
-            "key": u.key,
-            "article_id": u.rep.article_id,
-            "kind": u.kind,
-            "day": u.rep.day,
-            "event_id": ev.id,
-            "data": _unit_json(u),
-        }
+    yield from batch_unit_rows(*item)

@@ -4,7 +4,7 @@ Rows go in input order (so an original is stored before its copies, as the
 ``duplicate_of`` key requires), in transactions of a few hundred articles; pages and
 articles already in the store are skipped, so a killed load can simply be run again.
 Events are rebuilt from their units with :func:`warlog.link.build_event` (deterministic)
-and written in bulk with :func:`warlog.store.ledger.write_events`.
+and written in bulk by the store (:class:`warlog.store.bulk.BulkLoad`).
 """
 
 from __future__ import annotations
@@ -16,16 +16,13 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
-
 from warlog.batch import parquet
-from warlog.extract.jsonout import claim_from_json
+from warlog.codec import claim_from_json
 from warlog.link import build_event
 from warlog.link.units import Unit
 from warlog.records import Article, ArticleClaims, PageFormat, RawPage
-from warlog.store import Store, schema
-from warlog.store import ledger as db
-from warlog.store.ledger import _unit
+from warlog.store import Store
+from warlog.store.bulk import unit_from_row
 
 CHUNK = 500
 
@@ -49,12 +46,9 @@ def load(store: Store, out: str | Path) -> dict[str, int]:
     claims: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for r in parquet.read(out, "claims").select(["article_id", "idx", "data"]).to_pylist():
         claims[r["article_id"]].append((r["idx"], r["data"]))
-    a = schema.articles.c
     for chunk in _chunks(arts.to_pylist()):
         with store.transaction() as tx:
-            have = set(
-                tx.conn.execute(select(a.id).where(a.id.in_([r["id"] for r in chunk]))).scalars()
-            )
+            have = tx.bulk.stored_articles(r["id"] for r in chunk)
             for r in chunk:
                 if r["id"] in have:
                     continue
@@ -66,19 +60,18 @@ def load(store: Store, out: str | Path) -> dict[str, int]:
                 # The lead is stored from its JSON as is: the batch already resolved it.
                 tx.replace_claims(ArticleClaims(art, found, None), r["extractor"])
                 if r["lead"]:
-                    tx.conn.execute(insert(schema.leads).values(**_lead_row(art.id, r["lead"])))
+                    tx.bulk.add_lead(art.id, r["lead"])
                 counts["articles"] += 1
                 counts["claims"] += len(found)
     units: dict[str, list[Unit]] = defaultdict(list)
     for r in parquet.read(out, "units").to_pylist():
-        units[r["event_id"]].append(_unit(r["key"], r["kind"], r["data"]))
+        units[r["event_id"]].append(unit_from_row(r["key"], r["kind"], r["data"]))
     ids = sorted(units)
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i : i + CHUNK]
         with store.transaction() as tx:
             # A re-run replaces what an interrupted load wrote.
-            db.delete_events(tx.conn, chunk)
-            db.write_events(tx.conn, [(build_event(units[e]), units[e]) for e in chunk])
+            tx.bulk.replace_events(chunk, [(build_event(units[e]), units[e]) for e in chunk])
         counts["events"] += len(chunk)
     store.finish_run(run_id, 0, counts["pages"], counts["articles"], 0)
     return counts
@@ -122,15 +115,3 @@ def _article(r: dict[str, Any]) -> Article:
         duplicate_of=r["duplicate_of"],
         duplicate_how=r["duplicate_how"],
     )
-
-
-def _lead_row(article_id: str, text: str) -> dict[str, Any]:
-    d = json.loads(text)
-    return {
-        "article_id": article_id,
-        "killed": d.get("killed"),
-        "wounded": d.get("wounded"),
-        "perpetrator_id": (d.get("perpetrator") or {}).get("id"),
-        "event_type": d.get("event_type"),
-        "data": text,
-    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from warlog.clean.pubdate import is_relative_dateline, parse_dateline_line
+from warlog.pubdate import is_relative_dateline, parse_dateline_line
 
 
 class Kind(StrEnum):

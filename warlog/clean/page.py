@@ -18,8 +18,8 @@ from datetime import date, timedelta
 
 from warlog.clean import outlet as outlets
 from warlog.clean.debris import Kind, classify, is_terminated, looks_like_title, strip_inline
-from warlog.clean.pubdate import find_date, parse_dateline_line
 from warlog.errors import E, InputError
+from warlog.pubdate import find_date, parse_dateline_line
 from warlog.records import Article, RawPage, article_id
 
 # Lines between a headline and its dateline may only be furniture.

@@ -9,12 +9,10 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
-from warlog.errors import E, WarlogError
 from warlog.records import Problem
 from warlog.settings import database_url
-from warlog.store import Store
+from warlog.store import Store, query_errors
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -39,9 +37,7 @@ def open_store(db: str | None, *, readonly: bool = False) -> Iterator[Store]:
     url = database_url(db)
     store = Store(url, readonly=readonly)
     try:
-        yield store
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise WarlogError(E.E130, url=db or url, reason=reason) from exc
+        with query_errors(db or url):
+            yield store
     finally:
         store.close()

@@ -1,7 +1,7 @@
 """Claim extraction: every casualty claim in an article, and the article's lead incident.
 
 The models load only when :class:`Extractor` is used: importing a light module of this
-package (``jsonout``, ``numbers``, ``actors``) does not import spaCy.
+package (``numbers``, ``actors``) does not import spaCy.
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from warlog.clean.pubdate import date_spans
 from warlog.extract.actors import ActorDictionary
 from warlog.extract.found import Found, Trigger
 from warlog.extract.lexicon import Lexicon, lexicon
@@ -44,6 +43,7 @@ from warlog.extract.victims import (
     _victim_head,
 )
 from warlog.nlp import doc_memo, doc_text
+from warlog.pubdate import date_spans
 from warlog.records import Part
 
 # Word sets the rules read, kept as data in lexicon.json ("syntax").

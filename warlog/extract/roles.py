@@ -15,12 +15,12 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from warlog.clean.datefind import find_date_expressions
+from warlog.clean.origins import is_origin
 from warlog.extract.actors import ActorDictionary, Mention
 from warlog.extract.lexicon import Lexicon, lexicon
 from warlog.nlp import doc_memo, doc_text
 from warlog.records import ActorRef, ClaimantRef, Victims
-from warlog.resolve.dates import find_date_expressions
-from warlog.resolve.placenames import is_origin
 
 _SYN = lexicon().syntax
 _COUNT_WORDS = _SYN["count_words"]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from warlog.datafile import read_data_file
 from warlog.extract.actors import ActorDictionary
-from warlog.resolve.gazetteer import read_data_file
 
 _TABLES = ("admin.tsv", "curated.tsv", "ucdp_places.tsv")
 

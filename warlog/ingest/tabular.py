@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any, BinaryIO
 
-from warlog.clean.pubdate import find_date
 from warlog.errors import E, InputError
 from warlog.guard import internal_problem
 from warlog.ingest.decode import decode
 from warlog.ingest.skip import Unchanged
+from warlog.pubdate import find_date
 from warlog.records import PageFormat, Problem, RawPage
 from warlog.settings import IngestOptions, format_mb
 

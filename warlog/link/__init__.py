@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 from warlog.link.decide import THRESHOLD, UnionFind, candidates, haversine_km, linked, score
 from warlog.link.events import build_event
@@ -82,12 +81,3 @@ def sort_key(ev: Event) -> tuple[str, str]:
     d = ev.date
     day = (d.start or d.end) if d is not None else None
     return (day.isoformat() if day else "9999", ev.id)
-
-
-def __getattr__(name: str) -> Any:
-    # ``event_json`` moved to warlog.codec (above this stage); still importable from here.
-    if name == "event_json":
-        from warlog.codec import event_json
-
-        return event_json
-    raise AttributeError(name)

@@ -9,7 +9,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from warlog.extract.lexicon import lexicon
 from warlog.link.reconcile import reconcile
@@ -105,19 +104,3 @@ def _perpetrator(reports: Sequence[Report]) -> ActorRef | None:
     top = max(votes.values())
     winner = min(i for i, n in votes.items() if n == top and i is not None)
     return next(p for p in named if p is not None and p.id == winner)
-
-
-# The public JSON moved to warlog.codec; these names stay importable from here, lazily (codec
-# sits above the link stage: it imports link.plausibility).
-_MOVED = frozenset({
-    "SCHEMA_VERSION", "estimate_json", "event_json", "figures_json", "headline",
-    "report_from_json", "report_json", "revision_json", "source_json",
-})  # fmt: skip
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        from warlog import codec
-
-        return getattr(codec, "EVENT_SCHEMA_VERSION" if name == "SCHEMA_VERSION" else name)
-    raise AttributeError(name)

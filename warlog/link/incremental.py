@@ -20,8 +20,8 @@ from warlog.records import ArticleReports, Event
 
 
 class LinkTables(Protocol):
-    """What the linker reads and writes, in records (``warlog.store.ledger.LinkTables`` over
-    a store's transaction; the SQL stays in the store)."""
+    """What the linker reads and writes, in records (the store's ``LinkTables``, a write
+    transaction's ``Writer.links``; the SQL stays in the store)."""
 
     def article_reports(self, article_ids: Sequence[str]) -> list[ArticleReports]: ...
     def article_ids(self) -> list[str]: ...

@@ -13,12 +13,13 @@ from collections import Counter
 from dataclasses import replace
 from functools import cache
 
+from warlog.clean.origins import is_origin
 from warlog.clean.sentences import split_sentences
 from warlog.records import ArticleClaims, Claim, Lead, precision_rank
 from warlog.resolve.dates import EventDate, find_date_expressions, resolve_date
 from warlog.resolve.gazetteer import Gazetteer, GazetteerEntry, Place, place_of
 from warlog.resolve.mentions import MentionMemo
-from warlog.resolve.placenames import is_origin, tokens
+from warlog.resolve.placenames import tokens
 from warlog.resolve.toponyms import Geoparser, Mention
 
 _SPEECH_BEFORE = re.compile(

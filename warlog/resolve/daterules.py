@@ -3,8 +3,8 @@ calendar arithmetic and one handler per form ("yesterday", "last week", "in Marc
 "23/05/2018", ...), tried in order by ``dates``.
 
 ``dates`` (its module doc states the rules) normalises the words, splits ranges and
-cumulative forms and falls back to dateparser; ``datefind`` finds the expressions in a
-sentence. The public names stay importable from ``dates``.
+cumulative forms and falls back to dateparser; ``warlog.clean.datefind`` finds the
+expressions in a sentence. The public names stay importable from ``dates``.
 """
 
 from __future__ import annotations

@@ -59,10 +59,10 @@ import re
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
+# The rules live in daterules, the finder in clean.datefind (extract finds dates with it
+# too); imported here for the callers.
+from warlog.clean.datefind import find_date_expressions
 from warlog.records import EventDate
-
-# The rules and the finder live in daterules and datefind; imported here for the callers.
-from warlog.resolve.datefind import find_date_expressions
 from warlog.resolve.daterules import (
     _AMPM,
     _APOSTROPHES,

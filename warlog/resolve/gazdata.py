@@ -19,7 +19,6 @@ GeoNames index is persisted once per machine in a cache directory (see
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
 from collections import defaultdict
@@ -29,6 +28,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+from warlog.datafile import DataFile, read_data_file
 from warlog.records import Place
 from warlog.resolve.placenames import (
     name_keys,
@@ -149,43 +149,6 @@ def default_cache_dir() -> Path:
         return Path(env).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base).expanduser() / "warlog"
-
-
-@dataclass(frozen=True, slots=True)
-class DataFile:
-    """A parsed gazetteer TSV: leading ``#`` comments, a header, then numbered rows."""
-
-    path: Path
-    comments: tuple[str, ...]
-    header: tuple[str, ...]
-    rows: tuple[tuple[int, dict[str, str]], ...]
-
-
-def read_data_file(path: Path) -> DataFile:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", newline="") as fh:
-        lines = fh.read().split("\n")
-    comments: list[str] = []
-    header: tuple[str, ...] | None = None
-    rows: list[tuple[int, dict[str, str]]] = []
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        if header is None:
-            if line.startswith("#"):
-                comments.append(line)
-                continue
-            header = tuple(line.split("\t"))
-            continue
-        fields = line.split("\t")
-        if len(fields) != len(header):
-            raise ValueError(
-                f"{path}:{lineno}: expected {len(header)} tab-separated fields, got {len(fields)}"
-            )
-        rows.append((lineno, dict(zip(header, fields, strict=True))))
-    if header is None:
-        raise ValueError(f"{path}: no header line")
-    return DataFile(path, tuple(comments), header, tuple(rows))
 
 
 def _split_aliases(value: str) -> tuple[str, ...]:

@@ -371,16 +371,3 @@ def parse_phrase(text: str) -> Phrase:
             cue = cue or "province"
         core = core[direction.end() :]
     return Phrase(full=full, bare=bare, core=core, cue=cue)
-
-
-# "foreign fighters from the former Soviet republics, Egypt and Tunisia": where people come
-# from, not where anything happened. Matched on the text just before a place name.
-ORIGIN_BEFORE = re.compile(
-    r"\b(?:fighters|nationals|militants|jihadists|citizens|volunteers|mercenaries|recruits|"
-    r"refugees|migrants)\s+(?:who came\s+)?from\b[^.;:]*$",
-    re.I,
-)
-
-
-def is_origin(text: str, start: int) -> bool:
-    return bool(ORIGIN_BEFORE.search(text[max(0, start - 80) : start]))

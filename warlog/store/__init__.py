@@ -36,6 +36,7 @@ from warlog.errors import E, WarlogError
 from warlog.records import Article, Claim
 from warlog.settings import busy_timeout
 from warlog.store import migrations, schema
+from warlog.store.bulk import StoredRows, stored_rows
 from warlog.store.events import EventReads, filter_events
 from warlog.store.ledger import quarantined
 from warlog.store.search import SearchHit
@@ -45,7 +46,7 @@ from warlog.store.writer import Writer, _lock_for_writing, _now
 
 # The event reads live in store/events.py (a part of Store), the writes in store/writer.py;
 # their public names are re-exported here, where every caller imports them from.
-__all__ = ["RunSummary", "SearchHit", "Store", "Writer", "filter_events"]
+__all__ = ["RunSummary", "SearchHit", "Store", "Writer", "filter_events", "query_errors"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +335,12 @@ class Store(EventReads):
             "events": self.event_ids_of_articles([article_id]),
         }
 
+    def bulk_rows(self, event_columns: Sequence[str]) -> StoredRows:
+        """Every row of this (SQLite) store as a batch output's tables: see
+        :func:`warlog.store.bulk.stored_rows`."""
+        with self.engine.connect() as conn:
+            return stored_rows(conn, event_columns)
+
     def page_body(self, sha256: str) -> bytes | None:
         p = schema.pages.c
         with self.read_engine.connect() as conn:
@@ -377,6 +384,17 @@ def _article(m: Any, removed: list[str]) -> Article:
         duplicate_of=m["duplicate_of"],
         duplicate_how=m["duplicate_how"],
     )
+
+
+@contextmanager
+def query_errors(label: str) -> Iterator[None]:
+    """A store failing under a query (damaged, locked, gone) as one E130 line naming
+    ``label`` (the database the user gave), not a traceback: the front-ends' guard."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise WarlogError(E.E130, url=label, reason=reason) from exc
 
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,6 @@ class EventReads:
         order: str = "date",
         limit: int | None = None,
         offset: int = 0,
-        with_claims: bool = False,
         updated_since: datetime | None = None,
         **filters: Any,
     ) -> list[Event]:
@@ -49,8 +48,7 @@ class EventReads:
 
         ``where`` (an :class:`EventFilter`) says which; its fields may also be given one by
         one (``since=...``), for older callers. Their public JSON is
-        :func:`warlog.codec.event_json` (``with_claims=False`` for the list's shape);
-        ``with_claims`` is accepted for older callers and changes nothing.
+        :func:`warlog.codec.event_json` (``with_claims=False`` for the list's shape).
         ``updated_since`` keeps the events created or changed (new reports, figures, merges)
         after that moment: the dashboard's "new since your last visit".
         """
@@ -304,12 +302,13 @@ def _by_id(conn: Connection, q: Any, ids: Sequence[str]) -> dict[str, Any]:
 
 
 def _filter_fields(f: EventFilter) -> dict[str, Any]:
-    """An EventFilter as the keywords of ``Store._event_page`` (the focus country aside)."""
-    return {
-        "since": f.since, "until": f.until, "near": f.near, "actor": f.actor,
-        "claimant": f.claimant, "outlet": f.outlet, "event_type": f.event_type, "kind": f.kind,
-        "conflicting": f.conflicting, "flagged": f.flagged,
-    }  # fmt: skip
+    """An EventFilter as the keywords of ``Store._event_page``: each of its fields (one source
+    of truth, records.py), but the focus country, which the caller reads apart for the flags."""
+    return {x.name: getattr(f, x.name) for x in fields(f) if x.name not in _FILTER_APART}
+
+
+# EventFilter fields that are no keyword of _event_page.
+_FILTER_APART = frozenset({"focus_country"})
 
 
 def filter_events(

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 
-from warlog.store import Store, schema
+from warlog.store import Store, Writer, schema
 
 _F = schema.watch_feeds.c
 _E = schema.watch_entries.c
@@ -126,8 +126,9 @@ def claim_due(
     return [rows[u] for u in claimed]
 
 
-def renew(conn: Connection, url: str, owner: str, until: float) -> None:
-    conn.execute(
+def renew(tx: Writer, url: str, owner: str, until: float) -> None:
+    """Extend our lease on a feed, inside the caller's transaction."""
+    tx.conn.execute(
         update(schema.watch_feeds)
         .where(_F.url == url, _F.lease_owner == owner)
         .values(lease_until=until)
@@ -153,8 +154,8 @@ def release(store: Store, url: str, owner: str) -> None:
         )
 
 
-def add_found(conn: Connection, url: str, n: int) -> None:
-    conn.execute(
+def add_found(tx: Writer, url: str, n: int) -> None:
+    tx.conn.execute(
         update(schema.watch_feeds).where(_F.url == url).values(articles_found=_F.articles_found + n)
     )
 
@@ -167,7 +168,7 @@ def entries_seen(store: Store, keys: Sequence[str]) -> set[str]:
 
 
 def mark_entry(
-    conn: Connection,
+    tx: Writer,
     key: str,
     feed_url: str,
     link: str | None,
@@ -176,9 +177,9 @@ def mark_entry(
     now: float,
 ) -> None:
     """Record an entry as handled, inside the transaction that stored its articles."""
-    if conn.execute(select(_E.key).where(_E.key == key)).first() is not None:
+    if tx.conn.execute(select(_E.key).where(_E.key == key)).first() is not None:
         return
-    conn.execute(
+    tx.conn.execute(
         insert(schema.watch_entries).values(
             key=key,
             feed_url=feed_url,

@@ -194,10 +194,7 @@ def write_events(conn: Connection, done: Sequence[tuple[Event, Sequence[Unit]]])
     unit_rows, block_rows = [], []
     for ev, units in done:
         for u in units:
-            unit_rows.append({
-                "key": u.key, "article_id": u.rep.article_id, "kind": u.kind, "day": u.rep.day,
-                "event_id": ev.id, "data": _unit_json(u),
-            })  # fmt: skip
+            unit_rows.append(unit_row(ev.id, u))
             block_rows += [
                 {"block": key, "unit_key": u.key, "own": int(own), "day": u.rep.day}
                 for key, own in blocks_of(u.rep)
@@ -207,6 +204,14 @@ def write_events(conn: Connection, done: Sequence[tuple[Event, Sequence[Unit]]])
     if block_rows:
         conn.execute(insert(schema.link_blocks), block_rows)
     conn.execute(insert(schema.events), [event_row(ev, compact=True) for ev, _ in done])
+
+
+def unit_row(event_id: str, u: Unit) -> dict[str, Any]:
+    """The unit's row in ``link_units``."""
+    return {
+        "key": u.key, "article_id": u.rep.article_id, "kind": u.kind, "day": u.rep.day,
+        "event_id": event_id, "data": _unit_json(u),
+    }  # fmt: skip
 
 
 def event_row(ev: Event, *, compact: bool = False) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, delete, insert, select, text
 from warlog.codec import claim_json, lead_json
 from warlog.records import Article, ArticleClaims, RawPage
 from warlog.store import schema
+from warlog.store.bulk import BulkLoad
 from warlog.store.ledger import LinkTables
 from warlog.store.search import index_article
 
@@ -34,6 +35,11 @@ class Writer:
     def links(self) -> LinkTables:
         """The link tables in this transaction, for the linker (records in, records out)."""
         return LinkTables(self.conn)
+
+    @property
+    def bulk(self) -> BulkLoad:
+        """Loading a batch output in this transaction (``warlog batch --load-db``)."""
+        return BulkLoad(self.conn)
 
     def has_page(self, sha256: str) -> bool:
         q = select(schema.pages.c.sha256).where(schema.pages.c.sha256 == sha256)

@@ -262,7 +262,7 @@ class Watcher:
                 complete = False
                 break
             with self.store.transaction() as tx:  # still ours while this entry is read
-                feedstore.renew(tx.conn, row.url, self.owner, self.clock() + self.options.lease)
+                feedstore.renew(tx, row.url, self.owner, self.clock() + self.options.lease)
             try:
                 self._entry(row.url, e, k, run, rep, poll)
             except _Deferred as d:
@@ -349,10 +349,10 @@ class Watcher:
         self, tx: Writer, feed_url: str, e: FeedEntry, key: str, outcome: str, arts: list[Article]
     ) -> None:
         now = self.clock()
-        feedstore.mark_entry(tx.conn, key, feed_url, e.link, outcome, [a.id for a in arts], now)
+        feedstore.mark_entry(tx, key, feed_url, e.link, outcome, [a.id for a in arts], now)
         if arts:
-            feedstore.add_found(tx.conn, feed_url, len(arts))
-        feedstore.renew(tx.conn, feed_url, self.owner, now + self.options.lease)
+            feedstore.add_found(tx, feed_url, len(arts))
+        feedstore.renew(tx, feed_url, self.owner, now + self.options.lease)
 
     def _ingest(
         self,

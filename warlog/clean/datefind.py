@@ -1,4 +1,5 @@
-"""Finding date and time expressions in a news sentence (``dates.resolve_date`` resolves them).
+"""Finding date and time expressions in a news sentence (``resolve.dates.resolve_date``
+resolves them). Here, below both, because extraction finds a claim's date words with it too.
 
 Written against raw text (any case, punctuation kept) and deliberately
 narrower than the resolver: a bare month needs a preposition or qualifier

@@ -1,4 +1,7 @@
-"""Publication dates written on the page ("datelines").
+"""Publication dates written on the page ("datelines"), or in a dataset's date column.
+
+Below every stage (it imports nothing of warlog): ingestion reads a dataset row's date with
+these rules, cleaning a page's datelines, and extraction keeps date spans out of counts.
 
 Only complete dates (day, month and year) count: a page that says "Updated 5
 min ago" or "on Saturday" has no date of its own, and we store none rather

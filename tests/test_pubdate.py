@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from warlog.clean.pubdate import find_date, parse_dateline_line
+from warlog.pubdate import find_date, parse_dateline_line
 
 
 @pytest.mark.parametrize(
