@@ -98,31 +98,13 @@ def find(doc: Doc, lex: Lexicon, actors: ActorDictionary) -> list[Found]:
     for i, (c, anchor) in enumerate(anchored):
         if i in used_as_part:
             continue
-        victim = _victim_head(anchor, lex)
-        if victim is anchor:
-            victim = _number_of(anchor) or anchor
-        if victim is anchor and c.value is None and c.vague:
-            continue  # "some estimate ...": a pronoun, not a count of people
-        if victim.lower_ in lex.not_persons or (
-            victim is not anchor and _is_non_person_noun(victim, lex)
-        ):
+        victim = _people_counted(c, anchor, lex)
+        if victim is None:
             continue
-        if victim.i != anchor.i and _relatives_of(victim):
-            continue  # "executed the families of five rebels": the five are not the dead
         trig, how = _attach(anchor, victim, triggers, lex)
         if trig is None:
             trig, how = _conjunct_of(victim, took)
-        if trig is None:
-            continue
-        if (
-            c.value is None
-            and c.vague
-            and trig.token.i == victim.i
-            and victim.pos_ == "NOUN"
-            and victim.head.lower_ not in _FOUND_VERBS
-        ):
-            # "some of the bodies were mutilated", "many hostages": the dead or the captives
-            # described, already counted or not; "several bodies were found" is an event.
+        if trig is None or _described(c, victim, trig):
             continue
         took[victim.i] = (trig, how)
         if trig.weak and not _weak_ok(trig, victim, anchor, lex):
@@ -203,6 +185,34 @@ _FOUND_VERBS = frozenset(
 )
 # Nouns whose "of" phrase names whom they belong to: "the families of five rebels".
 _RELATIVE_HEADS = frozenset(_SYN["relative_heads"])
+
+
+def _people_counted(c: Count, anchor: Token, lex: Lexicon) -> Token | None:
+    """The token naming the people a count counts, or None when it counts no people."""
+    victim = _victim_head(anchor, lex)
+    if victim is anchor:
+        victim = _number_of(anchor) or anchor
+    if victim is anchor and c.value is None and c.vague:
+        return None  # "some estimate ...": a pronoun, not a count of people
+    if victim.lower_ in lex.not_persons or (
+        victim is not anchor and _is_non_person_noun(victim, lex)
+    ):
+        return None
+    if victim.i != anchor.i and _relatives_of(victim):
+        return None  # "executed the families of five rebels": the five are not the dead
+    return victim
+
+
+def _described(c: Count, victim: Token, trig: Trigger) -> bool:
+    """ "some of the bodies were mutilated", "many hostages": the dead or the captives
+    described, already counted or not; "several bodies were found" is an event."""
+    return (
+        c.value is None
+        and c.vague
+        and trig.token.i == victim.i
+        and victim.pos_ == "NOUN"
+        and victim.head.lower_ not in _FOUND_VERBS
+    )
 
 
 def _relatives_of(victim: Token) -> bool:
