@@ -222,3 +222,33 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+@pytest.mark.slow
+def test_a_parent_killed_outright_takes_its_workers_with_it(
+    tmp_path: Path, fakes_dev: Path
+) -> None:
+    # SIGKILL gives the parent no chance to stop its pool: the workers must notice on their
+    # own (they used to stay forever, about 500 MB each, after the kill tests of the store).
+    import subprocess
+    import sys
+    import time
+
+    cmd = [sys.executable, "-c", "from warlog.cli import main; main()", "ingest", str(fakes_dev)]
+    cmd += ["--map", FAKES_MAP, "--db", str(tmp_path / "w.db"), "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    end = time.monotonic() + 120
+    workers: set[int] = set()
+    while len(workers) < 2 and time.monotonic() < end and proc.poll() is None:
+        workers = {c for c in _children(proc.pid) if "spawn_main" in _cmdline(c)}
+        time.sleep(0.2)
+    assert len(workers) == 2, "the workers did not start"
+    proc.kill()
+    proc.wait()
+    end = time.monotonic() + 30
+    while [w for w in workers if _alive(w)] and time.monotonic() < end:
+        time.sleep(0.2)
+    left = [w for w in workers if _alive(w)]
+    for w in left:  # never leave them behind, even when the test fails
+        os.kill(w, signal.SIGKILL)
+    assert left == []

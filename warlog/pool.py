@@ -71,7 +71,12 @@ class Pool:
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_worker_init,
-            initargs=(logging.getLogger().getEffectiveLevel(), self._init, self._initargs),
+            initargs=(
+                logging.getLogger().getEffectiveLevel(),
+                self._init,
+                self._initargs,
+                os.getpid(),
+            ),
         )
 
     @property
@@ -112,8 +117,31 @@ class Pool:
             self._executor = None
 
 
-def _worker_init(level: int, init: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+# How often a worker checks that the process that started it is alive.
+PARENT_CHECK_S = 1.0
+
+
+def _exit_with_parent(parent: int, every: float = PARENT_CHECK_S) -> None:
+    """Exit when the parent is gone: a parent killed outright (SIGKILL, out of memory) cannot
+    stop its pool, and its workers, blocked on a queue no one writes to, would stay forever
+    with their models in memory (found after the tests that kill a running ingest)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="warlog-parent-watch", daemon=True).start()
+
+
+def _worker_init(
+    level: int, init: Callable[..., None] | None, args: tuple[Any, ...], parent: int = 0
+) -> None:
     _ignore_interrupts(level)
+    if parent:
+        _exit_with_parent(parent)
     if init is not None:
         init(*args)
 
