@@ -19,7 +19,7 @@ from warlog.records import ArticleClaims, Claim, Lead, precision_rank
 from warlog.resolve.dates import EventDate, find_date_expressions, resolve_date
 from warlog.resolve.gazetteer import Gazetteer, GazetteerEntry, Place, place_of
 from warlog.resolve.mentions import MentionMemo
-from warlog.resolve.placenames import tokens
+from warlog.resolve.placenames import parse_phrase, tokens
 from warlog.resolve.toponyms import Geoparser, Mention
 
 _SPEECH_BEFORE = re.compile(
@@ -86,7 +86,6 @@ _OPENING = 900
 # A city this large abroad is named in the news in many spellings ("Mosul", "Al-Mawsil").
 _ABROAD_ANY_SPELLING = 100_000
 _DOUBLED = re.compile(r"(.)\1+")
-_GENERIC_TAIL = re.compile(r"\s+(?:city|town|village|area|areas|countryside|district)$", re.I)
 
 
 def _letters(name: str) -> list[str]:
@@ -388,8 +387,8 @@ class Resolver:
 
     def _generic_dropped(self, words: str, home: str | None) -> Place | None:
         """The place "X city" / "X town" names when "X city" as a whole matched only abroad."""
-        head = _GENERIC_TAIL.sub("", words)
-        if head == words or not home:
+        head = parse_phrase(words).bare  # the phrase parser's own trailing descriptors
+        if not head or head == words or not home:
             return None
         found = self.gazetteer.resolve(head, country=home)
         return replace(found, text=words) if found is not None and found.country == home else None
