@@ -152,11 +152,9 @@ def synthetic_event(i: int, rng: random.Random) -> dict[str, Any]:
 
 
 def _with_compact(row: dict[str, Any]) -> dict[str, Any]:
-    from warlog.store.compact import list_entry, span_class
+    from warlog.store.compact import compact_columns
 
-    entry, flags_at = list_entry(json.loads(row["data"]))
-    span = span_class(row["date_start"], row["date_end"])
-    return {**row, "list_json": entry, "list_flags_at": flags_at, "span_class": span}
+    return {**row, **compact_columns(json.loads(row["data"]), row["date_start"], row["date_end"])}
 
 
 def build_store(path: Path, n: int) -> float:

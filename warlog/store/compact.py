@@ -55,6 +55,13 @@ def list_entry(data: dict[str, Any]) -> tuple[str, int]:
     return "{" + ",".join(parts) + "}", flags_at
 
 
+def compact_columns(data: dict[str, Any], start: date | None, end: date | None) -> dict[str, Any]:
+    """Migration 9's columns of an event row: its list entry, where its flags close, its span
+    class (the ledger writes them with each event; the migration filled older rows alike)."""
+    entry, flags_at = list_entry(data)
+    return {"list_json": entry, "list_flags_at": flags_at, "span_class": span_class(start, end)}
+
+
 def with_focus(entry: str, flags_at: int, country: str | None, focus: str | None) -> str:
     """The stored entry with the ``outside_country`` flag spliced in when the event's place
     is in another country than the collection's (as ``plausibility.with_flags`` adds it)."""

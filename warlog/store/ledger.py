@@ -22,7 +22,7 @@ from warlog.link.plausibility import codes
 from warlog.link.units import Unit, shift
 from warlog.records import ArticleReports, Event, Report
 from warlog.store import schema
-from warlog.store.compact import list_entry, span_class
+from warlog.store.compact import compact_columns
 
 _CHUNK = 500
 
@@ -261,12 +261,7 @@ def event_row(ev: Event, *, compact: bool = False) -> dict[str, Any]:
         "updated_at": datetime.now(UTC),
     }
     if compact:
-        entry, flags_at = list_entry(data)
-        row.update(
-            list_json=entry,
-            list_flags_at=flags_at,
-            span_class=span_class(row["date_start"], row["date_end"]),
-        )
+        row.update(compact_columns(data, row["date_start"], row["date_end"]))
     return row
 
 
