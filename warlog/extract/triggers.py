@@ -25,10 +25,13 @@ _NON_TRIGGER_NEXT = {
 
 def triggers(doc: Doc, lex: Lexicon) -> list[Trigger]:
     out: list[Trigger] = []
+    losses: list[Trigger] = []  # after the outcome words, as they have always come
     for t in doc:
         w = t.lower_
         outcome = lex.trigger_outcome.get(w)
         if outcome is None:
+            if w in LOSE and _loses_people(t, lex):
+                losses.append(Trigger(t, "killed", False))
             continue
         nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
         if nxt in _NON_TRIGGER_NEXT.get(w, ()):
@@ -68,7 +71,7 @@ def triggers(doc: Doc, lex: Lexicon) -> list[Trigger]:
         if w in _DESTROY_VERBS and not _acts_on_people(t, lex):
             continue
         out.append(Trigger(t, outcome, w in lex.weak_triggers))
-    out += [Trigger(t, "killed", False) for t in doc if _loses_people(t, lex)]
+    out += losses
     return out + _phrase_triggers(doc, lex, {tr.token.i for tr in out})
 
 
@@ -101,11 +104,12 @@ def _acts_on_people(t: Token, lex: Lexicon) -> bool:
 
 def _loses_people(t: Token, lex: Lexicon) -> bool:
     """ "ISIL lost 13 of its fighters", "the army lost 20 soldiers": a side's own dead."""
+    if t.lower_ not in LOSE or t.pos_ != "VERB":
+        return False
+    objects = _people_objects(t)
     return (
-        t.lower_ in LOSE
-        and t.pos_ == "VERB"
-        and any(lex.is_person(x.lower_) for x in _people_objects(t))
-        and any(g.like_num for x in _people_objects(t) for g in x.subtree)
+        any(lex.is_person(x.lower_) for x in objects)
+        and any(g.like_num for x in objects for g in x.subtree)
     )
 
 
