@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from warlog.records import Claim, Evidence, Victims
+from warlog.records import Article, Claim, Evidence, Victims
 
 PARAS = [
     "Government air strikes killed at least 14 people in the rebel-held town of Saraqeb on Tuesday, a monitor said.",
@@ -78,3 +79,26 @@ def claim(**fields: Any) -> Claim:
         confidence=0.8,
     )
     return replace(base, **fields)
+
+
+def make_article(
+    text: str,
+    title: str | None = None,
+    *,
+    id: str = "art-1",
+    published: date = date(2016, 2, 9),
+) -> Article:
+    """An article as cleaning would give it, for running the extractor on written sentences."""
+    return Article(
+        id=id,
+        page_sha256="0" * 64,
+        index=0,
+        title=title,
+        text=text,
+        outlet=None,
+        outlet_how=None,
+        url=None,
+        published=published,
+        published_how="test",
+        source="t.txt",
+    )

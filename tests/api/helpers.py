@@ -8,7 +8,15 @@ the result, so one build serves them all and each gets its own copy to write to.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +63,50 @@ def event_rows(db: Path) -> list[dict[str, Any]]:
 
     with Store(f"sqlite:///{db}", readonly=True) as store, store.read_engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(select(schema.events))]
+
+
+# The ports the real-server tests may bind (loopback only).
+PORTS = range(8760, 8800)
+
+
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.fail(f"no free port in {PORTS}")
+
+
+def http_get(port: int, path: str) -> bytes:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+        body: bytes = r.read()
+        return body
+
+
+@contextmanager
+def serving(cmd: list[str], port: int, log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """``warlog serve`` as a real process, answering /api/health, stopped with Ctrl-C after."""
+    env = {**os.environ, "WARLOG_TOKEN": ""}
+    with log_path.open("w") as log:
+        server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    http_get(port, "/api/health")
+                    break
+                except OSError:
+                    assert server.poll() is None, log_path.read_text()
+                    assert time.monotonic() < deadline, "the server did not start in 90 s"
+                    time.sleep(0.3)
+            yield server
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

@@ -11,6 +11,7 @@ from datetime import date
 from importlib import resources
 
 import pytest
+from builders import make_article
 
 from warlog.codec import article_json
 from warlog.extract import Extractor
@@ -204,19 +205,7 @@ def extractor() -> Extractor:
 
 
 def _article(text: str) -> Article:
-    return Article(
-        id="art-acled",
-        page_sha256="0" * 64,
-        index=0,
-        title=None,
-        text=text,
-        outlet=None,
-        outlet_how=None,
-        url=None,
-        published=date(2019, 3, 4),
-        published_how="test",
-        source="t.txt",
-    )
+    return make_article(text, id="art-acled", published=date(2019, 3, 4))
 
 
 @pytest.mark.parametrize(

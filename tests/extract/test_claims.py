@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from builders import make_article
 
 from warlog.clean.page import clean_page
 from warlog.extract import Extractor
@@ -21,22 +22,6 @@ Triple = tuple[str, int | None, int | None]
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
     return Extractor()
-
-
-def make_article(text: str, title: str | None = None) -> Article:
-    return Article(
-        id="art-1",
-        page_sha256="0" * 64,
-        index=0,
-        title=title,
-        text=text,
-        outlet=None,
-        outlet_how=None,
-        url=None,
-        published=date(2016, 2, 9),
-        published_how="test",
-        source="t.txt",
-    )
 
 
 def run(extractor: Extractor, text: str, title: str | None = None) -> ArticleClaims:

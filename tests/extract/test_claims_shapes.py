@@ -7,12 +7,11 @@ rule it pins: a case that fails means that rule broke.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from builders import make_article
 
 from warlog.extract import Extractor
-from warlog.records import Article, Claim
+from warlog.records import Claim
 
 Triple = tuple[str, int | None, int | None]
 
@@ -23,20 +22,7 @@ def extractor() -> Extractor:
 
 
 def _claims(extractor: Extractor, text: str) -> tuple[Claim, ...]:
-    art = Article(
-        id="art-1",
-        page_sha256="0" * 64,
-        index=0,
-        title=None,
-        text=text,
-        outlet=None,
-        outlet_how=None,
-        url=None,
-        published=date(2016, 2, 9),
-        published_how="test",
-        source="t.txt",
-    )
-    return extractor.extract(art).claims
+    return extractor.extract(make_article(text)).claims
 
 
 def _triples(found: tuple[Claim, ...]) -> list[Triple]:
