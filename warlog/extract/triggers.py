@@ -107,9 +107,8 @@ def _loses_people(t: Token, lex: Lexicon) -> bool:
     if t.lower_ not in LOSE or t.pos_ != "VERB":
         return False
     objects = _people_objects(t)
-    return (
-        any(lex.is_person(x.lower_) for x in objects)
-        and any(g.like_num for x in objects for g in x.subtree)
+    return any(lex.is_person(x.lower_) for x in objects) and any(
+        g.like_num for x in objects for g in x.subtree
     )
 
 
