@@ -267,17 +267,37 @@ def _anchor(doc: Doc, c: Count) -> Token | None:
     return heads[-1] if heads else span[-1]
 
 
-def _path(a: Token, b: Token) -> int:
-    """Edges between two tokens in the dependency tree."""
-    if a == b:
+def _path(a: Token, b: Token, within: int) -> int:
+    """Edges between two tokens in the dependency tree, or ``within + 1`` if there are more.
+
+    Every caller asks whether two tokens are close, so the climb stops ``within`` steps up, over
+    the sentence's head indexes read once: climbing whole chains of ancestors as spaCy tokens
+    made one long unpunctuated "sentence" (a deep chain of "of" phrases) cubic in its length.
+    """
+    if a.i == b.i:
         return 0
-    up_a = [a, *a.ancestors]
-    up_b = [b, *b.ancestors]
-    pos_b = {t.i: n for n, t in enumerate(up_b)}
-    for n, t in enumerate(up_a):
-        if t.i in pos_b:
-            return n + pos_b[t.i]
-    return 99
+    heads = doc_memo(a.doc, "heads", lambda: [t.head.i for t in a.doc])
+    up_b: dict[int, int] = {}
+    i = b.i
+    for n in range(within + 1):
+        up_b[i] = n
+        if heads[i] == i:
+            break
+        i = heads[i]
+    i = a.i
+    for n in range(within + 1):
+        m = up_b.get(i)
+        if m is not None:
+            return n + m if n + m <= within else within + 1
+        if heads[i] == i:
+            break
+        i = heads[i]
+    return within + 1
+
+
+def _under(t: Token, top: Token) -> bool:
+    """``t in top.subtree``, by climbing from ``t`` instead of walking the whole subtree."""
+    return t == top or top.is_ancestor(t)
 
 
 def _attach(
@@ -297,15 +317,13 @@ def _attach(
     # "Seven dead 20 wounded", "At Least 3 Killed 30 Wounded": the outcome word right after the count.
     after = victim if victim.i > anchor.i else anchor
     for trig in triggers:
+        if not 1 <= trig.token.i - after.i <= 2:
+            continue
         between = anchor.doc[after.i + 1 : trig.token.i]
-        if (
-            1 <= trig.token.i - after.i <= 2
-            and all(t.pos_ in ("NOUN", "PROPN", "ADJ") and not t.like_num for t in between)
-            and (
-                trig.token.lower_ in lex.trigger_is_noun
-                or trig.token.tag_ in ("VBN", "VBD", "JJ")
-                or trig.token.is_title
-            )
+        if all(t.pos_ in ("NOUN", "PROPN", "ADJ") and not t.like_num for t in between) and (
+            trig.token.lower_ in lex.trigger_is_noun
+            or trig.token.tag_ in ("VBN", "VBD", "JJ")
+            or trig.token.is_title
         ):
             return trig, "parse"
     best: tuple[int, Trigger] | None = None
@@ -318,7 +336,7 @@ def _attach(
             else:
                 continue
         else:
-            d = min(_path(victim, t), _path(anchor, t))
+            d = min(_path(victim, t, 4), _path(anchor, t, 4))
         if d <= 4 and (
             best is None
             or d < best[0]
@@ -331,7 +349,7 @@ def _attach(
     if gov is not None and gov.lower_ in _LIGHT_VERBS and gov.lower_ not in _BE:
         # "brings to 76 the number of troops killed", "the death toll rose to 112"
         for trig in triggers:
-            if trig.token in gov.subtree and _path(gov, trig.token) <= 5:
+            if _under(trig.token, gov) and _path(gov, trig.token, 5) <= 5:
                 return trig, "parse"
     if (
         gov is not None
@@ -445,7 +463,7 @@ def _part_owner(anchor: Token, anchors: list[Token], me: int) -> int | None:
                         other in up.ancestors
                         or up.head == other
                         or up.head in other.subtree
-                        or _path(other, up) <= 3
+                        or _path(other, up, 3) <= 3
                     )
                 ):
                     return j
@@ -541,5 +559,5 @@ def _build(
     )
 
 
-def path_between(doc: Doc, i: int, j: int) -> int:
-    return _path(doc[i], doc[j])
+def path_between(doc: Doc, i: int, j: int, within: int) -> int:
+    return _path(doc[i], doc[j], within)

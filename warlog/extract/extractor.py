@@ -168,7 +168,7 @@ def _scope(found: rules.Found, doc: Doc, in_headline: bool, lex: Lexicon) -> str
             continue
         # A cue in another clause ("... since Sunday, following the attacks which killed 129") does not count.
         if min(
-            rules.path_between(doc, t.i, found.trigger_i) for t in tok
+            rules.path_between(doc, t.i, found.trigger_i, 3) for t in tok
         ) <= 3 and not _other_clause(tok.root, doc[found.trigger_i]):
             return "cumulative"
     generic_place = found.place_text is None or bool(_COUNTRY_ONLY.match(found.place_text or ""))

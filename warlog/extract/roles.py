@@ -93,12 +93,26 @@ def victim_phrase(victim: Token, anchor: Token, trig: Token) -> tuple[str, int, 
     return doc_text(victim.doc)[start:end], start, end
 
 
+# How far from its head number a count expression reaches ("at least nine", "One hundred and
+# sixty", "more than two dozen" span at most four words).
+_COUNT_REACH = 6
+
+
 def count_tokens(anchor: Token) -> set[Token]:
-    """The tokens of the count expression itself ("at least nine", "One hundred and sixty")."""
+    """The tokens of the count expression itself ("at least nine", "One hundred and sixty").
+
+    Only the words near the number are read: the whole subtree of a count can be the rest of a
+    long sentence, and reading it for every count made such a sentence cubic.
+    """
     out = {anchor}
-    for t in anchor.subtree:
-        if t.dep_ in ("advmod", "quantmod", "compound", "nummod", "cc", "conj", "det") and (
-            t.like_num or t.lower_ in _COUNT_WORDS
+    doc = anchor.doc
+    lo = max(anchor.left_edge.i, anchor.i - _COUNT_REACH)
+    hi = min(anchor.right_edge.i, anchor.i + _COUNT_REACH)
+    for t in doc[lo : hi + 1]:
+        if (
+            t.dep_ in ("advmod", "quantmod", "compound", "nummod", "cc", "conj", "det")
+            and (t.like_num or t.lower_ in _COUNT_WORDS)
+            and anchor.is_ancestor(t)
         ):
             out.add(t)
     return out
