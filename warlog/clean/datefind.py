@@ -91,8 +91,20 @@ _F_ALTERNATIVES = (
     rf"(?:since\s+)?{_F_WDX}",
     r"(?:on\s+)?the\s+(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)(?!\w)",
 )
+# Every word an expression can start with (each alternative's optional prefixes, then its
+# core: digits, weekdays, months, numbers, relative days). Checked first at each word, it spares
+# the twenty alternatives at the many words that start none: the same matches, 2.7 times faster
+# (tests/clean/test_datefind_start.py compares the two on real sentences).
+_F_FIRST = (
+    r"(?:between|from|on|in|the|ever|since|so|earlier|later|this|late|early|over|during|within"
+    r"|for|throughout|at|last|past|previous|preceding|mid|next|yesterday|today|tonight"
+    r"|overnight|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen"
+    r"|twenty|thirty|forty|seventy|few|couple|monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday|january|february|march|april|may|june|july|august|september|october"
+    r"|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)(?![a-z])|\d"
+)
 _FIND = re.compile(
-    r"(?<![\w'-])(?:" + "|".join(_F_ALTERNATIVES) + r")(?!\w)",
+    r"(?<![\w'-])(?=" + _F_FIRST + r")(?:" + "|".join(_F_ALTERNATIVES) + r")(?!\w)",
     re.IGNORECASE,
 )
 _TRAILING_PUNCT = re.compile(r"[\s,]+$")
