@@ -5,8 +5,8 @@
 Each side is a whole process of its own, pinned to CPU 0 (``taskset -c 0`` when there is one,
 else ``sched_setaffinity``), with ``PYTHONPATH`` set to its checkout: it reads and cleans the
 FA-KES dev file (not timed), cycles it to ``--articles`` articles, loads the models, and runs
-``warlog.pipeline.analyse`` (the page budget, ``Extractor.extract``, ``Resolver.resolve``: what
-``warlog extract`` and ``warlog run`` do per article) over every one. Reported per side: the
+``warlog.pipeline.extract_articles`` with one worker (what ``warlog extract --workers 1`` does:
+each article's guard and budget, ``Extractor``, ``Resolver``) over every one. Reported per side: the
 steady-state articles/s of that loop, the whole process's wall time from spawn to exit (imports,
 model load and reading included), CPU seconds and peak RSS (``ru_maxrss``), and a SHA-256 of
 the ``article_json`` of every result, so the run also shows that both sides say the same thing.
@@ -73,18 +73,15 @@ t_start = time.perf_counter()
 path, n, focus = sys.argv[1], int(sys.argv[2]), sys.argv[3] or None
 arts, distinct = articles(path, n)
 t0 = time.perf_counter()
-from warlog.extract import Extractor
 from warlog.codec import article_json
-from warlog.pipeline import analyse
-from warlog.resolve import Resolver
-ex, rs = Extractor(), Resolver(focus=focus)
-opts = IngestOptions(focus_country=focus)
+from warlog.pipeline import extract_articles
+opts = IngestOptions(focus_country=focus, workers=1)
+list(extract_articles(arts[:1], opts))  # loads the models (kept for the process)
 load = time.perf_counter() - t0
 digest = hashlib.sha256()
 t0, c0 = time.perf_counter(), time.process_time()
 claims = 0
-for art in arts:
-    result, _ = analyse(art, ex, rs, opts)
+for result in extract_articles(arts, opts):
     claims += len(result.claims)
     digest.update(json.dumps(article_json(result), sort_keys=True, default=str).encode())
 seconds, cpu = time.perf_counter() - t0, time.process_time() - c0

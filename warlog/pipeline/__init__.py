@@ -31,8 +31,9 @@ from warlog.pipeline.parallel import (
 )
 from warlog.pipeline.prepare import (
     IngestReport,
-    _analyse_guarded,
+    _analyse_guarded_many,
     _FileTally,
+    _groups,
     _LazyExtractor,
     _prepare,
     _Prepared,
@@ -423,12 +424,12 @@ def extract_articles(
         yield from _extract_parallel(articles, options, report, workers, asked)
         return
     models = _LazyExtractor(None, options.focus_country)
-    for art in articles:
-        result, problems = _analyse_guarded(art, models, options)
-        for p in problems:
-            report(p)
-        if result is not None:
-            yield result
+    for group in _groups(articles):
+        for result, problems in _analyse_guarded_many(group, models, options):
+            for p in problems:
+                report(p)
+            if result is not None:
+                yield result
 
 
 # The models one long-lived caller (``warlog watch``) keeps across many pages.

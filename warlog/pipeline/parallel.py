@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -12,9 +13,13 @@ from typing import Any
 from warlog import ingest
 from warlog.guard import internal_problem
 from warlog.pipeline.prepare import (
+    GROUP_ARTICLES,
     _analyse_guarded,
+    _analyse_guarded_many,
+    _groups,
     _LazyExtractor,
     _prepare,
+    _prepare_many,
     _Prepared,
     _timed,
 )
@@ -25,11 +30,21 @@ from warlog.store import Store
 
 
 @dataclass(slots=True, eq=False)
+class _Group:
+    """Pages sent to one worker together; their results wait here for each page's turn."""
+
+    pages: list[RawPage]
+    pending: Pending[list[_Prepared | Problem]] | None = None
+    results: list[_Prepared | Problem] | None = None
+
+
+@dataclass(slots=True, eq=False)
 class _Speculative:
     """A page read ahead of its turn (``--workers``): prepared by a worker, or here."""
 
     page: RawPage
-    pending: Pending[_Prepared | Problem] | None = None
+    group: _Group | None = None
+    slot: int = 0  # its place in the group
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +74,18 @@ def _prepare_in_worker(page: RawPage, options: IngestOptions) -> _Prepared | Pro
     return _prepare(page, _WORKER_MODELS, options)
 
 
+def _prepare_group_in_worker(
+    pages: list[RawPage], options: IngestOptions
+) -> list[_Prepared | Problem]:
+    return _prepare_many(pages, _WORKER_MODELS, options)
+
+
+def _group_size(workers: int) -> int:
+    """Pages (or articles) per call to a worker: enough to batch the parser, few enough that
+    every worker gets several of the first pages."""
+    return max(1, min(GROUP_ARTICLES, POOL_MIN_PAGES // workers))
+
+
 class _ReadAhead:
     """The inputs read ahead of the writer, their new pages prepared by worker processes.
 
@@ -79,8 +106,13 @@ class _ReadAhead:
     ) -> None:
         self.options = options
         self.pool = Pool(workers, _init_worker, (extract, options.focus_country))
-        self.flight: Ahead[_Prepared | Problem] = Ahead(self.pool, workers * AHEAD_PER_WORKER)
-        self.cap = 4 * max(self.flight.ahead, POOL_MIN_PAGES)
+        self.group = _group_size(workers)
+        # As many pages in flight as one call per page would keep, in groups.
+        in_flight = workers * AHEAD_PER_WORKER
+        self.flight: Ahead[list[_Prepared | Problem]] = Ahead(
+            self.pool, max(workers, in_flight // self.group)
+        )
+        self.cap = 4 * max(in_flight, POOL_MIN_PAGES)
         # Without an explicit --workers, small runs stay in this process.
         self.go = asked
         self.unsent: list[_Speculative] = []
@@ -137,9 +169,23 @@ class _ReadAhead:
                 self.unsent.append(step[1])
                 self.go = self.go or len(self.unsent) >= POOL_MIN_PAGES
             if self.go:
-                for sp in self.unsent:
-                    sp.pending = self.flight.send(_prepare_in_worker, sp.page, self.options)
-                self.unsent.clear()
+                self._send(whole_groups=True)
+        if self.go:
+            self._send(whole_groups=False)  # the end of the input, or the cap: no more to wait for
+
+    def _send(self, whole_groups: bool) -> None:
+        """The oldest pages not yet sent, in groups, while the flight has room: a group's
+        result is taken when its first page's turn comes, so the order is kept."""
+        while (
+            self.unsent
+            and not self.flight.full
+            and (len(self.unsent) >= self.group or not whole_groups)
+        ):
+            members, self.unsent = self.unsent[: self.group], self.unsent[self.group :]
+            group = _Group([sp.page for sp in members])
+            group.pending = self.flight.send(_prepare_group_in_worker, group.pages, self.options)
+            for slot, sp in enumerate(members):
+                sp.group, sp.slot = group, slot
 
     def _next(self) -> tuple[str, Any] | None:
         if not self.queue:
@@ -172,19 +218,33 @@ class _ReadAhead:
 
     def prepared(self, item: _Speculative, lazy: _LazyExtractor | None) -> _Prepared | Problem:
         self.bytes -= len(item.page.body)
-        if item.pending is None:
+        if item.group is None:
             if item in self.unsent:
                 self.unsent.remove(item)
             return _prepare(item.page, lazy, self.options)
-        page = item.page
-        return self.flight.result(
-            item.pending, lambda exc: internal_problem(page.source, exc, "extracting", page.body)
-        )
+        return self._results(item.group)[item.slot]
+
+    def _results(self, group: _Group) -> list[_Prepared | Problem]:
+        if group.results is None:
+            assert group.pending is not None
+            group.results = self.flight.result(group.pending, lambda _exc: self._alone(group))
+        return group.results
+
+    def _alone(self, group: _Group) -> list[_Prepared | Problem]:
+        """A group that killed its worker twice: each page again in a worker of its own, so
+        only the page that kills its worker is lost, and named."""
+        out: list[_Prepared | Problem] = []
+        for page in group.pages:
+            try:
+                out.append(self.pool.alone(_prepare_in_worker, page, self.options))
+            except BrokenProcessPool as exc:
+                out.append(internal_problem(page.source, exc, "extracting", page.body))
+        return out
 
     def discard(self, item: _Speculative) -> None:
         self.bytes -= len(item.page.body)
-        if item.pending is not None:
-            self.flight.result(item.pending, lambda exc: Problem(item.page.source, ""))
+        if item.group is not None:
+            self._results(item.group)  # taken in its turn, to keep the order
         elif item in self.unsent:
             self.unsent.remove(item)
 
@@ -196,6 +256,12 @@ def _analyse_in_worker(
     options: IngestOptions, art: Article
 ) -> tuple[ArticleClaims | None, list[Problem]]:
     return _analyse_guarded(art, _WORKER_MODELS, options)
+
+
+def _analyse_group_in_worker(
+    options: IngestOptions, arts: list[Article]
+) -> list[tuple[ArticleClaims | None, list[Problem]]]:
+    return _analyse_guarded_many(arts, _WORKER_MODELS, options)
 
 
 def _extract_parallel(
@@ -213,17 +279,25 @@ def _extract_parallel(
         yield from extract_articles(first, replace(options, workers=1), report)
         return
     pool = Pool(workers, _init_worker, (True, options.focus_country))
+    size = _group_size(workers)
 
-    def crashed(art: Article, exc: BaseException) -> tuple[None, list[Problem]]:
-        return None, [internal_problem(art.source, exc, "extracting")]
+    def alone(art: Article) -> tuple[ArticleClaims | None, list[Problem]]:
+        try:
+            return pool.alone(_analyse_in_worker, options, art)
+        except BrokenProcessPool as exc:
+            return None, [internal_problem(art.source, exc, "extracting")]
 
     try:
-        work = partial(_analyse_in_worker, options)
-        for _art, (result, problems) in ordered(pool, work, _chain(first, it), crashed):
-            for p in problems:
-                report(p)
-            if result is not None:
-                yield result
+        work = partial(_analyse_group_in_worker, options)
+        groups = _groups(_chain(first, it), size)
+        for group, found in ordered(pool, work, groups, lambda _g, _exc: None):
+            # A group whose worker died is run again one article at a time, each in a fresh
+            # worker, so only the article that kills its worker is lost and named.
+            for result, problems in found if found is not None else map(alone, group):
+                for p in problems:
+                    report(p)
+                if result is not None:
+                    yield result
     except BaseException:  # Ctrl-C, a closed pipe: the workers' work is not waited for
         pool.abort()
         raise
