@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -51,6 +52,8 @@ def preload(focus: str | None) -> None:
     extraction, which otherwise sit idle while the driver plans the next stages, so the
     seconds of loading mostly fill that gap instead of starting the extract stage.
     """
+    if not os.environ.get("SPARK_REUSE_WORKER"):
+        return  # a worker per task (spark.python.worker.reuse=false): it would load in vain
     with _START:
         if focus in _STARTED:
             return
