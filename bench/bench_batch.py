@@ -55,7 +55,13 @@ def warlog(checkout: Path, args: list[str]) -> dict[str, Any]:
     proc = subprocess.Popen(
         cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=checkout
     )
-    _, status, usage = os.wait4(proc.pid, 0)
+    tree: dict[int, float] = {}  # pid -> its own CPU seconds when last seen
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        _poll_tree(proc.pid, tree)
+        time.sleep(0.25)
     secs = time.perf_counter() - t0
     err = proc.stderr.read().decode() if proc.stderr else ""
     code = os.waitstatus_to_exitcode(status)
@@ -64,9 +70,36 @@ def warlog(checkout: Path, args: list[str]) -> dict[str, Any]:
     return {
         "seconds": round(secs, 1),
         "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+        # Spark's JVM and Python workers are not waited for by the command, so its rusage
+        # misses them: the CPU of every process of the command's tree, polled.
+        "tree_cpu_seconds": round(sum(tree.values()), 1),
         "peak_rss_mib": round(usage.ru_maxrss / 1024),
         "stderr_tail": err.strip().splitlines()[-1:] if err.strip() else [],
     }
+
+
+def _poll_tree(root: int, tree: dict[int, float]) -> None:
+    """Record the own CPU time (utime + stime) of ``root`` and all its descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{d}/stat").read_text()
+        except OSError:
+            continue
+        f = raw[raw.rindex(")") + 2 :].split()  # fields after the command name
+        stats[int(d)] = (int(f[1]), (int(f[11]) + int(f[12])) / tick)
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            tree[pid] = max(tree.get(pid, 0.0), stats[pid][1])
+        todo += children.get(pid, [])
 
 
 def ledger(db: Path) -> dict[str, Any]:
@@ -218,7 +251,7 @@ def _line(r: dict[str, Any]) -> str:
     return (
         f"{r['what']:>30} | {r['side']:>6} | {who:>24}: {r['articles']:,} articles, "
         f"{r['claims']:,} claims, {r['events']:,} events in {r['seconds']} s = "
-        f"{r['articles_per_s']} articles/s (CPU {r['cpu_seconds']} s, peak RSS "
+        f"{r['articles_per_s']} articles/s (CPU {r['tree_cpu_seconds']} s, peak RSS "
         f"{r['peak_rss_mib']} MiB){extra}"
     )
 

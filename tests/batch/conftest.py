@@ -18,8 +18,8 @@ def spark_context() -> Iterator[Any]:
         if os.environ.get("WARLOG_REQUIRE_SPARK") == "1":
             pytest.fail(f"WARLOG_REQUIRE_SPARK=1 but Spark cannot start: {why}")
         pytest.skip(f"Spark tests skipped: {why}")
-    session = spark.session("local[2]", app="warlog-tests", shuffle_partitions=4)
+    sc = spark.context("local[2]", app="warlog-tests", shuffle_partitions=4)
     try:
-        yield session.sparkContext
+        yield sc
     finally:
-        session.stop()
+        sc.stop()

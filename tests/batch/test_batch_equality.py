@@ -97,8 +97,17 @@ def test_seeds_batch_equals_run(spark_context: Any, seeds_dir: Path, tmp_path: P
 def test_fakes_dev_batch_equals_run(spark_context: Any, fakes_dev: Path, tmp_path: Path) -> None:
     options = IngestOptions(column_map=parse_map(FAKES_MAP))
     # Small record ranges: the one JSONL file is read by several tasks, as a big one would be.
-    single, batch, _ = run_both(
-        spark_context, tmp_path, [str(fakes_dev)], options, records_per_task=64
+    # Linked by the blocking join on the executors (what a job too big for the driver does).
+    single, batch, out = run_both(
+        spark_context, tmp_path, [str(fakes_dev)], options, records_per_task=64, driver_link_max=0
     )
     assert len(single["articles"]) > 200 and len(single["events"]) > 100
     compare(single, batch)
+    joined = json.loads((out / "_report.json").read_text())
+    # The same job linked on the driver (the default below 50,000 articles): same events,
+    # and the same number of linked pairs as the join found.
+    out2 = tmp_path / "out-driver"
+    report = job.run(spark_context, [str(fakes_dev)], out2, options, records_per_task=64)
+    compare(single, from_parquet(out2))
+    assert report.pairs == joined["linked_pairs"] > 0
+    assert report.units == joined["units"]

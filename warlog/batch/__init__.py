@@ -9,8 +9,10 @@ Stages, each reusing the single-machine library code:
    MinHash LSH), with the candidate pairs found by a join on LSH bands.
 3. :mod:`extract`: claims are extracted and resolved per partition, with the models loaded
    once per executor process.
-4. :mod:`linkjoin`: units are linked by a blocking join (block key x day bucket) with the
-   same candidate rule and pair decision as :mod:`warlog.link`, then connected components.
+4. :mod:`linkjoin`: up to ``driver_link_max`` articles, units are rebuilt on the driver
+   from the claims just written and linked there with :mod:`warlog.link`'s candidates and
+   pair decision (no shuffle); above, by a blocking join (block key x day bucket) with the
+   same candidate rule and pair decision on the executors, then connected components.
 5. :mod:`parquet` writes pages, articles, claims, units and events; :mod:`load` loads them
    into a store (SQLite or PostgreSQL).
 """

@@ -10,8 +10,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from warlog.batch import dedup, linkjoin, parquet
-from warlog.batch.extract import Extracted, extract_partition, units
-from warlog.batch.read import TASK_BYTES, ArticleRow, CleanedPage, ProblemRow, plan, read_parts
+from warlog.batch.extract import (
+    Extracted,
+    article_units_of,
+    extract_partition,
+    preload,
+    units,
+)
+from warlog.batch.read import (
+    TASK_BYTES,
+    ArticleRow,
+    CleanedPage,
+    ProblemRow,
+    Task,
+    plan,
+    read_parts,
+)
 from warlog.link.units import Unit
 from warlog.records import Event, Problem
 from warlog.settings import IngestOptions
@@ -20,6 +34,10 @@ if TYPE_CHECKING:
     from pyspark import SparkContext
 
 RECORDS_PER_TASK = 2000
+# Up to this many articles the events are linked on the driver (the library's linker over
+# the claims just written, read back from Parquet: no shuffle); above, by the blocking join
+# on the executors. 50,000 articles are about 250,000 claims: some 30 s and 1 GB on one core.
+DRIVER_LINK_MAX = 50_000
 
 
 @dataclass(slots=True)
@@ -51,6 +69,7 @@ def run(
     records_per_task: int = RECORDS_PER_TASK,
     partitions: int | None = None,
     task_bytes: int = TASK_BYTES,
+    driver_link_max: int = DRIVER_LINK_MAX,
 ) -> BatchReport:
     """Read, clean, extract, resolve and link ``paths`` on Spark; write Parquet to ``out``."""
     from pyspark import StorageLevel
@@ -72,7 +91,7 @@ def run(
         return report
 
     opts = options
-    read = sc.parallelize(tasks, len(tasks)).flatMap(lambda t: read_parts(t, opts))
+    read = sc.parallelize(tasks, len(tasks)).flatMap(lambda t: _read(t, opts))
     read.persist(StorageLevel.MEMORY_AND_DISK)
     # One pass gives the driver the problems and a few strings per page (dedup.PageFacts):
     # repeated pages and exact copies are decided from them, without a shuffle.
@@ -88,6 +107,8 @@ def run(
     # Spread articles evenly: inputs differ wildly in size (one WARC vs one text page).
     articles: Any = pages.flatMap(lambda p: p.articles).repartition(parts)
     articles.persist(StorageLevel.MEMORY_AND_DISK)
+    kept = sum(len(p.articles) for p in page_facts if p.order not in repeated)
+    link_on_driver = kept <= driver_link_max
     report.seconds["read"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -101,7 +122,8 @@ def run(
     extracted: Any = articles.mapPartitions(
         lambda it: extract_partition(it, copies_bc.value, focus)
     )
-    extracted.persist(StorageLevel.MEMORY_AND_DISK)
+    if not link_on_driver:
+        extracted.persist(StorageLevel.MEMORY_AND_DISK)  # read again for the units
     target = str(out)
     report.pages = sum(
         c[0]
@@ -119,7 +141,10 @@ def run(
     articles.unpersist()
     report.seconds["extract"] = time.perf_counter() - clock
 
-    _link(extracted, parts, target, report)
+    if link_on_driver:
+        _link_on_driver(out, report)
+    else:
+        _link(extracted, parts, target, report)
     (out / "_report.json").write_text(json.dumps(summary(report), indent=2) + "\n")
     return report
 
@@ -139,6 +164,39 @@ def _link(extracted: Any, parts: int, target: str, report: BatchReport) -> None:
     unit_rdd.unpersist()
     extracted.unpersist()
     report.seconds["link"] = time.perf_counter() - clock
+
+
+def _read(task: Task, options: IngestOptions) -> Iterator[CleanedPage | ProblemRow]:
+    preload(options.focus_country)  # the models load while this worker reads and waits
+    yield from read_parts(task, options)
+
+
+def _link_on_driver(out: Path, report: BatchReport) -> None:
+    """Units from the ``articles`` and ``claims`` tables just written, linked in this process;
+    events and units written as one Parquet file each."""
+    clock = time.perf_counter()
+    arts = parquet.read(out, "articles").select(
+        ["id", "outlet", "published", "duplicate_of", "title", "lead"]
+    )
+    claims: dict[str, list[str]] = {}
+    # Each article's claims stay in the order they were written: its claim order.
+    for aid, data in _columns(parquet.read(out, "claims"), "article_id", "data"):
+        claims.setdefault(aid, []).append(data)
+    unit_list = [
+        u
+        for aid, outlet, published, copy_of, title, lead in _columns(arts, *arts.column_names)
+        if aid in claims
+        for u in article_units_of(aid, outlet, published, copy_of, title, claims[aid], lead)
+    ]
+    found, report.pairs = linkjoin.on_driver(unit_list)
+    report.units = len(unit_list)
+    write = parquet.writer(str(out), {"events": _event_rows, "units": _unit_rows})
+    report.events = next(iter(write(0, found)))[0]
+    report.seconds["link"] = time.perf_counter() - clock
+
+
+def _columns(table: Any, *names: str) -> Iterator[tuple[Any, ...]]:
+    return zip(*(table.column(n).to_pylist() for n in names), strict=True)
 
 
 def summary(r: BatchReport) -> dict[str, Any]:

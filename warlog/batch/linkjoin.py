@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from warlog.link.decide import UnionFind, blocks, linked, window
+from warlog.link.decide import UnionFind, blocks, candidates, linked, window
 from warlog.link.units import Unit
 from warlog.records import Event, Report
 
@@ -129,3 +129,26 @@ def events(
     root = sc.broadcast(union_find(keys, sorted(pairs)))
     grouped = units.map(lambda u: (root.value[u.key], u)).groupByKey(partitions)
     return grouped.map(lambda kv: (build_event(list(kv[1])), list(kv[1]))), len(pairs), len(keys)
+
+
+def on_driver(units: Sequence[Unit]) -> tuple[list[tuple[Event, list[Unit]]], int]:
+    """Each event with its units and the number of linked pairs, linked in this process.
+
+    :func:`warlog.link.components` without settled units, counting the pairs it links
+    (the report's ``linked_pairs``): for a job whose units fit the driver, one pass with no
+    shuffle instead of the three stages of :func:`events`.
+    """
+    from warlog.link import build_event
+
+    items = sorted(units, key=lambda u: u.key)
+    reps = [u.rep for u in items]
+    sets = UnionFind(range(len(items)))
+    pairs = 0
+    for i, j in candidates(reps):
+        if linked(reps[i], reps[j]):
+            sets.union(i, j)
+            pairs += 1
+    groups: dict[int, list[Unit]] = {}
+    for i, u in enumerate(items):
+        groups.setdefault(sets.find(i), []).append(u)
+    return [(build_event(g), g) for g in groups.values()], pairs

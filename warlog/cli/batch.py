@@ -57,6 +57,14 @@ from warlog.settings import DEFAULT_MAX_BYTES, IngestOptions
     help="Big JSONL/CSV files are split into tasks of this many records.",
 )
 @click.option(
+    "--driver-link-max",
+    type=click.IntRange(min=0),
+    default=50_000,
+    show_default=True,
+    help="Link on the driver up to this many articles (no shuffle); above, or with 0, "
+    "a blocking join on the executors.",
+)
+@click.option(
     "--conf",
     "confs",
     multiple=True,
@@ -75,6 +83,7 @@ def batch(
     load_db: str | None,
     partitions: int | None,
     records_per_task: int,
+    driver_link_max: int,
     confs: tuple[str, ...],
     workers: int | None,
 ) -> None:
@@ -93,18 +102,19 @@ def batch(
         if not eq or not key.strip():
             raise WarlogError(E.E118, what=f"--conf {c!r}", reason="expected KEY=VALUE")
         extra[key.strip()] = value.strip()
-    session = spark.session(master, extra=extra)
+    sc = spark.context(master, extra=extra)
     try:
         report = job.run(
-            session.sparkContext,
+            sc,
             list(paths),
             out_dir,
             options,
             records_per_task=records_per_task,
             partitions=partitions,
+            driver_link_max=driver_link_max,
         )
     finally:
-        session.stop()
+        sc.stop()
     for p in report.problems:
         where = f"{p.source}:{p.line}" if p.line else p.source
         kind = "error" if p.fatal else "warning"
