@@ -80,5 +80,5 @@ def test_a_failing_article_is_named_and_the_others_of_its_group_are_read(
 
 def test_extract_articles_gives_every_article_once_in_order(articles: list[Article]) -> None:
     options = IngestOptions(focus_country="SY", workers=1)
-    out = list(extract_articles(articles[:35], options))  # a group of 32 and one of 3
+    out = list(extract_articles(articles[:35], options))  # groups of 16, 16 and 3
     assert [r.article.id for r in out] == [a.id for a in articles[:35]]

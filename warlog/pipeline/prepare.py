@@ -224,8 +224,8 @@ def _analyse_guarded(
     return result, [Problem(art.source, warning, fatal=False)] if warning else []
 
 
-# Articles analysed together by ``warlog extract``: the extractor's own parsing batch.
-GROUP_ARTICLES = 32
+# Articles analysed together by ``warlog extract`` (and pages per worker call, at most).
+GROUP_ARTICLES = 16
 
 
 def _groups(articles: Iterable[Article], size: int = GROUP_ARTICLES) -> Iterator[list[Article]]:
