@@ -4,7 +4,7 @@ processes over a store of 100k synthetic events; before and after side by side i
 
     python bench/bench_api.py [--events 100000] [--clients 50] [--requests 3000]
                               [--baseline DIR] [--workers 1,2] [--http h11,auto]
-                              [--db FILE] [--json]
+                              [--db FILE] [--ports 8700-8759] [--repeat N] [--json]
 
 The store is written straight into the ``events`` table (rows shaped like
 ``warlog.store.ledger.event_row``: indexed columns, filter texts and the public JSON), so no
@@ -14,9 +14,11 @@ server is measured first ("before"); then a copy of the same file is opened by t
 which migrates it (migration 9 fills the compact list entries: timed), and its server is
 measured with each ``--workers`` count ("after"). Files are kept in ``--db`` (default
 /tmp/warlog-bench-api.db, and ``…-after.db``) and reused when they hold the same number of
-events. The clients are asyncio keep-alive HTTP/1.1 connections in this process, so clients
-and server share the machine's cores. Every request loop is bounded in count and time, the
-servers bind 127.0.0.1 on a port of 8700-8759 and are stopped at the end.
+events. The clients are asyncio keep-alive HTTP/1.1 connections in this process (protocol
+objects reading each answer's status, length and body; no stream objects), so clients and
+server share the machine's cores. ``--repeat N`` measures every run N times, interleaved, so
+that before and after meet the same load. Every request loop is bounded in count and time, the
+servers bind 127.0.0.1 on a port of ``--ports`` (8700-8759) and are stopped at the end.
 """
 
 from __future__ import annotations
@@ -183,15 +185,18 @@ def build_store(path: Path, n: int) -> float:
     return time.perf_counter() - t0
 
 
-def free_port() -> int:
-    for port in range(8700, 8760):
+PORTS = range(8700, 8760)
+
+
+def free_port(ports: range = PORTS) -> int:
+    for port in ports:
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise SystemExit("no free port in 8700-8759")
+    raise SystemExit(f"no free port in {ports.start}-{ports.stop - 1}")
 
 
 def start_server(
@@ -222,41 +227,89 @@ def start_server(
     raise SystemExit("the server did not start within 60 s")
 
 
+class _Conn(asyncio.Protocol):
+    """One keep-alive connection of the load: a request is written whole, and its answer read
+    from the bytes the loop hands over (no stream reader or writer per request: with 50
+    clients in the process that shares the 2 cores with the server, every client cycle costs
+    the server CPU). The answer's status line and Content-Length are parsed, its body read to
+    its end."""
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+        self.transport: asyncio.Transport | None = None
+        self.waiter: asyncio.Future[int] | None = None
+        self.lost = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buf += data
+        self._answer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = True
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(ConnectionError("connection closed by the server"))
+
+    def _answer(self) -> None:
+        end = self.buf.find(b"\r\n\r\n")
+        if end < 0 or self.waiter is None or self.waiter.done():
+            return
+        head = bytes(self.buf[:end])
+        length = -1
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        if length < 0:  # a chunked or unbounded answer: not what warlog sends
+            self.waiter.set_exception(ConnectionError("answer without Content-Length"))
+            return
+        if len(self.buf) < end + 4 + length:
+            return
+        body = self.buf[end + 4 : end + 4 + length]
+        del self.buf[: end + 4 + length]
+        status = int(head.split(b" ", 2)[1])
+        if status == 200 and body[:1] != b"{":  # every answer measured is a JSON object
+            status = -1
+        self.waiter.set_result(status)
+
+    async def get(self, request: bytes) -> int:
+        assert self.transport is not None
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(request)
+        return await self.waiter
+
+
 async def _client(
     port: int, paths: list[str], latencies: list[float], errors: list[str], stop_at: float
 ) -> None:
     """One keep-alive connection sending its requests one after another (reconnecting if the
     server closes it; a dropped request counts as an error, not a latency)."""
-    conn: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+    loop = asyncio.get_running_loop()
+    requests = [f"GET {p} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode() for p in paths]
+    conn: _Conn | None = None
     try:
-        for path in paths:
+        for path, request in zip(paths, requests, strict=True):
             if time.monotonic() > stop_at:
                 break
-            if conn is None:
-                conn = await asyncio.open_connection("127.0.0.1", port)
-            reader, writer = conn
+            if conn is None or conn.lost:
+                _, conn = await loop.create_connection(_Conn, "127.0.0.1", port)
             t0 = time.perf_counter()
             try:
-                writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-                await writer.drain()
-                head = await reader.readuntil(b"\r\n\r\n")
-                status = int(head.split(b" ", 2)[1])
-                length = 0
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":", 1)[1])
-                await reader.readexactly(length)
-            except (asyncio.IncompleteReadError, ConnectionError) as exc:
+                status = await conn.get(request)
+            except (ConnectionError, ValueError, IndexError) as exc:
                 errors.append(f"{type(exc).__name__} {path}")
-                writer.close()
+                if conn.transport is not None:
+                    conn.transport.close()
                 conn = None
                 continue
             latencies.append(time.perf_counter() - t0)
             if status != 200:
                 errors.append(f"{status} {path}")
     finally:
-        if conn is not None:
-            conn[1].close()
+        if conn is not None and conn.transport is not None:
+            conn.transport.close()
 
 
 async def load(port: int, paths: list[str], clients: int) -> dict[str, Any]:
@@ -340,8 +393,9 @@ def measure(
     clients: int,
     log: Any,
     http: str = "auto",
+    ports: range = PORTS,
 ) -> dict[str, Any]:
-    port = free_port()
+    port = free_port(ports)
     server = start_server(db, port, log, code, workers, http)
     try:
         first = next(iter(paths.values()))
@@ -370,8 +424,19 @@ def main() -> None:
     )
     ap.add_argument("--db", type=Path, default=Path("/tmp/warlog-bench-api.db"))
     ap.add_argument("--server-log", type=Path, default=Path("/tmp/warlog-bench-api-server.log"))
+    ap.add_argument(
+        "--ports", default="8700-8759", help="the servers' port range on 127.0.0.1, FIRST-LAST"
+    )
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="measure every run this many times, interleaved (figures swing on a shared machine)",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    first, last = (int(x) for x in args.ports.split("-"))
+    ports = range(first, last + 1)
 
     base_code = args.baseline.resolve() if args.baseline else ROOT
     built = build_in(base_code, args.db, args.events)
@@ -387,14 +452,16 @@ def main() -> None:
             runs.append((name + ("" if http == "auto" else f", {http}"), after_db, ROOT, w, http))
     results: dict[str, Any] = {}
     with args.server_log.open("w") as log:
-        for label, db, code, workers, http in runs:
-            results[label] = measure(db, code, workers, paths, args.clients, log, http)
+        for round_ in range(1, args.repeat + 1):
+            for label, db, code, workers, http in runs:
+                name = f"{label} #{round_}" if args.repeat > 1 else label
+                results[name] = measure(db, code, workers, paths, args.clients, log, http, ports)
     report = {
         "events": args.events,
         "clients": args.clients,
         "store_mb": round(args.db.stat().st_size / 1e6, 1),
         "store_built_s": round(built, 1),
-        "migration_9_s": round(migrated, 1),
+        "migrations_s": round(migrated, 1),
         "cpus": os.cpu_count(),
         "loadavg": os.getloadavg(),
         "results": results,
@@ -404,16 +471,16 @@ def main() -> None:
         return
     print(
         f"{args.events:,} events ({report['store_mb']} MB SQLite), {args.clients} concurrent "
-        f"keep-alive clients, {report['cpus']} CPUs shared with the clients; migration 9 of "
-        f"the copy: {report['migration_9_s']} s; load average after: {report['loadavg']}"
+        f"keep-alive clients, {report['cpus']} CPUs shared with the clients; migrations of "
+        f"the copy: {report['migrations_s']} s; load average after: {report['loadavg']}"
     )
     print(
-        f"{'run':<38} {'scenario':<62} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'err':>4}"
+        f"{'run':<42} {'scenario':<62} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'err':>4}"
     )
     for label, res in results.items():
         for name, r in res.items():
             print(
-                f"{label:<38} {name:<62} {r['requests']:>6} {r['rps']:>7} {r['p50_ms']:>8} "
+                f"{label:<42} {name:<62} {r['requests']:>6} {r['rps']:>7} {r['p50_ms']:>8} "
                 f"{r['p99_ms']:>8} {r['errors']:>4}"
             )
 
