@@ -4,13 +4,15 @@ processes over a store of 100k synthetic events; before and after side by side i
 
     python bench/bench_api.py [--events 100000] [--clients 50] [--requests 3000]
                               [--baseline DIR] [--workers 1,2] [--http h11,auto]
-                              [--db FILE] [--ports 8700-8759] [--repeat N] [--json]
+                              [--loops asyncio,auto] [--db FILE] [--ports 8700-8759]
+                              [--repeat N] [--json]
 
 The store is written straight into the ``events`` table (rows shaped like
 ``warlog.store.ledger.event_row``: indexed columns, filter texts and the public JSON), so no
 pipeline runs. With ``--baseline DIR`` (a checkout of an older warlog, e.g.
 ``git worktree add /tmp/base 47d49f1``) the store is built by that checkout's code and its
-server is measured first ("before"); then a copy of the same file is opened by this checkout,
+server is measured ("before", with each ``--workers`` and ``--http`` as the runs after, each
+just before its "after"); then a copy of the same file is opened by this checkout,
 which migrates it (migration 9 fills the compact list entries: timed), and its server is
 measured with each ``--workers`` count ("after"). Files are kept in ``--db`` (default
 /tmp/warlog-bench-api.db, and ``…-after.db``) and reused when they hold the same number of
@@ -200,13 +202,20 @@ def free_port(ports: range = PORTS) -> int:
 
 
 def start_server(
-    db: Path, port: int, log: Any, code: Path = ROOT, workers: int = 1, http: str = "auto"
+    db: Path,
+    port: int,
+    log: Any,
+    code: Path = ROOT,
+    workers: int = 1,
+    http: str = "auto",
+    loop: str = "auto",
 ) -> subprocess.Popen[bytes]:
     """``warlog serve`` over ``db`` with the warlog of the checkout ``code``."""
     env = {**os.environ, "WARLOG_TOKEN": "", "PYTHONPATH": str(code)}
     cmd = [str(Path(sys.executable).parent / "warlog"), "serve", "--db", str(db)]
     cmd += ["--port", str(port)] + (["--workers", str(workers)] if workers > 1 else [])
     cmd += [] if http == "auto" else ["--http", http]  # older checkouts have no --http
+    cmd += [] if loop == "auto" else ["--loop", loop]  # nor --loop
     proc = subprocess.Popen(
         cmd,
         env=env,
@@ -385,6 +394,24 @@ def scenarios(n: int, requests: int, page: int) -> dict[str, list[str]]:
     }
 
 
+def _run(coro: Any) -> Any:
+    """The clients' loop: uvloop where installed (a dependency of warlog on Linux), so that
+    the clients take as little of the CPU they share with the server as they can."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
+
+def client_loop() -> str:
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return "asyncio"
+    return "uvloop"
+
+
 def measure(
     db: Path,
     code: Path,
@@ -394,14 +421,15 @@ def measure(
     log: Any,
     http: str = "auto",
     ports: range = PORTS,
+    loop: str = "auto",
 ) -> dict[str, Any]:
     port = free_port(ports)
-    server = start_server(db, port, log, code, workers, http)
+    server = start_server(db, port, log, code, workers, http, loop)
     try:
         first = next(iter(paths.values()))
         warm = list(paths["one event (with claims)"][:200]) + first[:50]
-        asyncio.run(load(port, warm, clients))
-        return {name: asyncio.run(load(port, p, clients)) for name, p in paths.items()}
+        _run(load(port, warm, clients))
+        return {name: _run(load(port, p, clients)) for name, p in paths.items()}
     finally:
         server.send_signal(2)  # SIGINT: uvicorn stops its workers too
         try:
@@ -421,6 +449,9 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2", help="server processes of the runs after")
     ap.add_argument(
         "--http", default="auto", help="HTTP parsers of the runs after, e.g. h11,httptools"
+    )
+    ap.add_argument(
+        "--loops", default="auto", help="event loops of the runs after, e.g. asyncio,auto"
     )
     ap.add_argument("--db", type=Path, default=Path("/tmp/warlog-bench-api.db"))
     ap.add_argument("--server-log", type=Path, default=Path("/tmp/warlog-bench-api-server.log"))
@@ -443,19 +474,23 @@ def main() -> None:
     after_db = args.db.with_name(args.db.stem + "-after.db")
     migrated = migrate_copy(args.db, after_db)
     paths = scenarios(args.events, args.requests, args.page)
-    runs: list[tuple[str, Path, Path, int, str]] = []
-    if args.baseline:
-        runs.append(("before (baseline), 1 worker", args.db, base_code, 1, "auto"))
+    runs: list[tuple[str, Path, Path, int, str, str]] = []
     for http in args.http.split(","):
         for w in (int(x) for x in args.workers.split(",")):
-            name = f"after, {w} worker{'s' if w > 1 else ''}"
-            runs.append((name + ("" if http == "auto" else f", {http}"), after_db, ROOT, w, http))
+            name = f"{w} worker{'s' if w > 1 else ''}" + ("" if http == "auto" else f", {http}")
+            if args.baseline:  # the baseline with the same server options, just before
+                runs.append((f"before, {name}", args.db, base_code, w, http, "auto"))
+            for loop in args.loops.split(","):
+                label = f"after, {name}" + ("" if loop == "auto" else f", {loop}")
+                runs.append((label, after_db, ROOT, w, http, loop))
     results: dict[str, Any] = {}
     with args.server_log.open("w") as log:
         for round_ in range(1, args.repeat + 1):
-            for label, db, code, workers, http in runs:
+            for label, db, code, workers, http, loop in runs:
                 name = f"{label} #{round_}" if args.repeat > 1 else label
-                results[name] = measure(db, code, workers, paths, args.clients, log, http, ports)
+                results[name] = measure(
+                    db, code, workers, paths, args.clients, log, http, ports, loop
+                )
     report = {
         "events": args.events,
         "clients": args.clients,
@@ -463,6 +498,7 @@ def main() -> None:
         "store_built_s": round(built, 1),
         "migrations_s": round(migrated, 1),
         "cpus": os.cpu_count(),
+        "client_loop": client_loop(),
         "loadavg": os.getloadavg(),
         "results": results,
     }
@@ -471,7 +507,8 @@ def main() -> None:
         return
     print(
         f"{args.events:,} events ({report['store_mb']} MB SQLite), {args.clients} concurrent "
-        f"keep-alive clients, {report['cpus']} CPUs shared with the clients; migrations of "
+        f"keep-alive clients ({report['client_loop']} loop), {report['cpus']} CPUs shared with "
+        f"the clients; migrations of "
         f"the copy: {report['migrations_s']} s; load average after: {report['loadavg']}"
     )
     print(
