@@ -118,8 +118,8 @@ class EventReads:
         focus = self._focus(focus_country)
         with self.read_engine.connect() as conn:
             if conn.dialect.name == "sqlite":
-                # The DB-API cursor: SQLAlchemy's statement and result layers cost 20 times
-                # the read itself (a 0.01 ms primary-key lookup).
+                # The DB-API cursor: SQLAlchemy's statement and result layers cost many
+                # times the read itself (a 0.01 ms primary-key lookup).
                 found = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
                     "SELECT data FROM events WHERE id = ?", (event_id,)
                 ).fetchone()
