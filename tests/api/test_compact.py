@@ -268,7 +268,8 @@ def _assert_indexed(conn: Any, dialect: str, rows: list[dict[str, Any]]) -> None
         window = {"since": date(2015, 1, 1), "until": date(2015, 12, 31)}
         q = filter_events(select(schema.events.c.id), actor="islamic", **window)
         plan = _plan(conn, q)
-        assert "ix_events_span_date" in plan or "ix_events_window_oldest" in plan, plan
+        indexes = ("ix_events_span_date", "ix_events_window_oldest", "ix_events_window_newest")
+        assert any(f"INDEX {name}" in plan for name in indexes), plan
         # A page within a window, one span class at a time (as the list reads it): from
         # migration 11's index alone, in the order asked, with no table row read nor sort.
         e = schema.events.c
