@@ -4,19 +4,23 @@ processes over a store of 100k synthetic events; before and after side by side i
 
     python bench/bench_api.py [--events 100000] [--clients 50] [--requests 3000]
                               [--baseline DIR] [--workers 1,2] [--http h11,auto]
-                              [--db FILE] [--json]
+                              [--loops asyncio,auto] [--db FILE] [--ports 8700-8759]
+                              [--repeat N] [--json]
 
 The store is written straight into the ``events`` table (rows shaped like
 ``warlog.store.ledger.event_row``: indexed columns, filter texts and the public JSON), so no
 pipeline runs. With ``--baseline DIR`` (a checkout of an older warlog, e.g.
 ``git worktree add /tmp/base 47d49f1``) the store is built by that checkout's code and its
-server is measured first ("before"); then a copy of the same file is opened by this checkout,
+server is measured ("before", with each ``--workers`` and ``--http`` as the runs after, each
+just before its "after"); then a copy of the same file is opened by this checkout,
 which migrates it (migration 9 fills the compact list entries: timed), and its server is
 measured with each ``--workers`` count ("after"). Files are kept in ``--db`` (default
 /tmp/warlog-bench-api.db, and ``…-after.db``) and reused when they hold the same number of
-events. The clients are asyncio keep-alive HTTP/1.1 connections in this process, so clients
-and server share the machine's cores. Every request loop is bounded in count and time, the
-servers bind 127.0.0.1 on a port of 8700-8759 and are stopped at the end.
+events. The clients are asyncio keep-alive HTTP/1.1 connections in this process (protocol
+objects reading each answer's status, length and body; no stream objects), so clients and
+server share the machine's cores. ``--repeat N`` measures every run N times, interleaved, so
+that before and after meet the same load. Every request loop is bounded in count and time, the
+servers bind 127.0.0.1 on a port of ``--ports`` (8700-8759) and are stopped at the end.
 """
 
 from __future__ import annotations
@@ -183,25 +187,35 @@ def build_store(path: Path, n: int) -> float:
     return time.perf_counter() - t0
 
 
-def free_port() -> int:
-    for port in range(8700, 8760):
+PORTS = range(8700, 8760)
+
+
+def free_port(ports: range = PORTS) -> int:
+    for port in ports:
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise SystemExit("no free port in 8700-8759")
+    raise SystemExit(f"no free port in {ports.start}-{ports.stop - 1}")
 
 
 def start_server(
-    db: Path, port: int, log: Any, code: Path = ROOT, workers: int = 1, http: str = "auto"
+    db: Path,
+    port: int,
+    log: Any,
+    code: Path = ROOT,
+    workers: int = 1,
+    http: str = "auto",
+    loop: str = "auto",
 ) -> subprocess.Popen[bytes]:
     """``warlog serve`` over ``db`` with the warlog of the checkout ``code``."""
     env = {**os.environ, "WARLOG_TOKEN": "", "PYTHONPATH": str(code)}
     cmd = [str(Path(sys.executable).parent / "warlog"), "serve", "--db", str(db)]
     cmd += ["--port", str(port)] + (["--workers", str(workers)] if workers > 1 else [])
     cmd += [] if http == "auto" else ["--http", http]  # older checkouts have no --http
+    cmd += [] if loop == "auto" else ["--loop", loop]  # nor --loop
     proc = subprocess.Popen(
         cmd,
         env=env,
@@ -222,41 +236,89 @@ def start_server(
     raise SystemExit("the server did not start within 60 s")
 
 
+class _Conn(asyncio.Protocol):
+    """One keep-alive connection of the load: a request is written whole, and its answer read
+    from the bytes the loop hands over (no stream reader or writer per request: with 50
+    clients in the process that shares the 2 cores with the server, every client cycle costs
+    the server CPU). The answer's status line and Content-Length are parsed, its body read to
+    its end."""
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+        self.transport: asyncio.Transport | None = None
+        self.waiter: asyncio.Future[int] | None = None
+        self.lost = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buf += data
+        self._answer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = True
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(ConnectionError("connection closed by the server"))
+
+    def _answer(self) -> None:
+        end = self.buf.find(b"\r\n\r\n")
+        if end < 0 or self.waiter is None or self.waiter.done():
+            return
+        head = bytes(self.buf[:end])
+        length = -1
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        if length < 0:  # a chunked or unbounded answer: not what warlog sends
+            self.waiter.set_exception(ConnectionError("answer without Content-Length"))
+            return
+        if len(self.buf) < end + 4 + length:
+            return
+        body = self.buf[end + 4 : end + 4 + length]
+        del self.buf[: end + 4 + length]
+        status = int(head.split(b" ", 2)[1])
+        if status == 200 and body[:1] != b"{":  # every answer measured is a JSON object
+            status = -1
+        self.waiter.set_result(status)
+
+    async def get(self, request: bytes) -> int:
+        assert self.transport is not None
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(request)
+        return await self.waiter
+
+
 async def _client(
     port: int, paths: list[str], latencies: list[float], errors: list[str], stop_at: float
 ) -> None:
     """One keep-alive connection sending its requests one after another (reconnecting if the
     server closes it; a dropped request counts as an error, not a latency)."""
-    conn: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+    loop = asyncio.get_running_loop()
+    requests = [f"GET {p} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode() for p in paths]
+    conn: _Conn | None = None
     try:
-        for path in paths:
+        for path, request in zip(paths, requests, strict=True):
             if time.monotonic() > stop_at:
                 break
-            if conn is None:
-                conn = await asyncio.open_connection("127.0.0.1", port)
-            reader, writer = conn
+            if conn is None or conn.lost:
+                _, conn = await loop.create_connection(_Conn, "127.0.0.1", port)
             t0 = time.perf_counter()
             try:
-                writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-                await writer.drain()
-                head = await reader.readuntil(b"\r\n\r\n")
-                status = int(head.split(b" ", 2)[1])
-                length = 0
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":", 1)[1])
-                await reader.readexactly(length)
-            except (asyncio.IncompleteReadError, ConnectionError) as exc:
+                status = await conn.get(request)
+            except (ConnectionError, ValueError, IndexError) as exc:
                 errors.append(f"{type(exc).__name__} {path}")
-                writer.close()
+                if conn.transport is not None:
+                    conn.transport.close()
                 conn = None
                 continue
             latencies.append(time.perf_counter() - t0)
             if status != 200:
                 errors.append(f"{status} {path}")
     finally:
-        if conn is not None:
-            conn[1].close()
+        if conn is not None and conn.transport is not None:
+            conn.transport.close()
 
 
 async def load(port: int, paths: list[str], clients: int) -> dict[str, Any]:
@@ -332,6 +394,24 @@ def scenarios(n: int, requests: int, page: int) -> dict[str, list[str]]:
     }
 
 
+def _run(coro: Any) -> Any:
+    """The clients' loop: uvloop where installed (a dependency of warlog on Linux), so that
+    the clients take as little of the CPU they share with the server as they can."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
+
+def client_loop() -> str:
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return "asyncio"
+    return "uvloop"
+
+
 def measure(
     db: Path,
     code: Path,
@@ -340,14 +420,16 @@ def measure(
     clients: int,
     log: Any,
     http: str = "auto",
+    ports: range = PORTS,
+    loop: str = "auto",
 ) -> dict[str, Any]:
-    port = free_port()
-    server = start_server(db, port, log, code, workers, http)
+    port = free_port(ports)
+    server = start_server(db, port, log, code, workers, http, loop)
     try:
         first = next(iter(paths.values()))
         warm = list(paths["one event (with claims)"][:200]) + first[:50]
-        asyncio.run(load(port, warm, clients))
-        return {name: asyncio.run(load(port, p, clients)) for name, p in paths.items()}
+        _run(load(port, warm, clients))
+        return {name: _run(load(port, p, clients)) for name, p in paths.items()}
     finally:
         server.send_signal(2)  # SIGINT: uvicorn stops its workers too
         try:
@@ -368,34 +450,55 @@ def main() -> None:
     ap.add_argument(
         "--http", default="auto", help="HTTP parsers of the runs after, e.g. h11,httptools"
     )
+    ap.add_argument(
+        "--loops", default="auto", help="event loops of the runs after, e.g. asyncio,auto"
+    )
     ap.add_argument("--db", type=Path, default=Path("/tmp/warlog-bench-api.db"))
     ap.add_argument("--server-log", type=Path, default=Path("/tmp/warlog-bench-api-server.log"))
+    ap.add_argument(
+        "--ports", default="8700-8759", help="the servers' port range on 127.0.0.1, FIRST-LAST"
+    )
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="measure every run this many times, interleaved (figures swing on a shared machine)",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    first, last = (int(x) for x in args.ports.split("-"))
+    ports = range(first, last + 1)
 
     base_code = args.baseline.resolve() if args.baseline else ROOT
     built = build_in(base_code, args.db, args.events)
     after_db = args.db.with_name(args.db.stem + "-after.db")
     migrated = migrate_copy(args.db, after_db)
     paths = scenarios(args.events, args.requests, args.page)
-    runs: list[tuple[str, Path, Path, int, str]] = []
-    if args.baseline:
-        runs.append(("before (baseline), 1 worker", args.db, base_code, 1, "auto"))
+    runs: list[tuple[str, Path, Path, int, str, str]] = []
     for http in args.http.split(","):
         for w in (int(x) for x in args.workers.split(",")):
-            name = f"after, {w} worker{'s' if w > 1 else ''}"
-            runs.append((name + ("" if http == "auto" else f", {http}"), after_db, ROOT, w, http))
+            name = f"{w} worker{'s' if w > 1 else ''}" + ("" if http == "auto" else f", {http}")
+            if args.baseline:  # the baseline with the same server options, just before
+                runs.append((f"before, {name}", args.db, base_code, w, http, "auto"))
+            for loop in args.loops.split(","):
+                label = f"after, {name}" + ("" if loop == "auto" else f", {loop}")
+                runs.append((label, after_db, ROOT, w, http, loop))
     results: dict[str, Any] = {}
     with args.server_log.open("w") as log:
-        for label, db, code, workers, http in runs:
-            results[label] = measure(db, code, workers, paths, args.clients, log, http)
+        for round_ in range(1, args.repeat + 1):
+            for label, db, code, workers, http, loop in runs:
+                name = f"{label} #{round_}" if args.repeat > 1 else label
+                results[name] = measure(
+                    db, code, workers, paths, args.clients, log, http, ports, loop
+                )
     report = {
         "events": args.events,
         "clients": args.clients,
         "store_mb": round(args.db.stat().st_size / 1e6, 1),
         "store_built_s": round(built, 1),
-        "migration_9_s": round(migrated, 1),
+        "migrations_s": round(migrated, 1),
         "cpus": os.cpu_count(),
+        "client_loop": client_loop(),
         "loadavg": os.getloadavg(),
         "results": results,
     }
@@ -404,16 +507,17 @@ def main() -> None:
         return
     print(
         f"{args.events:,} events ({report['store_mb']} MB SQLite), {args.clients} concurrent "
-        f"keep-alive clients, {report['cpus']} CPUs shared with the clients; migration 9 of "
-        f"the copy: {report['migration_9_s']} s; load average after: {report['loadavg']}"
+        f"keep-alive clients ({report['client_loop']} loop), {report['cpus']} CPUs shared with "
+        f"the clients; migrations of "
+        f"the copy: {report['migrations_s']} s; load average after: {report['loadavg']}"
     )
     print(
-        f"{'run':<38} {'scenario':<62} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'err':>4}"
+        f"{'run':<42} {'scenario':<62} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'err':>4}"
     )
     for label, res in results.items():
         for name, r in res.items():
             print(
-                f"{label:<38} {name:<62} {r['requests']:>6} {r['rps']:>7} {r['p50_ms']:>8} "
+                f"{label:<42} {name:<62} {r['requests']:>6} {r['rps']:>7} {r['p50_ms']:>8} "
                 f"{r['p99_ms']:>8} {r['errors']:>4}"
             )
 

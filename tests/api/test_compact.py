@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 
 from api.helpers import TOKEN, event_rows
 from warlog.api import create_app
@@ -127,8 +127,16 @@ def test_list_entry_splices_the_country_flag_like_with_flags(event: dict[str, An
     assert spliced == dumps(with_flags(dict(plain), "IQ"))
 
 
+def _drop_v11(con: sqlite3.Connection) -> None:
+    """Make a store look as a warlog before migration 11 left it."""
+    for index in ("ix_events_kind_country", "ix_events_window_oldest", "ix_events_window_newest"):
+        con.execute(f"DROP INDEX {index}")
+    con.execute("DELETE FROM _warlog_migrations WHERE version = 11")
+
+
 def _drop_v9(con: sqlite3.Connection) -> None:
-    """Make a store look as a warlog before migration 9 left it."""
+    """Make a store look as a warlog before migration 9 left it (and so before 11)."""
+    _drop_v11(con)
     for trigger in ("events_text_ai", "events_text_ad", "events_text_au"):
         con.execute(f"DROP TRIGGER {trigger}")
     con.execute("DROP TABLE events_text")
@@ -259,9 +267,22 @@ def _assert_indexed(conn: Any, dialect: str, rows: list[dict[str, Any]]) -> None
 
         window = {"since": date(2015, 1, 1), "until": date(2015, 12, 31)}
         q = filter_events(select(schema.events.c.id), actor="islamic", **window)
-        sql = str(q.compile(conn, compile_kwargs={"literal_binds": True}))
-        plan = " ".join(str(r[-1]) for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
-        assert "ix_events_span_date" in plan, plan
+        plan = _plan(conn, q)
+        indexes = ("ix_events_span_date", "ix_events_window_oldest", "ix_events_window_newest")
+        assert any(f"INDEX {name}" in plan for name in indexes), plan
+        # A page within a window, one span class at a time (as the list reads it): from
+        # migration 11's index alone, in the order asked, with no table row read nor sort.
+        e = schema.events.c
+        for order, index in (
+            ((e.date_start.asc().nulls_last(), e.id), "ix_events_window_oldest"),
+            ((e.date_start.desc().nulls_last(), e.id), "ix_events_window_newest"),
+        ):
+            for filters in ({"actor": "islamic"}, {"claimant": "observ"}, {"outlet": "ss"}):
+                q = filter_events(
+                    select(e.id, e.date_start), **filters, **window, span_class=0
+                ).order_by(*order)
+                plan = _plan(conn, q.limit(50))
+                assert f"USING COVERING INDEX {index}" in plan and "TEMP B-TREE" not in plan
         # The trigram index lists the few matches outside a window (and the triggers kept it
         # in step with the rows inserted), never inside one, nor for two letters.
         want = sorted(r["id"] for r in rows if "islamic" in r["perpetrator_text"])
@@ -275,6 +296,34 @@ def _assert_indexed(conn: Any, dialect: str, rows: list[dict[str, Any]]) -> None
             .all()
         )
         assert {"ix_events_perpetrator_text_trgm", "ix_events_span_date"} <= names
+
+
+def _plan(conn: Any, q: Any) -> str:
+    sql = str(q.compile(conn, compile_kwargs={"literal_binds": True}))
+    return " ".join(str(r[-1]) for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+
+
+def test_migration_11_indexes_an_existing_ledger(seeds_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "v10.db"
+    shutil.copyfile(seeds_db, db)
+    window = {"actor": "islamic", "since": date(2014, 1, 1), "until": date(2019, 12, 31)}
+    with Store(f"sqlite:///{db}") as store:
+        want = store.event_list(**window, order="-date")
+        country = store.dominant_country()
+    con = sqlite3.connect(db)
+    _drop_v11(con)
+    con.commit()
+    con.close()
+    with Store(f"sqlite:///{db}") as store:
+        with store.engine.connect() as conn:
+            assert migrations.current_version(conn) == migrations.LATEST >= 11
+            names = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
+            e = schema.events.c
+            q = select(e.country, func.count()).where(e.kind == "incident").group_by(e.country)
+            assert "COVERING INDEX ix_events_kind_country" in _plan(conn, q)
+        assert {"ix_events_window_oldest", "ix_events_window_newest"} <= names
+        assert want and store.event_list(**window, order="-date") == want
+        assert country and store.dominant_country() == country
 
 
 def test_the_trigram_index_follows_updates_and_deletes(seeds_db: Path, tmp_path: Path) -> None:

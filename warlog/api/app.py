@@ -27,6 +27,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from warlog.api import articles, dashboard, events, ingest, meta, stats
 from warlog.api.deps import TOKEN_ENV, ApiState
 from warlog.api.deps import error_answer as _error
+from warlog.api.fast import FastReads
 from warlog.errors import WarlogError
 from warlog.settings import DEFAULT_MAX_BYTES, IngestOptions
 from warlog.store import Store
@@ -97,6 +98,9 @@ def create_app(
     )
     app.state.warlog = state
     app.state.store = store
+    # The hot reads inside the compression and the guard (warlog/api/fast.py): whatever it
+    # does not answer goes on to the routes.
+    app.add_middleware(FastReads, state=state)
     # Compression inside the guard: the guard's headers go on the compressed response.
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
     hosts = {h.lower() for h in (*LOOPBACK_HOSTS, *allow_hosts)}

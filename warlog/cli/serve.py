@@ -58,6 +58,13 @@ TOKEN_ENV = "WARLOG_TOKEN"
     show_default=True,
     help="HTTP/1.1 parser: auto takes httptools (C, installed with warlog) over h11 (Python).",
 )
+@click.option(
+    "--loop",
+    type=click.Choice(["auto", "uvloop", "asyncio"]),
+    default="auto",
+    show_default=True,
+    help="Event loop: auto takes uvloop (C, installed with warlog) over asyncio's own.",
+)
 def serve_cmd(
     db: str | None,
     host: str,
@@ -68,6 +75,7 @@ def serve_cmd(
     focus_country: str | None,
     workers: int,
     http_parser: str,
+    loop: str,
 ) -> None:
     """The HTTP API (/api, OpenAPI at /docs) and the dashboard (/), offline.
 
@@ -100,7 +108,7 @@ def serve_cmd(
         f"warlog: http://{host}:{port}/  API /api  docs /docs  writes {writes}", highlight=False
     )
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level="warning", http=http_parser)
+        uvicorn.run(app, host=host, port=port, log_level="warning", http=http_parser, loop=loop)
         return
     # The app above was built to check the store (and migrate it once, before any worker
     # opens it); each worker process builds its own from the same options, by name.
@@ -124,6 +132,7 @@ def serve_cmd(
         workers=workers,
         log_level="warning",
         http=http_parser,
+        loop=loop,
     )
 
 

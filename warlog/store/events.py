@@ -89,15 +89,14 @@ class EventReads:
 
         focus = self._focus(focus_country)
         e = schema.events.c
-        cols = select(e.id, e.country, e.list_json, e.list_flags_at)
         with self.read_engine.connect() as conn:
             page = self._event_page(
                 conn, focus, ids, order, limit, offset, updated_since, **filters
             )
-            rows = _by_id(conn, cols, page)
+            rows = _entries_by_id(conn, page)
             # A row written without its entry (by an older warlog after the migration) is
             # made on the spot from its JSON: the column is a cache, never the only copy.
-            missing = [i for i, r in rows.items() if r.list_json is None]
+            missing = [i for i, r in rows.items() if r[2] is None]
             made = {
                 r.id: list_entry(self._json(r.data, "events"))
                 for r in _by_id(conn, select(e.id, e.data), missing).values()
@@ -107,9 +106,29 @@ class EventReads:
             r = rows.get(event_id)
             if r is None:
                 continue  # merged away between the two reads, as in events()
-            entry, flags_at = made.get(event_id) or (r.list_json, r.list_flags_at)
-            out.append(with_focus(entry, flags_at, r.country, focus))
+            entry, flags_at = made.get(event_id) or (r[2], r[3])
+            out.append(with_focus(entry, flags_at, r[1], focus))
         return out
+
+    def event_by_id(self, event_id: str, *, focus_country: str | None = None) -> Event | None:
+        """The event of exactly this id (one primary-key read), None when there is none: what
+        :meth:`events` gives for ``ids=[event_id]``, without the page query."""
+        from warlog.link.plausibility import with_flags
+
+        focus = self._focus(focus_country)
+        with self.read_engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                # The DB-API cursor: SQLAlchemy's statement and result layers cost many
+                # times the read itself (a 0.01 ms primary-key lookup).
+                found = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+                    "SELECT data FROM events WHERE id = ?", (event_id,)
+                ).fetchone()
+            else:
+                e = schema.events.c
+                found = conn.execute(select(e.data).where(e.id == event_id)).first()
+        if found is None:
+            return None
+        return event_from_json(with_flags(self._json(found[0], "events"), focus))
 
     def _focus(self, focus_country: str | None) -> str | None:
         return (focus_country or self.dominant_country() or "").upper() or None
@@ -133,16 +152,15 @@ class EventReads:
         e = schema.events.c
         few = narrowed(conn, filters)
 
-        def query(span: int | None = None) -> Any:
+        def query(keep_since: bool = True) -> Any:
             # Coordinates only for a radius: without them an index holding the order's
             # columns and the id answers alone.
             q = filter_events(
                 select(e.id, e.lat, e.lon, e.date_start) if near else select(e.id, e.date_start),
-                **filters,
+                **(filters if keep_since else {**filters, "since": None}),
                 flagged_in=focus if flagged else None,
                 flagged=flagged,
                 ids=few,
-                span_class=span,
             )
             if ids is not None:
                 q = q.where(e.id.in_(list(ids)))
@@ -163,8 +181,17 @@ class EventReads:
             )
         if near:
             return _within(list(conn.execute(query())), near, limit, offset)
-        if filters.get("since") and order in ("date", "-date") and conn.dialect.name == "sqlite":
-            return _page_by_span(conn, query, order == "-date", limit, offset)
+        since = filters.get("since")
+        if since and order in ("date", "-date") and conn.dialect.name == "sqlite":
+            # The query without ``since`` built once, each span class's window added to it.
+            base = query(keep_since=False)
+            return _page_by_span(
+                conn,
+                lambda cls: base.where(*since_window(since, cls)),
+                order == "-date",
+                limit,
+                offset,
+            )
         q = query()
         q = q.offset(offset).limit(limit) if limit else q.offset(offset)
         return [r.id for r in conn.execute(q)]
@@ -227,9 +254,9 @@ class EventReads:
     def event(self, event_id: str, *, focus_country: str | None = None) -> Event:
         """One event: by id, by an old id it was merged into (its ``merged_from`` names it),
         or by a unique id prefix, as with git hashes."""
-        found = self.events(ids=[event_id], focus_country=focus_country)
-        if found:
-            return found[0]
+        exact = self.event_by_id(event_id, focus_country=focus_country)
+        if exact is not None:
+            return exact
         merged = self.event_alias(event_id)
         if merged is not None:
             found = self.events(ids=[merged], focus_country=focus_country)
@@ -301,6 +328,25 @@ def _by_id(conn: Connection, q: Any, ids: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def _entries_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, Sequence[Any]]:
+    """(id, country, list_json, list_flags_at) of the events of ``ids``, 500 at a time."""
+    if conn.dialect.name != "sqlite":
+        e = schema.events.c
+        return _by_id(conn, select(e.id, e.country, e.list_json, e.list_flags_at), ids)
+    # The DB-API cursor on SQLite: through SQLAlchemy's statement and result layers a page's
+    # 50 rows took three times as long as SQLite took to read them.
+    raw = conn.connection.driver_connection
+    out: dict[str, Sequence[Any]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i : i + 500])
+        sql = (
+            "SELECT id, country, list_json, list_flags_at FROM events WHERE id IN "
+            f"({','.join('?' * len(chunk))})"
+        )
+        out.update((r[0], r) for r in raw.execute(sql, chunk))  # type: ignore[union-attr]
+    return out
+
+
 def _filter_fields(f: EventFilter) -> dict[str, Any]:
     """An EventFilter as the keywords of ``Store._event_page``: each of its fields (one source
     of truth, records.py), but the focus country, which the caller reads apart for the flags."""
@@ -344,15 +390,7 @@ def filter_events(
         conflicting, flagged = where.conflicting, where.flagged
     e = schema.events.c
     if since:
-        q = q.where(e.date_end >= since)
-        # The same rows, bounded from below too: an event ending on or after ``since`` starts
-        # at most its span class's length before it, so ix_events_span_date serves a range
-        # (one class's range when ``span_class`` is given, see _page_by_span).
-        bounds = [
-            and_(e.span_class == cls, e.date_start >= earliest_start(since, cls))
-            for cls, _ in SPAN_CLASSES
-        ] + [e.span_class == UNBOUNDED_SPAN]
-        q = q.where(bounds[span_class] if span_class is not None else or_(*bounds))
+        q = q.where(*since_window(since, span_class))
     if until:
         q = q.where(e.date_start <= until)
     for column, value in (
@@ -382,6 +420,26 @@ def filter_events(
     if unflagged:
         q = q.where(e.flags == "")
     return q
+
+
+def since_window(since: date, span_class: int | None = None) -> list[Any]:
+    """The conditions of ``since``: events ending on or after it, bounded from below too (an
+    event ending on or after ``since`` starts at most its span class's length before it, so
+    an index on the class and the start serves a range; one class's range when
+    ``span_class`` is given, see _page_by_span)."""
+    e = schema.events.c
+    if span_class is None:
+        bound = or_(*(_class_bound(since, cls) for cls in (*dict(SPAN_CLASSES), UNBOUNDED_SPAN)))
+    else:
+        bound = _class_bound(since, span_class)
+    return [e.date_end >= since, bound]
+
+
+def _class_bound(since: date, cls: int) -> Any:
+    e = schema.events.c
+    if cls == UNBOUNDED_SPAN:
+        return e.span_class == UNBOUNDED_SPAN
+    return and_(e.span_class == cls, e.date_start >= earliest_start(since, cls))
 
 
 def _unit_order(key: str) -> tuple[int, int]:

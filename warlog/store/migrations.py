@@ -70,6 +70,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "events: compact list entries, date-span class, indexes for the API's filters",
         lambda conn: _compact_events(conn),
     ),
+    # 10 is another branch's; versions need not be contiguous (see above).
+    Migration(
+        11,
+        "events: indexes of the collection's country and of a date window with the filter texts",
+        lambda conn: _window_indexes(conn),
+    ),
 )
 
 LATEST = max(m.version for m in MIGRATIONS)
@@ -200,3 +206,13 @@ def _compact_events(conn: Connection) -> None:
     ):
         _index("events", name)(conn)
     create_text_index(conn)
+
+
+def _window_indexes(conn: Connection) -> None:
+    """The index of the collection's country, and the date-window indexes with the text
+    filters' columns (SQLite only: PostgreSQL has no per-span-class reads and its trigram
+    indexes serve the text filters; long texts could also pass its B-tree's row limit)."""
+    _index("events", "ix_events_kind_country")(conn)
+    if conn.dialect.name == "sqlite":
+        for name in ("ix_events_window_oldest", "ix_events_window_newest"):
+            _index("events", name)(conn)

@@ -178,6 +178,9 @@ link_blocks = Table(
     Index("ix_link_blocks_unit", "unit_key"),
 )
 
+# What a date window's filters test besides the dates (migration 11's indexes hold them).
+_WINDOW_FILTER_COLUMNS = ("date_end", "perpetrator_text", "claimant_text", "outlet_text")
+
 events = Table(
     "events",
     metadata,
@@ -231,6 +234,22 @@ events = Table(
         "date_start",
         text("id DESC"),
         postgresql_ops={"date_start": "NULLS FIRST"},
+    ),
+    # Migration 11: the collection's country (the country of most incidents, asked once a
+    # minute by every API process) counted from an index: 9 ms instead of 225 ms on 100k.
+    Index("ix_events_kind_country", "kind", "country"),
+    # Migration 11 (SQLite, where a date window is read per span class): the window's rows in
+    # the list's order, each with what the date and text filters test, so that finding a
+    # filtered page reads the index alone (0.1 ms instead of 2.7 ms for an actor's year of
+    # 100k events: without them each candidate row was looked up in the table).
+    *(
+        Index(name, "span_class", "date_start", order, *_WINDOW_FILTER_COLUMNS).ddl_if(
+            dialect="sqlite"
+        )
+        for name, order in (
+            ("ix_events_window_oldest", "id"),
+            ("ix_events_window_newest", text("id DESC")),
+        )
     ),
 )
 
