@@ -3,7 +3,7 @@
 1. ``warlog run`` on FA-KES dev repeated to N articles (each copy its own record id, so
    every copy is read, extracted, stored as an exact copy and linked): end to end, store
    and linking included, with ``--workers 1`` and ``--workers 2``, and the same command
-   of an older checkout (``--before``, which has no ``--workers``: one process).
+   of an older checkout (``--before``), with no ``--workers``: its own default.
 2. The batch bench corpus (bench/synth.py pages): ``warlog run --workers 2`` against
    ``warlog batch --master local[2]`` (Parquet out, no --load-db), this checkout and the
    older one.
@@ -142,10 +142,12 @@ def part_run(sides: dict[str, Path], tmp: Path, n: int) -> list[dict[str, Any]]:
     corpus = fakes_repeated(n, tmp / f"fakes{n}.jsonl")
     rows, ledgers = [], {}
     for name, checkout in sides.items():
-        for workers in (1, 2) if name == "after" else (1,):
+        # The older checkout runs with its own default (no --workers: one process before the
+        # option existed, the machine's cores after): labelled so, not as one worker.
+        for workers in (1, 2) if name == "after" else (None,):
             db = tmp / f"run-{name}-{workers}.db"
             args = ["run", str(corpus), "--map", FAKES_MAP, "--db", str(db)]
-            if name == "after":
+            if workers is not None:
                 args += ["--workers", str(workers)]
             r = warlog(checkout, args)
             led = ledger(db)
@@ -246,7 +248,9 @@ def main() -> None:
 
 
 def _line(r: dict[str, Any]) -> str:
-    who = r.get("engine") or f"warlog run --workers {r['workers']}"
+    who = r.get("engine") or (
+        f"warlog run --workers {r['workers']}" if r["workers"] else "warlog run (its default)"
+    )
     extra = f" tasks {r['tasks']}, stages {r['stages_s']}" if "tasks" in r else ""
     return (
         f"{r['what']:>30} | {r['side']:>6} | {who:>24}: {r['articles']:,} articles, "
