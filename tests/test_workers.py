@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,24 @@ def test_pool_whose_workers_cannot_start_names_every_record_and_never_raises() -
     finally:
         pool.close()
     assert got == [(t, f"failed {t}") for t in texts]
+
+
+def test_pool_abort_stops_a_worker_it_has_no_record_of() -> None:
+    # Regression (CI, Ctrl-C test): an interrupt can cut a worker's start short after the
+    # process exists but before the executor records it. multiprocessing joins every child
+    # at exit, and that worker would wait for work forever: the parent never exited.
+    ctx = multiprocessing.get_context("spawn")
+    pool = Pool(1)
+    stray = ctx.Process(target=time.sleep, args=(600,))
+    try:
+        assert list(ordered(pool, len, ["abc"], lambda item, exc: -1)) == [("abc", 3)]
+        stray.start()
+        pool.abort()
+        assert not stray.is_alive()
+        assert not multiprocessing.active_children()
+    finally:
+        if stray.is_alive():
+            stray.kill()
 
 
 def _call(spec: tuple[Any, tuple[Any, ...]]) -> Any:

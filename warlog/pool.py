@@ -107,15 +107,32 @@ class Pool:
         if ex is None:
             return
         procs = list((getattr(ex, "_processes", None) or {}).values())
+        # A worker whose start the interrupt cut short is in no executor's table, yet
+        # multiprocessing joins it at exit, and it would wait for work forever.
+        procs += [p for p in multiprocessing.active_children() if p not in procs]
         ex.shutdown(wait=False, cancel_futures=True)
         for proc in procs:
             proc.terminate()
+        for proc in procs:
+            proc.join(ABORT_WAIT_S)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(ABORT_WAIT_S)
+        # A worker killed halfway through sending a result leaves the executor's thread
+        # waiting for the rest, and the interpreter joins that thread at exit: with this
+        # process's own end of the pipe closed too, it reads the end of the pipe instead.
+        writer = getattr(getattr(ex, "_result_queue", None), "_writer", None)
+        if writer is not None:
+            writer.close()
 
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
+
+# How long an aborting pool waits for a terminated worker before killing it.
+ABORT_WAIT_S = 5.0
 
 # How often a worker checks that the process that started it is alive.
 PARENT_CHECK_S = 1.0
