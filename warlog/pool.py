@@ -110,6 +110,12 @@ class Pool:
         # A worker whose start the interrupt cut short is in no executor's table, yet
         # multiprocessing joins it at exit, and it would wait for work forever.
         procs += [p for p in multiprocessing.active_children() if p not in procs]
+        # A call bigger than the pipe's buffer (a group of pages) blocks its queue's feeding
+        # thread until a worker reads it; no worker will, and the executor's thread waits for
+        # that one at shutdown (Debian's Python 3.11, CI): nothing sent is waited for.
+        call_queue = getattr(ex, "_call_queue", None)
+        if call_queue is not None:
+            call_queue.cancel_join_thread()
         ex.shutdown(wait=False, cancel_futures=True)
         for proc in procs:
             proc.terminate()
