@@ -96,6 +96,15 @@ class Pool:
         finally:
             ex.shutdown(wait=True, cancel_futures=True)
 
+    def alone_or(
+        self, on_crash: Callable[[BrokenProcessPool], _T], fn: Callable[..., _T], *args: Any
+    ) -> _T:
+        """:meth:`alone`, or ``on_crash(exc)`` if the call kills that worker too."""
+        try:
+            return self.alone(fn, *args)
+        except BrokenProcessPool as exc:
+            return on_crash(exc)
+
     def restart(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
@@ -218,10 +227,7 @@ class Ahead(Generic[_T]):
         self.pool.restart()
         for q in self._flight:  # resubmitted in order, to a fresh pool
             q.future = self._submit(q)
-        try:
-            return self.pool.alone(p.call[0], *p.call[1])
-        except BrokenProcessPool as exc:
-            return on_crash(exc)
+        return self.pool.alone_or(on_crash, p.call[0], *p.call[1])
 
 
 def ordered(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -233,13 +232,10 @@ class _ReadAhead:
     def _alone(self, group: _Group) -> list[_Prepared | Problem]:
         """A group that killed its worker twice: each page again in a worker of its own, so
         only the page that kills its worker is lost, and named."""
-        out: list[_Prepared | Problem] = []
-        for page in group.pages:
-            try:
-                out.append(self.pool.alone(_prepare_in_worker, page, self.options))
-            except BrokenProcessPool as exc:
-                out.append(internal_problem(page.source, exc, "extracting", page.body))
-        return out
+        return [
+            self.pool.alone_or(partial(_crashed_page, page), _prepare_in_worker, page, self.options)
+            for page in group.pages
+        ]
 
     def discard(self, item: _Speculative) -> None:
         self.bytes -= len(item.page.body)
@@ -250,6 +246,14 @@ class _ReadAhead:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def _crashed_page(page: RawPage, exc: BaseException) -> Problem:
+    return internal_problem(page.source, exc, "extracting", page.body)
+
+
+def _crashed_article(art: Article, exc: BaseException) -> tuple[None, list[Problem]]:
+    return None, [internal_problem(art.source, exc, "extracting")]
 
 
 def _analyse_in_worker(
@@ -282,10 +286,7 @@ def _extract_parallel(
     size = _group_size(workers)
 
     def alone(art: Article) -> tuple[ArticleClaims | None, list[Problem]]:
-        try:
-            return pool.alone(_analyse_in_worker, options, art)
-        except BrokenProcessPool as exc:
-            return None, [internal_problem(art.source, exc, "extracting")]
+        return pool.alone_or(partial(_crashed_article, art), _analyse_in_worker, options, art)
 
     try:
         work = partial(_analyse_group_in_worker, options)
