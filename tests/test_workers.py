@@ -6,6 +6,8 @@ import json
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,9 +156,6 @@ def test_pool_abort_does_not_wait_for_a_call_no_worker_will_read(tmp_path: Path)
     # Regression (CI, Ctrl-C test, Debian's Python 3.11.2): a group of pages sent to a worker
     # still loading its models filled the pipe; the queue's feeding thread waited for a reader
     # and the executor's thread waited for it at exit, so the interrupted run never ended.
-    import subprocess
-    import sys
-
     script = tmp_path / "abort.py"
     script.write_text(_ABORT_WITH_A_BIG_CALL, "utf-8")
     done = subprocess.run([sys.executable, str(script)], capture_output=True, timeout=120)
@@ -246,25 +245,29 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.slow
 def test_ctrl_c_stops_the_workers_too(tmp_path: Path, fakes_dev: Path) -> None:
-    import subprocess
-    import sys
-    import time
-
-    cmd = [sys.executable, "-c", "from warlog.cli import main; main()", "ingest", str(fakes_dev)]
-    cmd += ["--map", FAKES_MAP, "--db", str(tmp_path / "w.db"), "--workers", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    end = time.monotonic() + 120
-    workers: set[int] = set()
-    while len(workers) < 2 and time.monotonic() < end and proc.poll() is None:
-        workers = {c for c in _children(proc.pid) if "spawn_main" in _cmdline(c)}
-        time.sleep(0.2)
-    assert len(workers) == 2, "the workers did not start"
+    proc, workers = _ingest_with_two_workers(tmp_path, fakes_dev, subprocess.PIPE)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "Interrupted" in err
     time.sleep(1)
     assert not [w for w in workers if _alive(w)]
+
+
+def _ingest_with_two_workers(
+    tmp_path: Path, fakes_dev: Path, output: int
+) -> tuple[subprocess.Popen[str], set[int]]:
+    """A real ``warlog ingest --workers 2`` of FA-KES dev, once both its workers run."""
+    cmd = [sys.executable, "-c", "from warlog.cli import main; main()", "ingest", str(fakes_dev)]
+    cmd += ["--map", FAKES_MAP, "--db", str(tmp_path / "w.db"), "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=output, stderr=output, text=True)
+    end = time.monotonic() + 120
+    workers: set[int] = set()
+    while len(workers) < 2 and time.monotonic() < end and proc.poll() is None:
+        workers = {c for c in _children(proc.pid) if "spawn_main" in _cmdline(c)}
+        time.sleep(0.2)
+    assert len(workers) == 2, "the workers did not start"
+    return proc, workers
 
 
 def _cmdline(pid: int) -> str:
@@ -280,19 +283,7 @@ def test_a_parent_killed_outright_takes_its_workers_with_it(
 ) -> None:
     # SIGKILL gives the parent no chance to stop its pool: the workers must notice on their
     # own (they used to stay forever, about 500 MB each, after the kill tests of the store).
-    import subprocess
-    import sys
-    import time
-
-    cmd = [sys.executable, "-c", "from warlog.cli import main; main()", "ingest", str(fakes_dev)]
-    cmd += ["--map", FAKES_MAP, "--db", str(tmp_path / "w.db"), "--workers", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    end = time.monotonic() + 120
-    workers: set[int] = set()
-    while len(workers) < 2 and time.monotonic() < end and proc.poll() is None:
-        workers = {c for c in _children(proc.pid) if "spawn_main" in _cmdline(c)}
-        time.sleep(0.2)
-    assert len(workers) == 2, "the workers did not start"
+    proc, workers = _ingest_with_two_workers(tmp_path, fakes_dev, subprocess.DEVNULL)
     proc.kill()
     proc.wait()
     end = time.monotonic() + 30
